@@ -1,0 +1,49 @@
+import type { Logger } from 'pino';
+import type { TokenService } from '../../application/ports/token-service';
+import type { RegisterMember } from '../../application/register-member/register-member.use-case';
+import type { LogIn } from '../../application/log-in/log-in.use-case';
+import type { GetMember } from '../../application/get-member/get-member.use-case';
+import type { CreatePerformance } from '../../application/create-performance/create-performance.use-case';
+import type { ListPerformances } from '../../application/list-performances/list-performances.use-case';
+import type { GetPerformance } from '../../application/get-performance/get-performance.use-case';
+import type { GetSeatMap } from '../../application/get-seat-map/get-seat-map.use-case';
+import type { HoldSeats } from '../../application/hold-seats/hold-seats.use-case';
+import type { ConfirmReservation } from '../../application/confirm-reservation/confirm-reservation.use-case';
+import type { CancelReservation } from '../../application/cancel-reservation/cancel-reservation.use-case';
+import type { GetReservation } from '../../application/get-reservation/get-reservation.use-case';
+import type { ListMemberReservations } from '../../application/list-member-reservations/list-member-reservations.use-case';
+
+/** The use cases the HTTP adapter drives; bootstrap may hand in traced wrappers of them. */
+export interface UseCases {
+  readonly registerMember: Pick<RegisterMember, 'execute'>;
+  readonly logIn: Pick<LogIn, 'execute'>;
+  readonly getMember: Pick<GetMember, 'execute'>;
+  readonly createPerformance: Pick<CreatePerformance, 'execute'>;
+  readonly listPerformances: Pick<ListPerformances, 'execute'>;
+  readonly getPerformance: Pick<GetPerformance, 'execute'>;
+  readonly getSeatMap: Pick<GetSeatMap, 'execute'>;
+  readonly holdSeats: Pick<HoldSeats, 'execute'>;
+  readonly confirmReservation: Pick<ConfirmReservation, 'execute'>;
+  readonly cancelReservation: Pick<CancelReservation, 'execute'>;
+  readonly getReservation: Pick<GetReservation, 'execute'>;
+  readonly listMemberReservations: Pick<ListMemberReservations, 'execute'>;
+}
+
+export interface ReadinessReport {
+  readonly ready: boolean;
+  readonly checks: Readonly<Record<string, 'up' | 'down'>>;
+}
+
+export interface HttpOptions {
+  readonly bodyLimitBytes: number;
+  readonly requestTimeoutMs: number;
+  readonly corsOrigins: readonly string[];
+}
+
+export interface HttpDependencies {
+  readonly useCases: UseCases;
+  readonly tokens: TokenService;
+  readonly readiness: () => Promise<ReadinessReport>;
+  readonly logger: Logger;
+  readonly options: HttpOptions;
+}

@@ -1,0 +1,30 @@
+import { Performance } from '../../domain/performance/performance';
+import { GetSeatMap } from '../get-seat-map/get-seat-map.use-case';
+
+export interface GradeAvailability {
+  readonly grade: string;
+  readonly total: number;
+  readonly available: number;
+}
+
+export interface PerformanceDetail {
+  readonly performance: Performance;
+  readonly availability: readonly GradeAvailability[];
+}
+
+export class GetPerformance {
+  constructor(private readonly seatMap: GetSeatMap) {}
+
+  async execute(performanceId: string): Promise<PerformanceDetail> {
+    const { performance, seats } = await this.seatMap.execute(performanceId);
+    const byGrade = new Map(
+      performance.toSnapshot().grades.map((grade) => [grade.name, { grade: grade.name, total: 0, available: 0 }]),
+    );
+    for (const seat of seats) {
+      const counts = byGrade.get(seat.grade)!;
+      counts.total++;
+      if (seat.status === 'AVAILABLE') counts.available++;
+    }
+    return { performance, availability: [...byGrade.values()] };
+  }
+}

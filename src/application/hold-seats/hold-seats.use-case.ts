@@ -1,0 +1,118 @@
+import { PerformanceNotFoundError } from '../../domain/performance/performance.errors';
+import { PerformanceRepository } from '../../domain/performance/performance.repository';
+import { Reservation, ReservationSnapshot } from '../../domain/reservation/reservation';
+import { SeatsAlreadyClaimedError, SeatUnavailableError } from '../../domain/reservation/reservation.errors';
+import { ReservationRepository } from '../../domain/reservation/reservation.repository';
+import { Clock } from '../ports/clock';
+import { EventPublisher } from '../ports/event-publisher';
+import { IdGenerator } from '../ports/id-generator';
+import { SeatHoldStore } from '../ports/seat-hold-store';
+import { Actor } from '../ports/token-service';
+import { ReservationPolicy } from '../reservation-policy';
+import { expireIfOverdue } from '../expire-overdue-holds/expire-if-overdue';
+
+export interface HoldSeatsInput {
+  readonly performanceId: string;
+  readonly seatIds: readonly string[];
+}
+
+/**
+ * The hot path of an on-sale: validate against the (cached) performance, take the seats in
+ * the hold store (one atomic step, losers leave here), then record the claim in the
+ * database, whose unique constraint has the last word.
+ */
+export class HoldSeats {
+  constructor(
+    private readonly performances: PerformanceRepository,
+    private readonly reservations: ReservationRepository,
+    private readonly holds: SeatHoldStore,
+    private readonly ids: IdGenerator,
+    private readonly clock: Clock,
+    private readonly events: EventPublisher,
+    private readonly policy: ReservationPolicy,
+    private readonly onHoldStoreFailure: (error: unknown) => void = () => {},
+  ) {}
+
+  async execute(actor: Actor, input: HoldSeatsInput): Promise<ReservationSnapshot> {
+    const performance = await this.performances.findById(input.performanceId);
+    if (!performance) throw new PerformanceNotFoundError(input.performanceId);
+    const now = this.clock.now();
+    const seats = performance.selectSeatsForHold(input.seatIds, now, this.policy.maxSeatsPerReservation);
+    const reservation = Reservation.hold({
+      id: this.ids.next(),
+      memberId: actor.memberId,
+      performanceId: performance.id,
+      seats: seats.map((seat) => ({ seatId: seat.id, label: seat.label, grade: seat.grade, price: seat.price })),
+      now,
+      holdSeconds: this.policy.holdSeconds,
+    });
+
+    const heldInStore = await this.holdInStore(reservation);
+    try {
+      await this.record(reservation, now);
+    } catch (error) {
+      if (heldInStore) await this.releaseInStore(reservation);
+      throw error;
+    }
+    this.events.publish(reservation.pullEvents());
+    return reservation.toSnapshot();
+  }
+
+  /** Returns whether the store holds the seats for us; a store that is down is skipped, not fatal. */
+  private async holdInStore(reservation: Reservation): Promise<boolean> {
+    let attempt;
+    try {
+      attempt = await this.holds.tryHold(reservation.performanceId, reservation.seatIds, reservation.id, reservation.expiresAt);
+    } catch (error) {
+      this.onHoldStoreFailure(error);
+      return false;
+    }
+    if (!attempt.granted) throw new SeatUnavailableError(reservation.performanceId, attempt.conflicts);
+    return true;
+  }
+
+  /**
+   * Inserts the claim. If it collides only with holds that are overdue but not yet swept,
+   * those are expired on the spot and the insert is tried once more.
+   */
+  private async record(reservation: Reservation, now: Date): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.reservations.add(reservation);
+        return;
+      } catch (error) {
+        if (!(error instanceof SeatsAlreadyClaimedError)) throw error;
+        const holderIds = [...new Set(error.holders.values())];
+        const holders = await this.reservations.findByIds(holderIds);
+        const stillActive = holders.filter((holder) => holder.ownsSeats(now));
+        if (stillActive.length > 0 || attempt > 1) {
+          await this.teachStore(reservation.performanceId, error.holders, stillActive);
+          throw new SeatUnavailableError(reservation.performanceId, [...error.holders.keys()]);
+        }
+        for (const holder of holders) {
+          await expireIfOverdue(holder, now, this.reservations, this.holds, this.events);
+        }
+      }
+    }
+  }
+
+  private async teachStore(performanceId: string, claims: ReadonlyMap<string, string>, holders: readonly Reservation[]) {
+    try {
+      for (const holder of holders) {
+        const seats = new Map([...claims].filter(([, reservationId]) => reservationId === holder.id));
+        await this.holds.remember(performanceId, seats, holder.status === 'CONFIRMED' ? null : holder.expiresAt);
+      }
+    } catch (error) {
+      this.onHoldStoreFailure(error);
+    }
+  }
+
+  private async releaseInStore(reservation: Reservation): Promise<void> {
+    try {
+      await this.holds.release(reservation.performanceId, reservation.seatIds, reservation.id);
+    } catch (error) {
+      // The hold expires by itself at expiresAt; meanwhile the database still says the seats are free.
+      this.onHoldStoreFailure(error);
+    }
+  }
+}

@@ -1,0 +1,4 @@
+export interface IdGenerator {
+  /** A new unique id; time-ordered so database indexes grow at their end. */
+  next(): string;
+}

@@ -1,0 +1,124 @@
+import { z } from 'zod';
+
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** Every setting comes from the environment; the README's configuration table mirrors this schema. */
+const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z.string().url().optional(),
+  DATABASE_POOL_MAX: positiveInt(20),
+  REDIS_URL: z.string().url().optional(),
+  JWT_SECRET: z.string().optional(),
+  TOKEN_TTL_SECONDS: positiveInt(3600),
+  HOLD_TTL_SECONDS: positiveInt(300),
+  MAX_SEATS_PER_RESERVATION: positiveInt(4),
+  MAX_SEATS_PER_MEMBER: positiveInt(4),
+  HOLD_SWEEP_INTERVAL_MS: positiveInt(5000),
+  ADMIN_EMAIL: z.string().optional(),
+  ADMIN_PASSWORD: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MIGRATE_ON_START: flag(false),
+  CACHE_ENABLED: flag(true),
+  SEAT_MAP_CACHE_MS: z.coerce.number().int().min(0).max(1000).default(250),
+  RATE_LIMIT_ENABLED: flag(true),
+  BODY_LIMIT_BYTES: positiveInt(64 * 1024),
+  REQUEST_TIMEOUT_MS: positiveInt(10_000),
+  CORS_ORIGINS: z.string().default(''),
+  SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
+  DEMO_DATA: flag(true),
+});
+
+export type Environment = z.infer<typeof environmentSchema>;
+
+export interface Config {
+  readonly env: Environment['NODE_ENV'];
+  readonly host: string;
+  readonly port: number;
+  /** Embedded: in-memory adapters, nothing kept. External: MySQL + Redis. */
+  readonly storage:
+    | { readonly kind: 'embedded' }
+    | { readonly kind: 'external'; readonly databaseUrl: string; readonly redisUrl: string; readonly poolMax: number };
+  readonly jwtSecret: string;
+  readonly tokenTtlSeconds: number;
+  readonly reservation: {
+    readonly holdSeconds: number;
+    readonly maxSeatsPerReservation: number;
+    readonly maxSeatsPerMember: number;
+    readonly sweepIntervalMs: number;
+  };
+  readonly admin: { readonly email: string; readonly password: string } | null;
+  readonly logLevel: Environment['LOG_LEVEL'];
+  readonly migrateOnStart: boolean;
+  readonly cache: { readonly enabled: boolean; readonly seatMapMs: number };
+  readonly rateLimitEnabled: boolean;
+  readonly http: {
+    readonly bodyLimitBytes: number;
+    readonly requestTimeoutMs: number;
+    readonly corsOrigins: readonly string[];
+    readonly shutdownTimeoutMs: number;
+  };
+  readonly demoData: boolean;
+}
+
+export class ConfigError extends Error {}
+
+/** A development-only secret, so `npm start` works at once; production refuses to use it. */
+const DEVELOPMENT_JWT_SECRET = 'development-only-secret-change-me-0123456789';
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environmentSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new ConfigError(`Invalid configuration: ${problems}`);
+  }
+  const env = parsed.data;
+  if (Boolean(env.DATABASE_URL) !== Boolean(env.REDIS_URL)) {
+    throw new ConfigError('Set both DATABASE_URL and REDIS_URL (external stores) or neither (embedded default)');
+  }
+  if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
+    throw new ConfigError('JWT_SECRET is required in production');
+  }
+  if (env.JWT_SECRET !== undefined && Buffer.byteLength(env.JWT_SECRET) < 32) {
+    throw new ConfigError('JWT_SECRET must be at least 32 bytes long');
+  }
+  if (Boolean(env.ADMIN_EMAIL) !== Boolean(env.ADMIN_PASSWORD)) {
+    throw new ConfigError('Set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither');
+  }
+  return {
+    env: env.NODE_ENV,
+    host: env.HOST,
+    port: env.PORT,
+    storage:
+      env.DATABASE_URL && env.REDIS_URL
+        ? { kind: 'external', databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, poolMax: env.DATABASE_POOL_MAX }
+        : { kind: 'embedded' },
+    jwtSecret: env.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
+    tokenTtlSeconds: env.TOKEN_TTL_SECONDS,
+    reservation: {
+      holdSeconds: env.HOLD_TTL_SECONDS,
+      maxSeatsPerReservation: env.MAX_SEATS_PER_RESERVATION,
+      maxSeatsPerMember: env.MAX_SEATS_PER_MEMBER,
+      sweepIntervalMs: env.HOLD_SWEEP_INTERVAL_MS,
+    },
+    admin: env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } : null,
+    logLevel: env.LOG_LEVEL,
+    migrateOnStart: env.MIGRATE_ON_START,
+    cache: { enabled: env.CACHE_ENABLED, seatMapMs: env.SEAT_MAP_CACHE_MS },
+    rateLimitEnabled: env.RATE_LIMIT_ENABLED,
+    http: {
+      bodyLimitBytes: env.BODY_LIMIT_BYTES,
+      requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+      corsOrigins: env.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
+      shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    },
+    demoData: env.DEMO_DATA,
+  };
+}

@@ -1,0 +1,74 @@
+import { AggregateRoot, DomainEvent } from '../shared/aggregate-root';
+import { ValidationError } from '../shared/domain-error';
+import { normalizeEmail } from './email';
+
+export type Role = 'USER' | 'ADMIN';
+
+export interface MemberSnapshot {
+  readonly id: string;
+  readonly email: string;
+  readonly name: string;
+  readonly passwordHash: string;
+  readonly role: Role;
+  readonly createdAt: Date;
+}
+
+export interface MemberRegistered extends DomainEvent {
+  readonly type: 'MemberRegistered';
+  readonly memberId: string;
+}
+
+export interface NewMember {
+  readonly id: string;
+  readonly email: string;
+  readonly name: string;
+  readonly passwordHash: string;
+  readonly role: Role;
+  readonly now: Date;
+}
+
+export class Member extends AggregateRoot<MemberRegistered> {
+  private constructor(private readonly props: MemberSnapshot) {
+    super();
+  }
+
+  /** The password is checked and hashed before this point: the domain only ever sees the hash. */
+  static register(input: NewMember): Member {
+    const name = input.name.trim();
+    if (name.length === 0 || name.length > 100) throw new ValidationError('name must be 1 to 100 characters');
+    const member = new Member({
+      id: input.id,
+      email: normalizeEmail(input.email),
+      name,
+      passwordHash: input.passwordHash,
+      role: input.role,
+      createdAt: input.now,
+    });
+    member.record({ type: 'MemberRegistered', occurredAt: input.now, memberId: input.id });
+    return member;
+  }
+
+  static restore(snapshot: MemberSnapshot): Member {
+    return new Member(snapshot);
+  }
+
+  get id(): string {
+    return this.props.id;
+  }
+  get email(): string {
+    return this.props.email;
+  }
+  get role(): Role {
+    return this.props.role;
+  }
+  get passwordHash(): string {
+    return this.props.passwordHash;
+  }
+  get isAdmin(): boolean {
+    return this.props.role === 'ADMIN';
+  }
+
+  toSnapshot(): MemberSnapshot {
+    return this.props;
+  }
+}
