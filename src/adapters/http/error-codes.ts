@@ -1,0 +1,82 @@
+/**
+ * The one table from error codes to HTTP statuses. Everything the API answers with a 4xx or
+ * 5xx is listed here; the error middleware looks codes up and never switches on classes.
+ *
+ * Two columns because one code means two things: VALIDATION_FAILED raised by the adapter is
+ * a request that does not fit its schema (400), while the domain's ValidationError is a
+ * well-formed request that breaks a business rule (422).
+ */
+export interface ProblemKind {
+  readonly status: number;
+  readonly title: string;
+}
+
+/** Raised by the HTTP adapter itself: parsing, authentication, routing, time limits. */
+export const ADAPTER_ERRORS = {
+  BAD_REQUEST: { status: 400, title: 'Bad request' },
+  MALFORMED_JSON: { status: 400, title: 'Malformed JSON body' },
+  VALIDATION_FAILED: { status: 400, title: 'Request does not match its schema' },
+  INVALID_ID: { status: 400, title: 'Malformed id in path' },
+  UNAUTHENTICATED: { status: 401, title: 'Authentication required' },
+  NOT_FOUND: { status: 404, title: 'No such route' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'Request body too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported content type' },
+  RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  INTERNAL_ERROR: { status: 500, title: 'Internal error' },
+  NOT_IMPLEMENTED: { status: 501, title: 'Method not implemented' },
+  // 503 rather than 504: this server is the origin, not a gateway. The work may still
+  // complete after the answer, so clients should read the resource before retrying.
+  REQUEST_TIMEOUT: { status: 503, title: 'Request timed out' },
+} as const satisfies Record<string, ProblemKind>;
+
+/** Codes of DomainError subclasses (src/domain, src/application). */
+export const DOMAIN_ERRORS = {
+  INVALID_TOKEN: { status: 401, title: 'Invalid or expired access token' },
+  INVALID_CREDENTIALS: { status: 401, title: 'Invalid credentials' },
+  FORBIDDEN: { status: 403, title: 'Forbidden' },
+  PERFORMANCE_NOT_FOUND: { status: 404, title: 'Performance not found' },
+  RESERVATION_NOT_FOUND: { status: 404, title: 'Reservation not found' },
+  MEMBER_NOT_FOUND: { status: 404, title: 'Member not found' },
+  EMAIL_TAKEN: { status: 409, title: 'Email already registered' },
+  SEAT_UNAVAILABLE: { status: 409, title: 'Seats unavailable' },
+  HOLD_EXPIRED: { status: 409, title: 'Hold expired' },
+  RESERVATION_NOT_ACTIVE: { status: 409, title: 'Reservation not active' },
+  CONCURRENT_MODIFICATION: { status: 409, title: 'Concurrent modification' },
+  SALES_CLOSED: { status: 422, title: 'Sales closed' },
+  TOO_MANY_SEATS: { status: 422, title: 'Too many seats' },
+  SEAT_NOT_FOUND: { status: 422, title: 'Seat not part of performance' },
+  DUPLICATE_SEATS: { status: 422, title: 'Duplicate seats' },
+  INVALID_PERFORMANCE: { status: 422, title: 'Invalid performance' },
+  WEAK_PASSWORD: { status: 422, title: 'Weak password' },
+  INVALID_EMAIL: { status: 422, title: 'Invalid email' },
+  VALIDATION_FAILED: { status: 422, title: 'Business rule violated' },
+  SERVICE_UNAVAILABLE: { status: 503, title: 'Service unavailable' },
+} as const satisfies Record<string, ProblemKind>;
+
+export type AdapterErrorCode = keyof typeof ADAPTER_ERRORS;
+export type DomainErrorCode = keyof typeof DOMAIN_ERRORS;
+
+/** What `type` says: a stable URI reference per code, e.g. /problems/seat-unavailable. */
+export function problemType(code: string): string {
+  return `/problems/${code.toLowerCase().replaceAll('_', '-')}`;
+}
+
+/** Seconds a client should wait before retrying a 503. */
+export const RETRY_AFTER_SECONDS = 2;
+
+/**
+ * An error raised by the adapter (not the domain). `headers` go on the response, e.g. the
+ * Allow of a 405.
+ */
+export class RequestError extends Error {
+  constructor(
+    readonly code: AdapterErrorCode,
+    message: string,
+    readonly details?: Readonly<Record<string, unknown>>,
+    readonly headers?: Readonly<Record<string, string>>,
+  ) {
+    super(message);
+    this.name = 'RequestError';
+  }
+}

@@ -1,0 +1,19 @@
+import { Knex } from 'knex';
+import * as createMembers from './001-create-members.migration';
+import * as createPerformances from './002-create-performances.migration';
+import * as createReservations from './003-create-reservations.migration';
+
+/**
+ * Every migration, in order. A static list instead of a directory glob, so the same code
+ * runs from TypeScript (jest, tsx) and from compiled dist/.
+ *
+ * Migrations are forward-safe (expand, then contract): a migration only adds what the
+ * running release ignores (tables, nullable or defaulted columns, indexes); dropping or
+ * renaming waits for a later release that no longer reads the old shape. Applied
+ * migrations are never edited; each has a working `down`.
+ */
+export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Knex.Migration]> = [
+  ['001-create-members', createMembers],
+  ['002-create-performances', createPerformances],
+  ['003-create-reservations', createReservations],
+];

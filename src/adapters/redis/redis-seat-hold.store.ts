@@ -1,0 +1,144 @@
+import type Redis from 'ioredis';
+import { ReplyError } from 'ioredis';
+import { StoreUnavailableError } from '../../application/errors';
+import { HoldAttempt, SeatHoldStore } from '../../application/ports/seat-hold-store';
+
+// Every script gets its seat keys as KEYS and the reservation id as ARGV[1]. A key's value is
+// the reservation holding the seat; its TTL is the hold's end, and no TTL means sold.
+
+/** ARGV[2]: hold time in ms. Returns the 1-based positions of seats held by someone else. */
+const HOLD_SCRIPT = `
+local conflicts = {}
+for i = 1, #KEYS do
+  local holder = redis.call('GET', KEYS[i])
+  if holder and holder ~= ARGV[1] then conflicts[#conflicts + 1] = i end
+end
+if #conflicts == 0 then
+  for i = 1, #KEYS do redis.call('SET', KEYS[i], ARGV[1], 'PX', ARGV[2]) end
+end
+return conflicts`;
+
+const MARK_SOLD_SCRIPT = `
+for i = 1, #KEYS do
+  local holder = redis.call('GET', KEYS[i])
+  if not holder then
+    redis.call('SET', KEYS[i], ARGV[1])
+  elseif holder == ARGV[1] then
+    redis.call('PERSIST', KEYS[i])
+  end
+end
+return 0`;
+
+const RELEASE_SCRIPT = `
+local freed = 0
+for i = 1, #KEYS do
+  if redis.call('GET', KEYS[i]) == ARGV[1] then freed = freed + redis.call('DEL', KEYS[i]) end
+end
+return freed`;
+
+/** ARGV[1]: time to live in ms, or '' for none. ARGV[i + 1]: the holder of KEYS[i]. */
+const REMEMBER_SCRIPT = `
+for i = 1, #KEYS do
+  if ARGV[1] == '' then
+    redis.call('SET', KEYS[i], ARGV[i + 1])
+  else
+    redis.call('SET', KEYS[i], ARGV[i + 1], 'PX', ARGV[1])
+  end
+end
+return 0`;
+
+type Args = (string | number)[];
+
+/** The scripts as ioredis sends them: numkeys, keys, then arguments. */
+interface SeatHoldCommands {
+  ticketingHoldSeats(...args: Args): Promise<number[]>;
+  ticketingMarkSeatsSold(...args: Args): Promise<number>;
+  ticketingReleaseSeats(...args: Args): Promise<number>;
+  ticketingRememberSeats(...args: Args): Promise<number>;
+}
+
+/**
+ * Redis server replies that mean "not now" rather than "wrong": the server is loading its
+ * dataset, busy running a script, out of memory, or a replica after a failover.
+ */
+const TRANSIENT_REPLY = /^(LOADING|BUSY|OOM|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|NOREPLICAS)\b/;
+
+/**
+ * Seat holds in Redis: one key per seat, each operation one Lua script, so one round trip
+ * that no other client can interleave with. ioredis sends a script by EVALSHA once the
+ * connection has seen it (by EVAL the first time, which saves a NOSCRIPT round trip).
+ */
+export class RedisSeatHoldStore implements SeatHoldStore {
+  readonly #redis: Redis & SeatHoldCommands;
+
+  constructor(
+    redis: Redis,
+    private readonly keyPrefix = 'ticketing:',
+  ) {
+    redis.defineCommand('ticketingHoldSeats', { lua: HOLD_SCRIPT });
+    redis.defineCommand('ticketingMarkSeatsSold', { lua: MARK_SOLD_SCRIPT });
+    redis.defineCommand('ticketingReleaseSeats', { lua: RELEASE_SCRIPT });
+    redis.defineCommand('ticketingRememberSeats', { lua: REMEMBER_SCRIPT });
+    this.#redis = redis as Redis & SeatHoldCommands;
+  }
+
+  async tryHold(performanceId: string, seatIds: readonly string[], reservationId: string, expiresAt: Date): Promise<HoldAttempt> {
+    if (seatIds.length === 0) return { granted: true };
+    const keys = this.keys(performanceId, seatIds);
+    const conflicts = await this.run(() =>
+      this.#redis.ticketingHoldSeats(keys.length, ...keys, reservationId, millisecondsUntil(expiresAt)),
+    );
+    if (conflicts.length === 0) return { granted: true };
+    return { granted: false, conflicts: conflicts.map((position) => seatIds[position - 1]!) };
+  }
+
+  async markSold(performanceId: string, seatIds: readonly string[], reservationId: string): Promise<void> {
+    if (seatIds.length === 0) return;
+    const keys = this.keys(performanceId, seatIds);
+    await this.run(() => this.#redis.ticketingMarkSeatsSold(keys.length, ...keys, reservationId));
+  }
+
+  async release(performanceId: string, seatIds: readonly string[], reservationId: string): Promise<void> {
+    if (seatIds.length === 0) return;
+    const keys = this.keys(performanceId, seatIds);
+    await this.run(() => this.#redis.ticketingReleaseSeats(keys.length, ...keys, reservationId));
+  }
+
+  async remember(performanceId: string, holders: ReadonlyMap<string, string>, expiresAt: Date | null): Promise<void> {
+    if (holders.size === 0) return;
+    const keys = this.keys(performanceId, [...holders.keys()]);
+    const ttl = expiresAt === null ? '' : millisecondsUntil(expiresAt);
+    await this.run(() => this.#redis.ticketingRememberSeats(keys.length, ...keys, ttl, ...holders.values()));
+  }
+
+  /**
+   * The braces are a Redis Cluster hash tag: every seat of one performance maps to the same
+   * slot, so a script touching several of them stays legal on a cluster.
+   */
+  private keys(performanceId: string, seatIds: readonly string[]): string[] {
+    return seatIds.map((seatId) => `${this.keyPrefix}hold:{${performanceId}}:${seatId}`);
+  }
+
+  private async run<T>(command: () => Promise<T>): Promise<T> {
+    try {
+      return await command();
+    } catch (error) {
+      throw unavailableUnlessBug(error);
+    }
+  }
+}
+
+/** PX must be a positive integer; a hold already over still lasts 1 ms, as good as gone. */
+function millisecondsUntil(expiresAt: Date): number {
+  return Math.max(1, expiresAt.getTime() - Date.now());
+}
+
+/**
+ * Connection closed, command timed out, offline ("Stream isn't writeable..."), or a server
+ * that cannot serve right now: callers go on without the store. Any other server reply (a
+ * script error, a wrong key type) is a bug and stays visible as itself.
+ */
+function unavailableUnlessBug(error: unknown): unknown {
+  if (error instanceof ReplyError && !TRANSIENT_REPLY.test((error as Error).message)) return error;
+  return new StoreUnavailableError('Redis', error);
+}

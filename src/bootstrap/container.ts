@@ -1,0 +1,132 @@
+import 'reflect-metadata';
+import { Container, ServiceIdentifier } from 'inversify';
+import type { Logger } from 'pino';
+import { CancelReservation } from '../application/cancel-reservation/cancel-reservation.use-case';
+import { ConfirmReservation } from '../application/confirm-reservation/confirm-reservation.use-case';
+import { CreatePerformance } from '../application/create-performance/create-performance.use-case';
+import { EnsureAdmin } from '../application/ensure-admin/ensure-admin.use-case';
+import { ExpireOverdueHolds } from '../application/expire-overdue-holds/expire-overdue-holds.use-case';
+import { GetMember } from '../application/get-member/get-member.use-case';
+import { GetPerformance } from '../application/get-performance/get-performance.use-case';
+import { GetReservation } from '../application/get-reservation/get-reservation.use-case';
+import { GetSeatMap } from '../application/get-seat-map/get-seat-map.use-case';
+import { HoldSeats } from '../application/hold-seats/hold-seats.use-case';
+import { ListMemberReservations } from '../application/list-member-reservations/list-member-reservations.use-case';
+import { ListPerformances } from '../application/list-performances/list-performances.use-case';
+import { LogIn } from '../application/log-in/log-in.use-case';
+import type { Clock } from '../application/ports/clock';
+import type { PasswordHasher } from '../application/ports/password-hasher';
+import { RegisterMember } from '../application/register-member/register-member.use-case';
+import type { ReservationPolicy } from '../application/reservation-policy';
+import { CachedPerformanceRepository } from '../adapters/cache/cached-performance.repository';
+import { MicroCachedSeatStatusQuery } from '../adapters/cache/micro-cached-seat-status.query';
+import { InMemoryEventPublisher } from '../adapters/memory/in-memory-event.publisher';
+import { Argon2PasswordHasher } from '../adapters/security/argon2-password.hasher';
+import { JoseTokenService } from '../adapters/security/jose-token.service';
+import { SystemClock } from '../adapters/system/system-clock';
+import { UuidV7IdGenerator } from '../adapters/system/uuid-v7.id-generator';
+import type { Config } from './config';
+import type { Stores } from './stores';
+import { TOKENS } from './tokens';
+
+/** Wraps each use case as it is built; telemetry uses it to add a span per use case. */
+export type UseCaseDecorator = <T extends object>(name: string, useCase: T) => T;
+
+export interface ContainerOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly stores: Stores;
+  readonly clock?: Clock;
+  readonly passwordHasher?: PasswordHasher;
+  readonly decorateUseCase?: UseCaseDecorator;
+}
+
+/**
+ * The composition root: the one place that knows which adapter serves which port. Use
+ * cases and adapters stay plain classes; they are built here with `toResolvedValue`, so
+ * none of them carries a decorator or imports Inversify.
+ */
+export function buildContainer(options: ContainerOptions): Container {
+  const { config, stores } = options;
+  const decorate: UseCaseDecorator = options.decorateUseCase ?? ((_name, useCase) => useCase);
+  const container = new Container({ defaultScope: 'Singleton' });
+  const constant = <T>(id: ServiceIdentifier<T>, value: T) => container.bind<T>(id).toConstantValue(value);
+
+  constant(TOKENS.Config, config);
+  constant(TOKENS.Logger, options.logger);
+  constant(TOKENS.Clock, options.clock ?? new SystemClock());
+  constant(TOKENS.IdGenerator, new UuidV7IdGenerator());
+  constant(TOKENS.PasswordHasher, options.passwordHasher ?? new Argon2PasswordHasher());
+  constant(TOKENS.TokenService, new JoseTokenService(config.jwtSecret, config.tokenTtlSeconds));
+  constant(TOKENS.EventPublisher, new InMemoryEventPublisher());
+  constant<ReservationPolicy>(TOKENS.ReservationPolicy, {
+    holdSeconds: config.reservation.holdSeconds,
+    maxSeatsPerReservation: config.reservation.maxSeatsPerReservation,
+  });
+
+  constant(TOKENS.MemberRepository, stores.members);
+  constant(TOKENS.PerformanceCatalog, stores.catalog);
+  constant(TOKENS.ReservationRepository, stores.reservations);
+  constant(TOKENS.SeatHoldStore, stores.seatHolds);
+  constant(TOKENS.Readiness, () => stores.readiness());
+  // Caching is a wiring decision: CACHE_ENABLED=false measures the service without it.
+  constant(
+    TOKENS.PerformanceRepository,
+    config.cache.enabled ? new CachedPerformanceRepository(stores.performances) : stores.performances,
+  );
+  constant(
+    TOKENS.SeatStatusQuery,
+    config.cache.enabled && config.cache.seatMapMs > 0
+      ? new MicroCachedSeatStatusQuery(stores.seatStatuses, config.cache.seatMapMs)
+      : stores.seatStatuses,
+  );
+
+  const bindUseCase = <T extends object, A extends unknown[]>(
+    id: ServiceIdentifier<T>,
+    UseCase: new (...args: A) => T,
+    dependencies: ServiceIdentifier[],
+  ) =>
+    container
+      .bind<T>(id)
+      .toResolvedValue((...resolved: unknown[]) => decorate(UseCase.name, new UseCase(...(resolved as A))), dependencies)
+      .inSingletonScope();
+
+  const T = TOKENS;
+  bindUseCase(T.RegisterMember, RegisterMember, [T.MemberRepository, T.PasswordHasher, T.IdGenerator, T.Clock, T.EventPublisher]);
+  bindUseCase(T.LogIn, LogIn, [T.MemberRepository, T.PasswordHasher, T.TokenService]);
+  bindUseCase(T.GetMember, GetMember, [T.MemberRepository]);
+  bindUseCase(T.EnsureAdmin, EnsureAdmin, [T.MemberRepository, T.RegisterMember]);
+  bindUseCase(T.CreatePerformance, CreatePerformance, [T.PerformanceRepository, T.IdGenerator, T.Clock, T.EventPublisher]);
+  bindUseCase(T.ListPerformances, ListPerformances, [T.PerformanceCatalog, T.Clock]);
+  bindUseCase(T.GetSeatMap, GetSeatMap, [T.PerformanceRepository, T.SeatStatusQuery, T.Clock]);
+  bindUseCase(T.GetPerformance, GetPerformance, [T.GetSeatMap]);
+  bindUseCase(T.ConfirmReservation, ConfirmReservation, [T.ReservationRepository, T.SeatHoldStore, T.Clock, T.EventPublisher]);
+  bindUseCase(T.CancelReservation, CancelReservation, [T.ReservationRepository, T.SeatHoldStore, T.Clock, T.EventPublisher]);
+  bindUseCase(T.GetReservation, GetReservation, [T.ReservationRepository, T.Clock]);
+  bindUseCase(T.ListMemberReservations, ListMemberReservations, [T.ReservationRepository, T.Clock]);
+  bindUseCase(T.ExpireOverdueHolds, ExpireOverdueHolds, [T.ReservationRepository, T.SeatHoldStore, T.Clock, T.EventPublisher]);
+
+  const logger = options.logger;
+  container
+    .bind(T.HoldSeats)
+    .toResolvedValue(
+      (...deps: unknown[]) => {
+        const [performances, reservations, holds, ids, clock, events, policy] = deps as ConstructorParameters<typeof HoldSeats>;
+        const warn = (error: unknown) => logger.warn({ err: error }, 'seat hold store failed; MySQL alone decides');
+        return decorate('HoldSeats', new HoldSeats(performances, reservations, holds, ids, clock, events, policy, warn));
+      },
+      [T.PerformanceRepository, T.ReservationRepository, T.SeatHoldStore, T.IdGenerator, T.Clock, T.EventPublisher, T.ReservationPolicy],
+    )
+    .inSingletonScope();
+
+  // Seats freed by a cancel or an expiry show as free at once to this instance's readers.
+  const seatStatuses = container.get<unknown>(T.SeatStatusQuery);
+  if (seatStatuses instanceof MicroCachedSeatStatusQuery) {
+    container.get<InMemoryEventPublisher>(T.EventPublisher).subscribe((event) => {
+      if (event.type === 'ReservationCancelled' || event.type === 'ReservationExpired') {
+        seatStatuses.invalidate((event as unknown as { performanceId: string }).performanceId);
+      }
+    });
+  }
+  return container;
+}

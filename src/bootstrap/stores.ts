@@ -1,0 +1,105 @@
+import type { Knex } from 'knex';
+import type Redis from 'ioredis';
+import type { Logger } from 'pino';
+import type { Clock } from '../application/ports/clock';
+import type { PerformanceCatalog } from '../application/ports/performance-catalog';
+import type { SeatHoldStore } from '../application/ports/seat-hold-store';
+import type { SeatStatusQuery } from '../application/ports/seat-status-query';
+import type { MemberRepository } from '../domain/identity/member.repository';
+import type { PerformanceRepository } from '../domain/performance/performance.repository';
+import type { ReservationRepository } from '../domain/reservation/reservation.repository';
+import type { ReadinessReport } from '../adapters/http/http-dependencies';
+import { InMemoryMemberRepository } from '../adapters/memory/in-memory-member.repository';
+import { InMemoryPerformanceRepository } from '../adapters/memory/in-memory-performance.repository';
+import { InMemoryReservationRepository } from '../adapters/memory/in-memory-reservation.repository';
+import { InMemorySeatHoldStore } from '../adapters/memory/in-memory-seat-hold.store';
+import { createKnex, ensureDatabaseExists } from '../adapters/persistence/knex-client';
+import { migrate } from '../adapters/persistence/migrator';
+import { ObjectionMemberRepository } from '../adapters/persistence/objection-member.repository';
+import { ObjectionPerformanceRepository } from '../adapters/persistence/objection-performance.repository';
+import { ObjectionReservationRepository } from '../adapters/persistence/objection-reservation.repository';
+import { SqlSeatStatusQuery } from '../adapters/persistence/sql-seat-status.query';
+import { connectRedis, createRedis, isRedisUp } from '../adapters/redis/redis-client';
+import { RedisSeatHoldStore } from '../adapters/redis/redis-seat-hold.store';
+import type { Config } from './config';
+
+/** The stateful half of the service: where members, performances and reservations live. */
+export interface Stores {
+  readonly kind: 'embedded' | 'external';
+  readonly members: MemberRepository;
+  readonly performances: PerformanceRepository;
+  readonly catalog: PerformanceCatalog;
+  readonly reservations: ReservationRepository;
+  readonly seatStatuses: SeatStatusQuery;
+  readonly seatHolds: SeatHoldStore;
+  readonly knex?: Knex;
+  readonly redis?: Redis;
+  readiness(): Promise<ReadinessReport>;
+  close(): Promise<void>;
+}
+
+export function openEmbeddedStores(clock: Clock): Stores {
+  const performances = new InMemoryPerformanceRepository();
+  const reservations = new InMemoryReservationRepository();
+  return {
+    kind: 'embedded',
+    members: new InMemoryMemberRepository(),
+    performances,
+    catalog: performances,
+    reservations,
+    seatStatuses: reservations,
+    seatHolds: new InMemorySeatHoldStore(clock),
+    readiness: async () => ({ ready: true, checks: { memory: 'up' } }),
+    close: async () => {},
+  };
+}
+
+export async function openExternalStores(
+  storage: Extract<Config['storage'], { kind: 'external' }>,
+  options: { migrate: boolean; logger: Logger },
+): Promise<Stores> {
+  if (options.migrate) await ensureDatabaseExists(storage.databaseUrl);
+  const knex = createKnex(storage.databaseUrl, { poolMax: storage.poolMax });
+  const redis = createRedis(storage.redisUrl);
+  try {
+    if (options.migrate) options.logger.info({ migrations: await migrate(knex, 'latest') }, 'migrations applied');
+    await knex.raw('select 1');
+  } catch (error) {
+    await knex.destroy();
+    redis.disconnect();
+    throw error;
+  }
+  try {
+    await connectRedis(redis);
+  } catch (error) {
+    // Redis only accelerates; the service starts without it and reconnects in the background.
+    options.logger.warn({ err: error }, 'Redis is unreachable at start-up; holds go to MySQL alone until it returns');
+  }
+  const performances = new ObjectionPerformanceRepository(knex);
+  return {
+    kind: 'external',
+    members: new ObjectionMemberRepository(knex),
+    performances,
+    catalog: performances,
+    reservations: new ObjectionReservationRepository(knex),
+    seatStatuses: new SqlSeatStatusQuery(knex),
+    seatHolds: new RedisSeatHoldStore(redis),
+    knex,
+    redis,
+    async readiness() {
+      const [mysql, cache] = await Promise.all([
+        knex.raw('select 1').then(
+          () => 'up' as const,
+          () => 'down' as const,
+        ),
+        isRedisUp(redis).then((up) => (up ? ('up' as const) : ('down' as const))),
+      ]);
+      // Without Redis the service still sells seats correctly (MySQL decides), only slower,
+      // so only MySQL decides readiness; Redis is reported for operators.
+      return { ready: mysql === 'up', checks: { mysql, redis: cache } };
+    },
+    async close() {
+      await Promise.allSettled([knex.destroy(), redis.quit()]);
+    },
+  };
+}

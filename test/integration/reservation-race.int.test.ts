@@ -1,0 +1,155 @@
+import type { Knex } from 'knex';
+import Redis from 'ioredis';
+import { createKnex } from '../../src/adapters/persistence/knex-client';
+import { testDatabaseUrl, testRedisUrl } from '../support/environment';
+import {
+  call,
+  createOnSalePerformance,
+  JsonResponse,
+  logIn,
+  RunningService,
+  signUpAndLogIn,
+  startFullStack,
+  TEST_ADMIN,
+} from '../support/full-stack';
+
+const MEMBERS = 200;
+const SEATS = 50;
+
+/**
+ * The product's central promise, tested the way it is broken in real life: hundreds of
+ * members racing over HTTP for the same seats, against the real MariaDB and Redis.
+ */
+describe('an on-sale race over HTTP against MariaDB and Redis', () => {
+  let service: RunningService;
+  let knex: Knex;
+  let redis: Redis;
+  let tokens: string[];
+  let adminToken: string;
+
+  beforeAll(async () => {
+    service = await startFullStack();
+    knex = createKnex(testDatabaseUrl, { poolMax: 4 });
+    redis = new Redis(testRedisUrl);
+    adminToken = await logIn(service.baseUrl, TEST_ADMIN.email, TEST_ADMIN.password);
+    const run = Date.now().toString(36);
+    tokens = [];
+    // Sign-ups in small batches: hashing is CPU-bound, a flood would only queue.
+    for (let i = 0; i < MEMBERS; i += 20) {
+      const batch = Array.from({ length: Math.min(20, MEMBERS - i) }, (_, j) =>
+        signUpAndLogIn(service.baseUrl, `racer-${run}-${i + j}@example.com`),
+      );
+      tokens.push(...(await Promise.all(batch)));
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await service?.stop();
+    await knex?.destroy();
+    redis?.disconnect();
+  });
+
+  /** Each member wants 1–3 adjacent seats; many want the same ones. */
+  function wishes(seatIds: string[]): string[][] {
+    return tokens.map((_, member) => {
+      const count = 1 + (member % 3);
+      const start = (member * 7) % (SEATS - count + 1);
+      return seatIds.slice(start, start + count);
+    });
+  }
+
+  async function race(performanceId: string, seatIds: string[], duringRace?: () => Promise<void>) {
+    const wanted = wishes(seatIds);
+    const requests = tokens.map((token, member) =>
+      call(service.baseUrl, 'POST', '/api/v1/reservations', {
+        token,
+        body: { performanceId, seatIds: wanted[member] },
+      }),
+    );
+    if (duringRace) await duringRace();
+    return { wanted, responses: await Promise.all(requests) };
+  }
+
+  async function audit(performanceId: string, responses: JsonResponse[], { redisWasIntact = true } = {}) {
+    const winners = responses.filter((response) => response.status === 201);
+    const losers = responses.filter((response) => response.status !== 201);
+
+    // No 5xx, and every loser was told precisely why.
+    expect(responses.filter((response) => response.status >= 500)).toEqual([]);
+    for (const loser of losers) {
+      expect(loser.status).toBe(409);
+      expect(loser.body).toMatchObject({ code: 'SEAT_UNAVAILABLE' });
+      expect(loser.body.seatIds.length).toBeGreaterThan(0);
+    }
+
+    // No seat in two active reservations, judged from statuses, not from the constraint column.
+    const doubleSold = await knex('reservation_seats as rs')
+      .join('reservations as r', 'r.id', 'rs.reservation_id')
+      .where('r.performance_id', performanceId)
+      .whereIn('r.status', ['PENDING', 'CONFIRMED'])
+      .groupBy('rs.seat_id')
+      .havingRaw('count(*) > 1')
+      .select('rs.seat_id');
+    expect(doubleSold).toEqual([]);
+
+    // Every 201 is a row in MySQL with exactly the seats it promised, and nothing else was written.
+    const rows = await knex('reservations').where('performance_id', performanceId).select('id', 'status');
+    expect(rows).toHaveLength(winners.length);
+    const rowIds = new Set(rows.map((row: { id: string }) => row.id));
+    for (const winner of winners) expect(rowIds.has(winner.body.id)).toBe(true);
+    const seatRows = await knex('reservation_seats').where('performance_id', performanceId).count({ n: '*' });
+    expect(Number(seatRows[0]!.n)).toBe(winners.reduce((sum, winner) => sum + winner.body.seats.length, 0));
+
+    // Every loser lost to a seat that somebody actually holds. (Only while Redis is intact:
+    // after a flush a loser may have lost to a hold that MySQL then refused, a false 409 that
+    // costs a retry but never a double sale.)
+    const held = new Set(winners.flatMap((winner) => winner.body.seats.map((seat: { id: string }) => seat.id)));
+    if (redisWasIntact) {
+      for (const loser of losers) expect(loser.body.seatIds.some((seatId: string) => held.has(seatId))).toBe(true);
+    }
+    return { winners, losers, held };
+  }
+
+  it('sells every seat at most once, answers every loser with 409, and confirms what it sold', async () => {
+    const performance = await createOnSalePerformance(service.baseUrl, adminToken, 5, 10);
+    expect(performance.seatIds).toHaveLength(SEATS);
+
+    const { responses } = await race(performance.id, performance.seatIds);
+    const { winners, held } = await audit(performance.id, responses);
+    expect(winners.length).toBeGreaterThan(0);
+    expect(held.size).toBeGreaterThan(SEATS / 2);
+
+    // Winners confirm; every confirmation is durable and the seat map agrees.
+    const confirmations = await Promise.all(
+      winners.map((winner) =>
+        call(service.baseUrl, 'POST', `/api/v1/reservations/${winner.body.id}/confirm`, {
+          token: tokens[responses.indexOf(winner)]!,
+        }),
+      ),
+    );
+    expect(confirmations.map((confirmation) => confirmation.status)).toEqual(winners.map(() => 200));
+    const confirmedRows = await knex('reservations').where({ performance_id: performance.id, status: 'CONFIRMED' }).count({ n: '*' });
+    expect(Number(confirmedRows[0]!.n)).toBe(winners.length);
+  }, 60_000);
+
+  it('still never sells a seat twice when Redis is flushed in the middle of the race', async () => {
+    const performance = await createOnSalePerformance(service.baseUrl, adminToken, 5, 10);
+    let flushed = false;
+    const { responses } = await race(performance.id, performance.seatIds, async () => {
+      // Let part of the race land in Redis, then wipe it: MySQL must still decide alone.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await redis.flushdb();
+      flushed = true;
+    });
+    expect(flushed).toBe(true);
+    const { winners, held } = await audit(performance.id, responses, { redisWasIntact: false });
+    expect(winners.length).toBeGreaterThan(0);
+
+    // A second wave after the flush, with Redis knowing nothing of the first: held seats stay held.
+    const again = await race(performance.id, performance.seatIds);
+    for (const winner of again.responses.filter((response) => response.status === 201)) {
+      for (const seat of winner.body.seats) expect(held.has(seat.id)).toBe(false);
+    }
+    await audit(performance.id, [...responses, ...again.responses], { redisWasIntact: false });
+  }, 60_000);
+});

@@ -1,0 +1,50 @@
+import { CancelReservation } from '../../src/application/cancel-reservation/cancel-reservation.use-case';
+import { ConfirmReservation } from '../../src/application/confirm-reservation/confirm-reservation.use-case';
+import { ExpireOverdueHolds } from '../../src/application/expire-overdue-holds/expire-overdue-holds.use-case';
+import { GetSeatMap } from '../../src/application/get-seat-map/get-seat-map.use-case';
+import { HoldSeats } from '../../src/application/hold-seats/hold-seats.use-case';
+import { SeatHoldStore } from '../../src/application/ports/seat-hold-store';
+import { Actor } from '../../src/application/ports/token-service';
+import { InMemoryEventPublisher } from '../../src/adapters/memory/in-memory-event.publisher';
+import { InMemoryPerformanceRepository } from '../../src/adapters/memory/in-memory-performance.repository';
+import { InMemoryReservationRepository } from '../../src/adapters/memory/in-memory-reservation.repository';
+import { InMemorySeatHoldStore } from '../../src/adapters/memory/in-memory-seat-hold.store';
+import { ManualClock } from '../../src/adapters/memory/manual-clock';
+import { UuidV7IdGenerator } from '../../src/adapters/system/uuid-v7.id-generator';
+import { aPerformanceOnSale, T0 } from './domain-mothers';
+
+export const HOLD_SECONDS = 300;
+
+/** The reservation use cases wired to the in-memory adapters, on a clock the test moves. */
+export async function reservationFixture(options: { seatHolds?: SeatHoldStore } = {}) {
+  const clock = new ManualClock(T0);
+  const performances = new InMemoryPerformanceRepository();
+  const reservations = new InMemoryReservationRepository();
+  const seatHolds = options.seatHolds ?? new InMemorySeatHoldStore(clock);
+  const events = new InMemoryEventPublisher(true);
+  const ids = new UuidV7IdGenerator();
+  const policy = { holdSeconds: HOLD_SECONDS, maxSeatsPerReservation: 4 };
+  const performance = aPerformanceOnSale();
+  await performances.add(performance);
+  const seatIds = performance.toSnapshot().seats.map((seat) => seat.id);
+  const member = (n: number): Actor => ({ memberId: `member-${n}`, role: 'USER' });
+
+  return {
+    clock,
+    performance,
+    seatIds,
+    reservations,
+    seatHolds,
+    events,
+    member,
+    admin: { memberId: 'admin', role: 'ADMIN' } as Actor,
+    holdSeats: new HoldSeats(performances, reservations, seatHolds, ids, clock, events, policy),
+    /** Another instance's HoldSeats: same database, its own hold store. */
+    holdSeatsWith: (store: SeatHoldStore, onStoreFailure?: (error: unknown) => void) =>
+      new HoldSeats(performances, reservations, store, ids, clock, events, policy, onStoreFailure),
+    confirm: new ConfirmReservation(reservations, seatHolds, clock, events),
+    cancel: new CancelReservation(reservations, seatHolds, clock, events),
+    sweep: new ExpireOverdueHolds(reservations, seatHolds, clock, events, 2),
+    seatMap: new GetSeatMap(performances, reservations, clock),
+  };
+}
