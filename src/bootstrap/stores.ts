@@ -61,6 +61,16 @@ export async function openExternalStores(
   if (options.migrate) await ensureDatabaseExists(storage.databaseUrl);
   const knex = createKnex(storage.databaseUrl, { poolMax: storage.poolMax });
   const redis = createRedis(storage.redisUrl);
+  // ioredis reports every failed reconnect; one line per outage (and one on recovery) is enough.
+  let redisDown = false;
+  redis.on('error', (error: Error) => {
+    if (!redisDown) options.logger.warn({ err: error }, 'Redis connection lost; reconnecting in the background');
+    redisDown = true;
+  });
+  redis.on('ready', () => {
+    if (redisDown) options.logger.info('Redis connection restored');
+    redisDown = false;
+  });
   try {
     if (options.migrate) options.logger.info({ migrations: await migrate(knex, 'latest') }, 'migrations applied');
     await knex.raw('select 1');
@@ -99,7 +109,8 @@ export async function openExternalStores(
       return { ready: mysql === 'up', checks: { mysql, redis: cache } };
     },
     async close() {
-      await Promise.allSettled([knex.destroy(), redis.quit()]);
+      // quit() is refused while Redis is down; disconnect() then stops the reconnect loop.
+      await Promise.allSettled([knex.destroy(), redis.quit().catch(() => redis.disconnect())]);
     },
   };
 }

@@ -18,7 +18,10 @@ const SHORT_HOLD_MS = 150;
 const LONG_HOLD_MS = 10 * 60_000;
 
 /** One behaviour for every SeatHoldStore: run against the in-memory twin and the real adapter. */
-export function describeSeatHoldStoreContract(adapter: string, openTestbed: () => SeatHoldStoreTestbed | Promise<SeatHoldStoreTestbed>): void {
+export function describeSeatHoldStoreContract(
+  adapter: string,
+  openTestbed: () => SeatHoldStoreTestbed | Promise<SeatHoldStoreTestbed>,
+): void {
   describe(`SeatHoldStore contract: ${adapter}`, () => {
     let bed: SeatHoldStoreTestbed;
     let store: SeatHoldStore;
@@ -36,7 +39,10 @@ export function describeSeatHoldStoreContract(adapter: string, openTestbed: () =
       const [first, second] = [aReservationId(), aReservationId()];
 
       expect(await store.tryHold(performanceId, ['A1', 'A2'], first, later())).toEqual({ granted: true });
-      expect(await store.tryHold(performanceId, ['A2', 'A1'], second, later())).toEqual({ granted: false, conflicts: ['A2', 'A1'] });
+      expect(await store.tryHold(performanceId, ['A2', 'A1'], second, later())).toEqual({
+        granted: false,
+        conflicts: ['A2', 'A1'],
+      });
     });
 
     it('takes nothing when one seat is held by someone else, and names only the conflicting seats', async () => {
@@ -82,7 +88,10 @@ export function describeSeatHoldStoreContract(adapter: string, openTestbed: () =
 
       await store.release(performanceId, ['E1', 'E2', 'E3'], stranger);
 
-      expect(await store.tryHold(performanceId, ['E1', 'E2', 'E3'], next, later())).toEqual({ granted: false, conflicts: ['E1', 'E2'] });
+      expect(await store.tryHold(performanceId, ['E1', 'E2', 'E3'], next, later())).toEqual({
+        granted: false,
+        conflicts: ['E1', 'E2'],
+      });
       expect(await store.tryHold(performanceId, ['E3'], next, later())).toEqual({ granted: true });
 
       await store.release(performanceId, ['E1', 'E2'], owner);
@@ -98,7 +107,10 @@ export function describeSeatHoldStoreContract(adapter: string, openTestbed: () =
 
       // F3 was held as long but not sold: once it is free, the hold time is over.
       await bed.waitForHoldsToEnd(performanceId, ['F3'], holdEnd);
-      expect(await store.tryHold(performanceId, ['F1', 'F2', 'F3'], other, later())).toEqual({ granted: false, conflicts: ['F1', 'F2'] });
+      expect(await store.tryHold(performanceId, ['F1', 'F2', 'F3'], other, later())).toEqual({
+        granted: false,
+        conflicts: ['F1', 'F2'],
+      });
     });
 
     it('marks a free seat sold but never takes a seat held by another reservation', async () => {
@@ -107,15 +119,28 @@ export function describeSeatHoldStoreContract(adapter: string, openTestbed: () =
 
       await store.markSold(performanceId, ['G1', 'G2'], buyer);
 
-      expect(await store.tryHold(performanceId, ['G1', 'G2'], buyer, later())).toEqual({ granted: false, conflicts: ['G1'] });
-      expect(await store.tryHold(performanceId, ['G1', 'G2'], holder, later())).toEqual({ granted: false, conflicts: ['G2'] });
+      expect(await store.tryHold(performanceId, ['G1', 'G2'], buyer, later())).toEqual({
+        granted: false,
+        conflicts: ['G1'],
+      });
+      expect(await store.tryHold(performanceId, ['G1', 'G2'], holder, later())).toEqual({
+        granted: false,
+        conflicts: ['G2'],
+      });
     });
 
     it('refuses seats it was taught about by remember, with or without an end', async () => {
       const [heldElsewhere, soldElsewhere, newcomer] = [aReservationId(), aReservationId(), aReservationId()];
       const holdEnd = shortly();
 
-      await store.remember(performanceId, new Map([['H1', heldElsewhere], ['H2', heldElsewhere]]), holdEnd);
+      await store.remember(
+        performanceId,
+        new Map([
+          ['H1', heldElsewhere],
+          ['H2', heldElsewhere],
+        ]),
+        holdEnd,
+      );
       await store.remember(performanceId, new Map([['H3', soldElsewhere]]), null);
 
       expect(await store.tryHold(performanceId, ['H0', 'H1', 'H2', 'H3'], newcomer, later())).toEqual({
@@ -125,14 +150,20 @@ export function describeSeatHoldStoreContract(adapter: string, openTestbed: () =
       expect(await store.tryHold(performanceId, ['H1'], heldElsewhere, later())).toEqual({ granted: true });
 
       await bed.waitForHoldsToEnd(performanceId, ['H2'], holdEnd);
-      expect(await store.tryHold(performanceId, ['H2', 'H3'], newcomer, later())).toEqual({ granted: false, conflicts: ['H3'] });
+      expect(await store.tryHold(performanceId, ['H2', 'H3'], newcomer, later())).toEqual({
+        granted: false,
+        conflicts: ['H3'],
+      });
     });
 
     it('frees a hold once its time is over', async () => {
       const [first, second] = [aReservationId(), aReservationId()];
       const holdEnd = shortly();
       await store.tryHold(performanceId, ['J1', 'J2'], first, holdEnd);
-      expect(await store.tryHold(performanceId, ['J1', 'J2'], second, later())).toEqual({ granted: false, conflicts: ['J1', 'J2'] });
+      expect(await store.tryHold(performanceId, ['J1', 'J2'], second, later())).toEqual({
+        granted: false,
+        conflicts: ['J1', 'J2'],
+      });
 
       await bed.waitForHoldsToEnd(performanceId, ['J1', 'J2'], holdEnd);
 

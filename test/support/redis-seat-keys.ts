@@ -14,7 +14,8 @@ export async function waitForKeysToVanish(redis: Redis, keys: readonly string[],
   for (;;) {
     const ttls = await Promise.all(keys.map((key) => redis.pttl(key)));
     if (ttls.every((ttl) => ttl === -2)) return;
-    if (Date.now() > deadline) throw new Error(`keys still present after ${timeoutMs} ms: ${keys.join(', ')} (PTTL ${ttls.join(', ')})`);
+    if (Date.now() > deadline)
+      throw new Error(`keys still present after ${timeoutMs} ms: ${keys.join(', ')} (PTTL ${ttls.join(', ')})`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }

@@ -36,6 +36,9 @@ export function createRedis(url: string, options: RedisClientOptions = {}): Redi
     // Redis is on the local network: a connect that takes a second will not succeed later,
     // and the default (10 s) would delay the next reconnect attempt by as much.
     connectTimeout: 1_000,
+    // On shutdown a healthy Redis closes the socket in a millisecond; a dead one never does,
+    // and ioredis would keep the process alive for the default 2 s waiting for it.
+    disconnectTimeout: 200,
     // Reconnect forever (never return null) so the service heals by itself when Redis comes
     // back; back off exponentially up to 2 s so a dead Redis is not hammered by every instance.
     retryStrategy: (attempt: number) => Math.min(50 * 2 ** Math.min(attempt, 6), MAX_RECONNECT_DELAY_MS),

@@ -82,7 +82,12 @@ export class RedisSeatHoldStore implements SeatHoldStore {
     this.#redis = redis as Redis & SeatHoldCommands;
   }
 
-  async tryHold(performanceId: string, seatIds: readonly string[], reservationId: string, expiresAt: Date): Promise<HoldAttempt> {
+  async tryHold(
+    performanceId: string,
+    seatIds: readonly string[],
+    reservationId: string,
+    expiresAt: Date,
+  ): Promise<HoldAttempt> {
     if (seatIds.length === 0) return { granted: true };
     const keys = this.keys(performanceId, seatIds);
     const conflicts = await this.run(() =>
