@@ -47,13 +47,15 @@ export class InMemoryReservationRepository implements ReservationRepository, Sea
   async listByMember(memberId: string): Promise<Reservation[]> {
     return [...this.#byId.values()]
       .filter((snapshot) => snapshot.memberId === memberId)
-      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || compareIds(b.id, a.id))
       .map((snapshot) => Reservation.restore(snapshot));
   }
 
   async expireOverdue(now: Date, limit: number): Promise<ExpiredHold[]> {
     const overdue = [...this.#byId.values()]
       .filter((snapshot) => snapshot.status === 'PENDING' && snapshot.expiresAt <= now)
+      // The longest overdue first, as the database's sweep does.
+      .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime() || compareIds(a.id, b.id))
       .slice(0, limit);
     for (const snapshot of overdue) {
       const expired = { ...snapshot, status: 'EXPIRED' as const, version: snapshot.version + 1 };
@@ -89,4 +91,9 @@ export class InMemoryReservationRepository implements ReservationRepository, Sea
 
 function claimKey(performanceId: string, seatId: string): string {
   return `${performanceId}/${seatId}`;
+}
+
+/** Code-unit order, as the database's binary collation compares ids. */
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

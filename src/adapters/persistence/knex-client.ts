@@ -6,6 +6,8 @@ export interface KnexOptions {
   readonly poolMin?: number;
   /** How long a query waits for a free connection before failing (then: StoreUnavailableError). */
   readonly acquireTimeoutMs?: number;
+  /** Where knex's own warnings go (failed connection attempts, say); the console by default. */
+  readonly onWarning?: (message: string) => void;
 }
 
 interface RawConnection {
@@ -19,6 +21,7 @@ interface RawConnection {
 export function createKnex(databaseUrl: string, options: KnexOptions): Knex {
   return knex({
     client: 'mysql2',
+    ...(options.onWarning ? { log: { warn: options.onWarning } } : {}),
     connection: {
       uri: databaseUrl,
       timezone: 'Z',

@@ -8,6 +8,8 @@ interface DriverError {
   readonly name?: string;
   readonly sqlMessage?: string;
   readonly errors?: readonly unknown[];
+  /** Objection wraps driver errors (db-errors) and keeps the original here. */
+  readonly nativeError?: unknown;
 }
 
 /** Codes that mean "the server cannot be talked to right now", not "this statement is wrong". */
@@ -32,7 +34,9 @@ export const ER_DUP_ENTRY = 1062;
 export const ER_LOCK_DEADLOCK = 1213;
 
 function asDriverError(error: unknown): DriverError {
-  return typeof error === 'object' && error !== null ? (error as DriverError) : {};
+  if (typeof error !== 'object' || error === null) return {};
+  const driverError = error as DriverError;
+  return driverError.nativeError !== undefined ? asDriverError(driverError.nativeError) : driverError;
 }
 
 export function isConnectionFailure(error: unknown): boolean {

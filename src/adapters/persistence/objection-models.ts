@@ -91,4 +91,5 @@ export interface ReservationSeatRow {
   grade: string;
   price: number | string;
   active_seat_id: string | null;
+  position: number;
 }

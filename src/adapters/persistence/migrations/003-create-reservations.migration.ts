@@ -32,6 +32,8 @@ export async function up(knex: Knex): Promise<void> {
     // CONFIRMED, NULL once it is CANCELLED or EXPIRED. A unique index admits any number of
     // NULLs, so each seat has at most one active claim, whatever the locks in front did.
     table.specificType('active_seat_id', ID).nullable();
+    // The order the seats were asked for, which the aggregate keeps.
+    table.smallint('position').unsigned().notNullable();
     table.primary(['reservation_id', 'seat_id']);
     table.unique(['active_seat_id'], { indexName: 'reservation_seats_active_seat_unique' });
     // The seat map's read: active claims of one performance (covering, with the primary key).

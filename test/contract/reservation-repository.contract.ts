@@ -1,0 +1,262 @@
+import { MemberRepository } from '../../src/domain/identity/member.repository';
+import { Performance } from '../../src/domain/performance/performance';
+import { PerformanceRepository } from '../../src/domain/performance/performance.repository';
+import { Reservation } from '../../src/domain/reservation/reservation';
+import { ConcurrentModificationError, SeatsAlreadyClaimedError } from '../../src/domain/reservation/reservation.errors';
+import { ReservationRepository } from '../../src/domain/reservation/reservation.repository';
+import {
+  aMember,
+  aPerformance,
+  aReservation,
+  at,
+  MINUTE,
+  ReservationOverrides,
+  seatIdsOf,
+  SECOND,
+  T0,
+} from '../support/builders';
+
+export interface ReservationStores {
+  readonly reservations: ReservationRepository;
+  /** Where the performances and members that reservations refer to are stored (MySQL checks the foreign keys). */
+  readonly performances: PerformanceRepository;
+  readonly members: MemberRepository;
+}
+
+const HOLD_SECONDS = 300;
+const afterTheHold = at(HOLD_SECONDS * SECOND);
+
+/** What every ReservationRepository must do, in memory and in MySQL. */
+export function reservationRepositoryContract(makeStores: () => ReservationStores | Promise<ReservationStores>): void {
+  describe('ReservationRepository contract', () => {
+    let reservations: ReservationRepository;
+    let performance: Performance;
+    let seats: string[];
+    let memberId: string;
+    let otherMemberId: string;
+    /** A PENDING hold on seats of `performance` by `memberId`, not yet added. */
+    let hold: (overrides?: ReservationOverrides) => Reservation;
+
+    beforeEach(async () => {
+      const stores = await makeStores();
+      reservations = stores.reservations;
+      performance = aPerformance();
+      seats = seatIdsOf(performance);
+      await stores.performances.add(performance);
+      const members = [aMember(), aMember()];
+      for (const member of members) await stores.members.add(member);
+      memberId = members[0]!.id;
+      otherMemberId = members[1]!.id;
+      hold = (overrides = {}) => aReservation({ performance, memberId, holdSeconds: HOLD_SECONDS, ...overrides });
+    });
+
+    const stored = async (id: string) => (await reservations.findById(id))?.toSnapshot();
+
+    describe('add and find', () => {
+      it('stores a hold and finds it as it was: seats in the order asked for, prices, millisecond times', async () => {
+        const reservation = hold({ seatIds: [seats[7]!, seats[0]!, seats[12]!], now: at(123) });
+        await reservations.add(reservation);
+
+        expect(await stored(reservation.id)).toEqual(reservation.toSnapshot());
+        expect((await stored(reservation.id))?.expiresAt.getTime()).toBe(T0.getTime() + 123 + HOLD_SECONDS * SECOND);
+      });
+
+      it('answers null, or nothing, for unknown ids', async () => {
+        const reservation = hold();
+        await reservations.add(reservation);
+
+        expect(await reservations.findById('00000000-0000-0000-0000-000000000000')).toBeNull();
+        expect(await reservations.findByIds([])).toEqual([]);
+      });
+
+      it('finds several by id in the order asked for, skipping unknown ones', async () => {
+        const first = hold({ seatIds: [seats[0]!] });
+        const second = hold({ seatIds: [seats[1]!, seats[2]!] });
+        await reservations.add(first);
+        await reservations.add(second);
+
+        const found = await reservations.findByIds([second.id, 'unknown', first.id]);
+
+        expect(found.map((reservation) => reservation.toSnapshot())).toEqual([second.toSnapshot(), first.toSnapshot()]);
+      });
+
+      it("lists a member's reservations newest first, and nobody else's", async () => {
+        const older = hold({ seatIds: [seats[0]!], now: at(-MINUTE) });
+        const newer = hold({ seatIds: [seats[1]!], now: at(0) });
+        const someoneElses = hold({ seatIds: [seats[2]!], memberId: otherMemberId });
+        for (const reservation of [older, someoneElses, newer]) await reservations.add(reservation);
+
+        const listed = await reservations.listByMember(memberId);
+
+        expect(listed.map((reservation) => reservation.id)).toEqual([newer.id, older.id]);
+        expect(listed[0]?.toSnapshot()).toEqual(newer.toSnapshot());
+        expect(await reservations.listByMember('00000000-0000-0000-0000-000000000000')).toEqual([]);
+      });
+
+      it('lists reservations made in the same millisecond by descending id', async () => {
+        const a = hold({ id: 'reservation-a', seatIds: [seats[0]!] });
+        const b = hold({ id: 'reservation-b', seatIds: [seats[1]!] });
+        await reservations.add(a);
+        await reservations.add(b);
+
+        expect((await reservations.listByMember(memberId)).map((reservation) => reservation.id)).toEqual([b.id, a.id]);
+      });
+    });
+
+    describe('one active claim per seat', () => {
+      it('refuses seats held by another reservation, names their holder, and writes nothing', async () => {
+        const first = hold({ seatIds: [seats[0]!, seats[1]!] });
+        await reservations.add(first);
+        const second = hold({ seatIds: [seats[2]!, seats[1]!], memberId: otherMemberId });
+
+        const refusal = await reservations.add(second).catch((error: unknown) => error);
+
+        expect(refusal).toBeInstanceOf(SeatsAlreadyClaimedError);
+        expect((refusal as SeatsAlreadyClaimedError).performanceId).toBe(performance.id);
+        expect([...(refusal as SeatsAlreadyClaimedError).holders]).toEqual([[seats[1], first.id]]);
+        expect(await reservations.findById(second.id)).toBeNull();
+        await expect(reservations.add(hold({ seatIds: [seats[2]!] }))).resolves.toBeUndefined();
+      });
+
+      it('refuses seats of a confirmed reservation', async () => {
+        const sold = hold({ seatIds: [seats[0]!] });
+        await reservations.add(sold);
+        sold.confirm(at(MINUTE));
+        await reservations.save(sold);
+
+        await expect(reservations.add(hold({ seatIds: [seats[0]!] }))).rejects.toBeInstanceOf(SeatsAlreadyClaimedError);
+      });
+
+      it('frees the seats of a cancelled reservation', async () => {
+        const cancelled = hold({ seatIds: [seats[0]!, seats[1]!] });
+        await reservations.add(cancelled);
+        cancelled.cancel(at(MINUTE));
+        await reservations.save(cancelled);
+
+        const next = hold({ seatIds: [seats[1]!, seats[0]!], memberId: otherMemberId });
+        await reservations.add(next);
+
+        expect((await stored(next.id))?.status).toBe('PENDING');
+        expect((await stored(cancelled.id))?.status).toBe('CANCELLED');
+      });
+
+      it('frees the seats of a confirmed reservation cancelled later', async () => {
+        const sold = hold({ seatIds: [seats[0]!] });
+        await reservations.add(sold);
+        sold.confirm(at(MINUTE));
+        await reservations.save(sold);
+        const again = (await reservations.findById(sold.id))!;
+        again.cancel(at(2 * MINUTE));
+        await reservations.save(again);
+
+        await expect(reservations.add(hold({ seatIds: [seats[0]!] }))).resolves.toBeUndefined();
+      });
+
+      it('frees the seats of a hold expired by save', async () => {
+        const overdue = hold({ seatIds: [seats[0]!] });
+        await reservations.add(overdue);
+        overdue.expire(afterTheHold);
+        await reservations.save(overdue);
+
+        await expect(reservations.add(hold({ seatIds: [seats[0]!], now: afterTheHold }))).resolves.toBeUndefined();
+      });
+
+      it('keeps an overdue hold claiming its seats until it is expired', async () => {
+        await reservations.add(hold({ seatIds: [seats[0]!] }));
+
+        await expect(reservations.add(hold({ seatIds: [seats[0]!], now: afterTheHold }))).rejects.toBeInstanceOf(
+          SeatsAlreadyClaimedError,
+        );
+      });
+    });
+
+    describe('save', () => {
+      it('saves a status change and counts the version up', async () => {
+        const reservation = hold();
+        await reservations.add(reservation);
+        reservation.confirm(at(MINUTE + 7));
+        await reservations.save(reservation);
+
+        expect(await stored(reservation.id)).toEqual({ ...reservation.toSnapshot(), version: 1 });
+        expect((await stored(reservation.id))?.confirmedAt?.getTime()).toBe(T0.getTime() + MINUTE + 7);
+      });
+
+      it('refuses a change made to a stale copy and keeps the saved one', async () => {
+        const reservation = hold();
+        await reservations.add(reservation);
+        const mine = (await reservations.findById(reservation.id))!;
+        const theirs = (await reservations.findById(reservation.id))!;
+        theirs.cancel(at(MINUTE));
+        await reservations.save(theirs);
+
+        mine.confirm(at(MINUTE));
+        await expect(reservations.save(mine)).rejects.toBeInstanceOf(ConcurrentModificationError);
+        expect(await stored(reservation.id)).toMatchObject({ status: 'CANCELLED', confirmedAt: null, version: 1 });
+      });
+
+      it('refuses to save a reservation that was never added', async () => {
+        const reservation = hold();
+        reservation.cancel(at(MINUTE));
+
+        await expect(reservations.save(reservation)).rejects.toBeInstanceOf(ConcurrentModificationError);
+        expect(await reservations.findById(reservation.id)).toBeNull();
+      });
+    });
+
+    describe('expireOverdue', () => {
+      it('expires PENDING holds due by now, frees their seats, and leaves the rest alone', async () => {
+        const due = hold({ seatIds: [seats[0]!, seats[1]!], now: at(-MINUTE) });
+        const dueExactlyNow = hold({ seatIds: [seats[2]!] });
+        const notYetDue = hold({ seatIds: [seats[3]!], now: at(MINUTE) });
+        const confirmed = hold({ seatIds: [seats[4]!], now: at(-MINUTE) });
+        for (const reservation of [due, dueExactlyNow, notYetDue, confirmed]) await reservations.add(reservation);
+        confirmed.confirm(at(0));
+        await reservations.save(confirmed);
+
+        const expired = await reservations.expireOverdue(afterTheHold, 10);
+
+        expect(expired).toHaveLength(2);
+        expect(expired).toEqual(
+          expect.arrayContaining([
+            { reservationId: due.id, performanceId: performance.id, seatIds: [seats[0], seats[1]] },
+            { reservationId: dueExactlyNow.id, performanceId: performance.id, seatIds: [seats[2]] },
+          ]),
+        );
+        expect(await stored(due.id)).toMatchObject({ status: 'EXPIRED', version: 1 });
+        expect(await stored(notYetDue.id)).toMatchObject({ status: 'PENDING', version: 0 });
+        expect(await stored(confirmed.id)).toMatchObject({ status: 'CONFIRMED', version: 1 });
+        await expect(
+          reservations.add(hold({ seatIds: [seats[0]!, seats[1]!, seats[2]!], now: afterTheHold })),
+        ).resolves.toBeUndefined();
+        await expect(reservations.add(hold({ seatIds: [seats[3]!], now: afterTheHold }))).rejects.toBeInstanceOf(
+          SeatsAlreadyClaimedError,
+        );
+      });
+
+      it('expires each hold once, the longest overdue first, at most `limit` per call', async () => {
+        const third = hold({ seatIds: [seats[0]!], now: at(-1 * MINUTE) });
+        const first = hold({ seatIds: [seats[1]!], now: at(-3 * MINUTE) });
+        const second = hold({ seatIds: [seats[2]!], now: at(-2 * MINUTE) });
+        for (const reservation of [third, first, second]) await reservations.add(reservation);
+
+        const batch1 = await reservations.expireOverdue(afterTheHold, 2);
+        const batch2 = await reservations.expireOverdue(afterTheHold, 2);
+        const batch3 = await reservations.expireOverdue(afterTheHold, 2);
+
+        expect(batch1.map((hold) => hold.reservationId)).toEqual([first.id, second.id]);
+        expect(batch2.map((hold) => hold.reservationId)).toEqual([third.id]);
+        expect(batch3).toEqual([]);
+      });
+
+      it('makes a later save of the expired hold a concurrent modification', async () => {
+        const reservation = hold();
+        await reservations.add(reservation);
+        const copy = (await reservations.findById(reservation.id))!;
+        await reservations.expireOverdue(afterTheHold, 10);
+
+        copy.expire(afterTheHold);
+        await expect(reservations.save(copy)).rejects.toBeInstanceOf(ConcurrentModificationError);
+      });
+    });
+  });
+}

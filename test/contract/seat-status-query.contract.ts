@@ -1,0 +1,101 @@
+import { SeatStatusQuery } from '../../src/application/ports/seat-status-query';
+import { MemberRepository } from '../../src/domain/identity/member.repository';
+import { Performance } from '../../src/domain/performance/performance';
+import { PerformanceRepository } from '../../src/domain/performance/performance.repository';
+import { Reservation } from '../../src/domain/reservation/reservation';
+import { ReservationRepository } from '../../src/domain/reservation/reservation.repository';
+import { aMember, aPerformance, aReservation, at, MINUTE, SECOND, seatIdsOf } from '../support/builders';
+
+export interface SeatStatusStores {
+  readonly seatStatuses: SeatStatusQuery;
+  readonly reservations: ReservationRepository;
+  readonly performances: PerformanceRepository;
+  readonly members: MemberRepository;
+}
+
+const HOLD_SECONDS = 300;
+
+/** What the seat-status read model must answer, in memory and in MySQL. */
+export function seatStatusQueryContract(makeStores: () => SeatStatusStores | Promise<SeatStatusStores>): void {
+  describe('SeatStatusQuery contract', () => {
+    let stores: SeatStatusStores;
+    let performance: Performance;
+    let seats: string[];
+    let memberId: string;
+    const hold = async (seatIds: string[], on: Performance = performance): Promise<Reservation> => {
+      const reservation = aReservation({ performance: on, memberId, seatIds, holdSeconds: HOLD_SECONDS });
+      await stores.reservations.add(reservation);
+      return reservation;
+    };
+
+    beforeEach(async () => {
+      stores = await makeStores();
+      performance = aPerformance();
+      seats = seatIdsOf(performance);
+      await stores.performances.add(performance);
+      const member = aMember();
+      await stores.members.add(member);
+      memberId = member.id;
+    });
+
+    it('answers an empty map when no seat is taken', async () => {
+      expect(await stores.seatStatuses.takenSeats(performance.id, at(0))).toEqual(new Map());
+    });
+
+    it('shows held seats as HELD and confirmed ones as RESERVED', async () => {
+      await hold([seats[0]!, seats[1]!]);
+      const sold = await hold([seats[5]!]);
+      sold.confirm(at(MINUTE));
+      await stores.reservations.save(sold);
+
+      const taken = await stores.seatStatuses.takenSeats(performance.id, at(2 * MINUTE));
+
+      expect(taken).toEqual(
+        new Map([
+          [seats[0], 'HELD'],
+          [seats[1], 'HELD'],
+          [seats[5], 'RESERVED'],
+        ]),
+      );
+    });
+
+    it('counts a hold as free from the instant it expires, even before it is swept', async () => {
+      await hold([seats[0]!]);
+      const expiry = at(HOLD_SECONDS * SECOND);
+
+      expect(await stores.seatStatuses.takenSeats(performance.id, at(HOLD_SECONDS * SECOND - 1))).toEqual(
+        new Map([[seats[0], 'HELD']]),
+      );
+      expect(await stores.seatStatuses.takenSeats(performance.id, expiry)).toEqual(new Map());
+    });
+
+    it('keeps a confirmed seat RESERVED long after its hold time', async () => {
+      const sold = await hold([seats[0]!]);
+      sold.confirm(at(MINUTE));
+      await stores.reservations.save(sold);
+
+      expect(await stores.seatStatuses.takenSeats(performance.id, at(100 * HOLD_SECONDS * SECOND))).toEqual(
+        new Map([[seats[0], 'RESERVED']]),
+      );
+    });
+
+    it('leaves out cancelled and expired reservations', async () => {
+      const cancelled = await hold([seats[0]!]);
+      cancelled.cancel(at(MINUTE));
+      await stores.reservations.save(cancelled);
+      await hold([seats[1]!]);
+      await stores.reservations.expireOverdue(at(HOLD_SECONDS * SECOND), 10);
+
+      expect(await stores.seatStatuses.takenSeats(performance.id, at(0))).toEqual(new Map());
+    });
+
+    it('answers for the asked performance only', async () => {
+      const other = aPerformance();
+      await stores.performances.add(other);
+      await hold([seatIdsOf(other)[0]!], other);
+      await hold([seats[3]!]);
+
+      expect(await stores.seatStatuses.takenSeats(performance.id, at(0))).toEqual(new Map([[seats[3], 'HELD']]));
+    });
+  });
+}

@@ -1,0 +1,90 @@
+import { Knex } from 'knex';
+import { createKnex, ensureDatabaseExists } from '../../../src/adapters/persistence/knex-client';
+import { migrate, migrationConfig } from '../../../src/adapters/persistence/migrator';
+import { MIGRATIONS } from '../../../src/adapters/persistence/migrations';
+import { TEST_MYSQL_SERVER_URL } from '../../support/environment';
+import { dropDatabase, scratchDatabaseUrl } from '../../support/mysql';
+
+// A database of its own: this test drops the whole schema, which other files of the
+// worker must never see.
+const databaseUrl = scratchDatabaseUrl('migrations');
+const databaseName = new URL(databaseUrl).pathname.slice(1);
+const ALL = MIGRATIONS.map(([name]) => name);
+const TABLES = [
+  'members',
+  'performance_grades',
+  'performance_sections',
+  'performances',
+  'reservation_seats',
+  'reservations',
+  'seats',
+].sort();
+
+describe('migrations', () => {
+  let server: Knex;
+  let knex: Knex;
+
+  beforeAll(async () => {
+    server = createKnex(TEST_MYSQL_SERVER_URL, { poolMax: 1 });
+    await dropDatabase(server, databaseName);
+    await ensureDatabaseExists(databaseUrl);
+    knex = createKnex(databaseUrl, { poolMax: 2 });
+  });
+  afterAll(async () => {
+    await knex.destroy();
+    await dropDatabase(server, databaseName);
+    await server.destroy();
+  });
+
+  const tables = async (): Promise<string[]> => {
+    const [rows] = await knex.raw('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ?', [
+      databaseName,
+    ]);
+    return (rows as { name: string }[])
+      .map((row) => row.name)
+      .filter((name) => !name.startsWith('knex_'))
+      .sort();
+  };
+
+  it('go up, all the way down and up again, and report where they stand', async () => {
+    expect(await migrate(knex, 'status')).toEqual({ action: 'status', changed: [], applied: [], pending: ALL });
+
+    expect(await migrate(knex, 'latest')).toEqual({ action: 'latest', changed: ALL, applied: ALL, pending: [] });
+    expect(await tables()).toEqual(TABLES);
+    expect(await migrate(knex, 'latest')).toMatchObject({ changed: [], applied: ALL });
+
+    const down = await migrate(knex, 'rollback', { all: true });
+    expect(down).toEqual({ action: 'rollback', changed: [...ALL].reverse(), applied: [], pending: ALL });
+    expect(await tables()).toEqual([]);
+
+    expect(await migrate(knex, 'latest')).toMatchObject({ changed: ALL, pending: [] });
+    expect(await tables()).toEqual(TABLES);
+  });
+
+  it('each step down undoes exactly its step up', async () => {
+    await migrate(knex, 'rollback', { all: true });
+    const tablesAfter: string[][] = [];
+    for (const name of ALL) {
+      await knex.migrate.up({ ...migrationConfig, name });
+      tablesAfter.push(await tables());
+    }
+    for (let i = ALL.length - 1; i >= 0; i--) {
+      expect(await tables()).toEqual(tablesAfter[i]);
+      await knex.migrate.down(migrationConfig);
+    }
+    expect(await tables()).toEqual([]);
+    expect(tablesAfter.map((list) => list.length)).toEqual([1, 5, 7]);
+  });
+
+  it('rolls back only the last batch by default', async () => {
+    await migrate(knex, 'rollback', { all: true });
+    await knex.migrate.up({ ...migrationConfig, name: ALL[0] });
+    await migrate(knex, 'latest');
+
+    expect(await migrate(knex, 'rollback')).toMatchObject({
+      changed: ALL.slice(1).reverse(),
+      applied: ALL.slice(0, 1),
+    });
+    expect(await tables()).toEqual(['members']);
+  });
+});

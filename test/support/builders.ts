@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { Member, MemberSnapshot } from '../../src/domain/identity/member';
+import { NewPerformance, Performance } from '../../src/domain/performance/performance';
+import { Reservation } from '../../src/domain/reservation/reservation';
+import { Money } from '../../src/domain/shared/money';
+
+/**
+ * Object mothers: valid aggregates with every field overridable. Ids are random UUIDs,
+ * so builders can be called freely against a shared database; times are fixed around
+ * T0, the ManualClock's default "now".
+ */
+export const T0 = new Date('2030-01-01T00:00:00.000Z');
+export const SECOND = 1_000;
+export const MINUTE = 60 * SECOND;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+
+export const at = (offsetMs: number, from: Date = T0): Date => new Date(from.getTime() + offsetMs);
+
+let emailSequence = 0;
+
+export function aMember(overrides: Partial<MemberSnapshot> = {}): Member {
+  return Member.restore({
+    id: randomUUID(),
+    email: `member-${++emailSequence}-${randomUUID().slice(0, 8)}@example.com`,
+    name: 'Test Member',
+    passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$not-a-real-hash',
+    role: 'USER',
+    createdAt: T0,
+    ...overrides,
+  });
+}
+
+export interface PerformanceOverrides extends Partial<NewPerformance> {
+  readonly id?: string;
+  readonly createdAt?: Date;
+  /** Makes seat ids; random UUIDs by default. */
+  readonly nextSeatId?: () => string;
+}
+
+/** A small hall on sale at T0: section A (VIP, 2×5) and B (R, 3×5), priced in KRW. */
+export function aPerformance(overrides: PerformanceOverrides = {}): Performance {
+  const { id = randomUUID(), createdAt = at(-DAY), nextSeatId = randomUUID, ...input } = overrides;
+  return Performance.create(
+    id,
+    {
+      title: 'Test Concert',
+      venue: 'Test Hall',
+      startsAt: at(30 * DAY),
+      salesOpenAt: at(-HOUR),
+      salesCloseAt: at(29 * DAY),
+      grades: [
+        { name: 'VIP', price: Money.of(150_000, 'KRW') },
+        { name: 'R', price: Money.of(120_000, 'KRW') },
+      ],
+      sections: [
+        { name: 'A', grade: 'VIP', rows: 2, seatsPerRow: 5 },
+        { name: 'B', grade: 'R', rows: 3, seatsPerRow: 5 },
+      ],
+      ...input,
+    },
+    createdAt,
+    nextSeatId,
+  );
+}
+
+/** Seat ids of a performance in layout order. */
+export function seatIdsOf(performance: Performance): string[] {
+  return performance.toSnapshot().seats.map((seat) => seat.id);
+}
+
+export interface ReservationOverrides {
+  readonly id?: string;
+  readonly performance?: Performance;
+  readonly memberId?: string;
+  /** Seats of `performance` to hold; its first two by default. */
+  readonly seatIds?: readonly string[];
+  readonly now?: Date;
+  readonly holdSeconds?: number;
+}
+
+/**
+ * A PENDING hold made at `now` (T0); move it on with confirm / cancel / expire. Against
+ * MySQL, store its performance and member first: the foreign keys insist.
+ */
+export function aReservation(overrides: ReservationOverrides = {}): Reservation {
+  const performance = overrides.performance ?? aPerformance();
+  const seatIds = overrides.seatIds ?? seatIdsOf(performance).slice(0, 2);
+  return Reservation.hold({
+    id: overrides.id ?? randomUUID(),
+    memberId: overrides.memberId ?? randomUUID(),
+    performanceId: performance.id,
+    seats: seatIds.map((seatId) => {
+      const seat = performance.seat(seatId);
+      if (!seat) throw new Error(`Seat ${seatId} is not part of performance ${performance.id}`);
+      return { seatId, label: seat.label, grade: seat.grade, price: performance.priceOf(seat) };
+    }),
+    now: overrides.now ?? T0,
+    holdSeconds: overrides.holdSeconds ?? 300,
+  });
+}

@@ -1,0 +1,65 @@
+import { Knex } from 'knex';
+import { createKnex, ensureDatabaseExists } from '../../src/adapters/persistence/knex-client';
+import { migrate } from '../../src/adapters/persistence/migrator';
+import { TEST_MYSQL_SERVER_URL, testDatabaseName, testDatabaseUrl } from './environment';
+
+/** Children before parents, so plain DELETEs never trip a foreign key. */
+const TABLES_IN_DELETE_ORDER = [
+  'reservation_seats',
+  'reservations',
+  'seats',
+  'performance_sections',
+  'performance_grades',
+  'performances',
+  'members',
+] as const;
+
+/** Opens a pool on this worker's database, creating and migrating it first. */
+export async function openTestDatabase(options: { poolMax?: number; databaseUrl?: string } = {}): Promise<Knex> {
+  const databaseUrl = options.databaseUrl ?? testDatabaseUrl;
+  await ensureDatabaseExists(databaseUrl);
+  const knex = createKnex(databaseUrl, { poolMax: options.poolMax ?? 10 });
+  try {
+    // A no-op but for the first file of a worker: the schema then stays for the run.
+    await migrate(knex, 'latest');
+  } catch (error) {
+    await knex.destroy();
+    throw error;
+  }
+  return knex;
+}
+
+export async function deleteAllRows(knex: Knex): Promise<void> {
+  for (const table of TABLES_IN_DELETE_ORDER) await knex(table).del();
+}
+
+/**
+ * Registers the hooks of a MySQL-backed test file: open and migrate before all, empty every
+ * table before each test, close the pool after all. Returns the knex getter.
+ */
+export function useTestDatabase(options: { poolMax?: number } = {}): () => Knex {
+  let knex: Knex | undefined;
+  beforeAll(async () => {
+    knex = await openTestDatabase(options);
+  });
+  beforeEach(async () => {
+    await deleteAllRows(current());
+  });
+  afterAll(async () => {
+    await knex?.destroy();
+  });
+  const current = (): Knex => {
+    if (!knex) throw new Error('The test database is not open: call useTestDatabase() at the top of the file');
+    return knex;
+  };
+  return current;
+}
+
+/** A URL for a scratch database of this worker, e.g. for tests that drop the whole schema. */
+export function scratchDatabaseUrl(suffix: string): string {
+  return `${TEST_MYSQL_SERVER_URL}/${testDatabaseName}_${suffix}`;
+}
+
+export async function dropDatabase(knex: Knex, databaseName: string): Promise<void> {
+  await knex.raw('DROP DATABASE IF EXISTS ??', [databaseName]);
+}
