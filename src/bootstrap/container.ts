@@ -107,13 +107,28 @@ export function buildContainer(options: ContainerOptions): Container {
   bindUseCase(T.ExpireOverdueHolds, ExpireOverdueHolds, [T.ReservationRepository, T.SeatHoldStore, T.Clock, T.EventPublisher]);
 
   const logger = options.logger;
+  // While Redis is down every hold fails over to MySQL; one warning per 10 s says so.
+  let suppressedUntil = 0;
+  let suppressed = 0;
+  const warnHoldStoreFailure = (error: unknown) => {
+    const now = Date.now();
+    if (now < suppressedUntil) {
+      suppressed++;
+      return;
+    }
+    logger.warn({ err: error, failuresSinceLastWarning: suppressed }, 'seat hold store failed; MySQL alone decides');
+    suppressedUntil = now + 10_000;
+    suppressed = 0;
+  };
   container
     .bind(T.HoldSeats)
     .toResolvedValue(
       (...deps: unknown[]) => {
         const [performances, reservations, holds, ids, clock, events, policy] = deps as ConstructorParameters<typeof HoldSeats>;
-        const warn = (error: unknown) => logger.warn({ err: error }, 'seat hold store failed; MySQL alone decides');
-        return decorate('HoldSeats', new HoldSeats(performances, reservations, holds, ids, clock, events, policy, warn));
+        return decorate(
+          'HoldSeats',
+          new HoldSeats(performances, reservations, holds, ids, clock, events, policy, warnHoldStoreFailure),
+        );
       },
       [T.PerformanceRepository, T.ReservationRepository, T.SeatHoldStore, T.IdGenerator, T.Clock, T.EventPublisher, T.ReservationPolicy],
     )

@@ -1,3 +1,5 @@
+// Must stay the first import: tracing patches the libraries the rest of the service loads.
+import { tracing } from './instrument';
 import { createLogger } from '../adapters/telemetry/logger';
 import { createApplication } from './application';
 import { ConfigError, loadConfig } from './config';
@@ -27,6 +29,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     application
       .stop()
+      .then(() => tracing?.shutdown())
       .then(() => {
         logger.info('stopped cleanly');
         process.exit(0);

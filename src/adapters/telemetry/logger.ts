@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import pino, { Logger } from 'pino';
 
 /**
@@ -10,6 +11,14 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       level,
       base: { service: process.env['OTEL_SERVICE_NAME'] ?? 'ticketing-service' },
       timestamp: pino.stdTimeFunctions.isoTime,
+      // Every line written inside a traced request carries its trace id, so a user's failed
+      // request can be found from a log line, and the trace from the log.
+      mixin() {
+        const span = trace.getActiveSpan();
+        if (!span) return {};
+        const { traceId, spanId } = span.spanContext();
+        return { traceId, spanId };
+      },
       formatters: { level: (label) => ({ level: label }) },
       redact: {
         paths: [

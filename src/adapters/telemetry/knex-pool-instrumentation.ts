@@ -1,0 +1,64 @@
+import { SpanStatusCode, trace } from '@opentelemetry/api';
+import type { Knex } from 'knex';
+import type { PoolStats } from './metrics';
+
+const tracer = trace.getTracer('ticketing-service');
+
+interface TarnPool {
+  max: number;
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+  numPendingCreates(): number;
+}
+
+interface KnexClientInternals {
+  pool?: TarnPool;
+  acquireConnection(): Promise<unknown>;
+}
+
+/** The pool's current numbers, for the `db_pool_connections` gauge. */
+export function knexPoolStats(knex: Knex): PoolStats {
+  const pool = (knex.client as KnexClientInternals).pool;
+  if (!pool) return { size: 0, used: 0, free: 0, pending: 0 };
+  return { size: pool.max, used: pool.numUsed(), free: pool.numFree(), pending: pool.numPendingAcquires() };
+}
+
+/**
+ * Makes the wait for a pooled connection visible: a `db.pool.acquire` span around every
+ * acquisition (with the pool's state when it was asked) and a histogram of the wait. The
+ * original service needed an APM product to see that requests queued in getConnection();
+ * here that queue is a span of its own in every trace.
+ */
+export function instrumentKnexPool(knex: Knex, onWait: (seconds: number) => void): void {
+  const client = knex.client as KnexClientInternals;
+  const acquire = client.acquireConnection.bind(client);
+  client.acquireConnection = function acquireConnectionTraced() {
+    const pool = client.pool;
+    const span = tracer.startSpan('db.pool.acquire', {
+      attributes: pool
+        ? {
+            'db.pool.max': pool.max,
+            'db.pool.used': pool.numUsed(),
+            'db.pool.free': pool.numFree(),
+            'db.pool.pending': pool.numPendingAcquires(),
+          }
+        : {},
+    });
+    const started = performance.now();
+    return acquire().then(
+      (connection) => {
+        onWait((performance.now() - started) / 1000);
+        span.end();
+        return connection;
+      },
+      (error: unknown) => {
+        onWait((performance.now() - started) / 1000);
+        if (error instanceof Error) span.recordException(error);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: 'pool acquisition failed' });
+        span.end();
+        throw error;
+      },
+    );
+  };
+}
