@@ -60,9 +60,11 @@ export async function createApplication(config: Config, logger: Logger, options:
   }
   if (stores.kind === 'embedded') {
     const seeded = config.demoData ? await seedDemoPerformances(get(TOKENS.CreatePerformance), clock.now()) : 0;
+    // The demo admin's credentials are printed on purpose: they exist only in this mode.
+    const adminHint = config.admin ? 'admin from ADMIN_EMAIL' : `admin ${EMBEDDED_ADMIN.email} / ${EMBEDDED_ADMIN.password}`;
     logger.warn(
-      { demoPerformances: seeded, admin: config.admin ? 'from ADMIN_EMAIL' : EMBEDDED_ADMIN },
-      'EMBEDDED MODE: no DATABASE_URL/REDIS_URL set; using in-memory stores, nothing is kept when the process exits',
+      { demoPerformances: seeded },
+      `EMBEDDED MODE: no DATABASE_URL/REDIS_URL set; in-memory stores, nothing is kept when the process exits; ${adminHint}`,
     );
   }
 
