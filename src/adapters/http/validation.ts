@@ -24,5 +24,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, where
 export function parseParams<S extends z.ZodType>(schema: S, params: unknown): z.output<S> {
   const result = schema.safeParse(params);
   if (result.success) return result.data;
-  throw new RequestError('INVALID_ID', 'A path parameter is not a well-formed UUID', { errors: issuesOf(result.error) });
+  throw new RequestError('INVALID_ID', 'A path parameter is not a well-formed UUID', {
+    errors: issuesOf(result.error),
+  });
 }

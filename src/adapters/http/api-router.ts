@@ -1,0 +1,200 @@
+import Router from '@koa/router';
+import { OpenAPIRegistry, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import type { Middleware } from 'koa';
+import type { z } from 'zod';
+import type { Actor, TokenService } from '../../application/ports/token-service';
+import { type Access, authenticate } from './auth';
+import {
+  ADAPTER_ERRORS,
+  type AdapterErrorCode,
+  DOMAIN_ERRORS,
+  type DomainErrorCode,
+  RequestError,
+} from './error-codes';
+import type { HttpContext, RequestState } from './http-context';
+import type { JsonBodyReader } from './request-body';
+import { ProblemSchema } from './schemas/problem.schema';
+import { parseInput, parseParams } from './validation';
+
+export interface SuccessResponse {
+  readonly status: number;
+  readonly description: string;
+  /** Response body schema; documentation only: responses are never validated on the way out. */
+  readonly schema?: z.ZodType;
+  readonly contentType?: string;
+  /** Response header name → description. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+type Schema = z.ZodType | undefined;
+type Parsed<S extends Schema> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface RouteSpec<P extends Schema, Q extends Schema, B extends Schema, A extends Access> {
+  readonly method: 'get' | 'post';
+  /** Koa path with :params, e.g. /api/v1/performances/:id */
+  readonly path: string;
+  readonly operationId: string;
+  readonly summary: string;
+  readonly description?: string;
+  readonly tag: string;
+  readonly access: A;
+  readonly params?: P;
+  readonly query?: Q;
+  readonly body?: B;
+  readonly responses: readonly SuccessResponse[];
+  /** Domain error codes this route answers with; the generic ones are added from the spec. */
+  readonly errors?: readonly DomainErrorCode[];
+}
+
+export interface RouteInput<P extends Schema, Q extends Schema, B extends Schema, A extends Access> {
+  readonly actor: A extends 'anyone' ? undefined : Actor;
+  readonly params: Parsed<P>;
+  readonly query: Parsed<Q>;
+  readonly body: Parsed<B>;
+}
+
+export type RouteHandler<P extends Schema, Q extends Schema, B extends Schema, A extends Access> = (
+  ctx: HttpContext,
+  input: RouteInput<P, Q, B, A>,
+) => Promise<void> | void;
+
+/**
+ * Registers each route twice from one spec: on the Koa router and in the OpenAPI registry,
+ * so the document cannot miss a route or describe a schema other than the one that validates.
+ * Per request it does only what the spec asks for, in the order clients expect:
+ * 401/403 before 400 INVALID_ID before 415/413/400 on the body.
+ */
+export class ApiRouter {
+  readonly router = new Router<RequestState>();
+  readonly registry = new OpenAPIRegistry();
+
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly readBody: JsonBodyReader,
+  ) {
+    this.registry.registerComponent('securitySchemes', 'bearerAuth', {
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description: 'Access token from POST /api/v1/auth/login',
+    });
+    this.registry.register('Problem', ProblemSchema);
+  }
+
+  route<
+    P extends Schema = undefined,
+    Q extends Schema = undefined,
+    B extends Schema = undefined,
+    A extends Access = 'anyone',
+  >(spec: RouteSpec<P, Q, B, A>, handler: RouteHandler<P, Q, B, A>): this {
+    this.registry.registerPath(openApiRoute(spec));
+    const { access, params, query, body } = spec;
+    this.router[spec.method](spec.path, async (ctx) => {
+      const actor = access === 'anyone' ? undefined : await authenticate(ctx, this.tokens, access);
+      const parsedParams = params ? parseParams(params, ctx.params) : undefined;
+      const parsedBody = body ? parseInput(body, await this.readBody(ctx), 'body') : undefined;
+      const parsedQuery = query ? parseInput(query, ctx.query, 'query') : undefined;
+      const input = { actor, params: parsedParams, query: parsedQuery, body: parsedBody };
+      await handler(ctx, input as RouteInput<P, Q, B, A>);
+    });
+    return this;
+  }
+
+  /** Router middleware, then: OPTIONS/405 with Allow for known paths, 404 for the rest. */
+  middleware(): Middleware<RequestState>[] {
+    return [this.router.routes() as Middleware<RequestState>, unmatched()];
+  }
+}
+
+function unmatched(): Middleware<RequestState> {
+  return async (ctx) => {
+    const layers = (ctx as { matched?: { methods: string[] }[] }).matched ?? [];
+    const allowed = [...new Set(layers.flatMap((layer) => layer.methods))];
+    // No layer for this path, or one that passed on it (an unknown docs asset): not found.
+    if (allowed.length === 0 || allowed.includes(ctx.method)) {
+      throw new RequestError('NOT_FOUND', `No route for ${ctx.method} ${ctx.path}`);
+    }
+    const allow = [...allowed, 'OPTIONS'].join(', ');
+    if (ctx.method === 'OPTIONS') {
+      ctx.status = 204;
+      ctx.set('Allow', allow);
+      return;
+    }
+    throw new RequestError(
+      'METHOD_NOT_ALLOWED',
+      `${ctx.method} is not allowed here`,
+      { allow: allowed },
+      { Allow: allow },
+    );
+  };
+}
+
+function openApiRoute<P extends Schema, Q extends Schema, B extends Schema, A extends Access>(
+  spec: RouteSpec<P, Q, B, A>,
+): RouteConfig {
+  const responses: Record<string, ResponseConfig> = {};
+  for (const success of spec.responses) {
+    responses[String(success.status)] = {
+      description: success.description,
+      ...(success.headers && {
+        headers: Object.fromEntries(
+          Object.entries(success.headers).map(([name, description]) => [
+            name,
+            { description, schema: { type: 'string' } },
+          ]),
+        ),
+      }),
+      ...(success.schema && { content: { [success.contentType ?? 'application/json']: { schema: success.schema } } }),
+    };
+  }
+  for (const [status, codes] of problemCodesOf(spec)) {
+    responses[String(status)] = {
+      description: `Problem details; code: ${[...codes].join(' | ')}`,
+      content: { 'application/problem+json': { schema: ProblemSchema } },
+    };
+  }
+  return {
+    method: spec.method,
+    path: spec.path.replace(/:(\w+)/g, '{$1}'),
+    operationId: spec.operationId,
+    summary: spec.summary,
+    ...(spec.description && { description: spec.description }),
+    tags: [spec.tag],
+    ...(spec.access !== 'anyone' && { security: [{ bearerAuth: [] }] }),
+    request: {
+      // Path and query schemas are always z.object(...): the generator turns their keys into parameters.
+      ...(spec.params && { params: spec.params as unknown as z.ZodObject }),
+      ...(spec.query && { query: spec.query as unknown as z.ZodObject }),
+      ...(spec.body && { body: { required: true, content: { 'application/json': { schema: spec.body } } } }),
+    },
+    responses,
+  };
+}
+
+/** Every problem a route can answer with, by status: the generic ones follow from the spec. */
+function problemCodesOf(spec: RouteSpec<Schema, Schema, Schema, Access>): Map<number, Set<string>> {
+  const byStatus = new Map<number, Set<string>>();
+  const add = (code: string, status: number) => {
+    if (!byStatus.has(status)) byStatus.set(status, new Set());
+    byStatus.get(status)!.add(code);
+  };
+  const adapter = (code: AdapterErrorCode) => add(code, ADAPTER_ERRORS[code].status);
+  const domain = (code: DomainErrorCode) => add(code, DOMAIN_ERRORS[code].status);
+  if (spec.access !== 'anyone') {
+    adapter('UNAUTHENTICATED');
+    domain('INVALID_TOKEN');
+  }
+  if (spec.access === 'admin') domain('FORBIDDEN');
+  if (spec.params) adapter('INVALID_ID');
+  if (spec.body) {
+    adapter('MALFORMED_JSON');
+    adapter('PAYLOAD_TOO_LARGE');
+    adapter('UNSUPPORTED_MEDIA_TYPE');
+  }
+  if (spec.body || spec.query) adapter('VALIDATION_FAILED');
+  for (const code of spec.errors ?? []) domain(code);
+  adapter('INTERNAL_ERROR');
+  adapter('REQUEST_TIMEOUT');
+  domain('SERVICE_UNAVAILABLE');
+  return new Map([...byStatus].sort(([a], [b]) => a - b));
+}

@@ -1,0 +1,43 @@
+import Koa from 'koa';
+import { accessLog } from './access-log';
+import { ApiRouter } from './api-router';
+import { problemDetails } from './error-middleware';
+import type { HttpDependencies } from './http-dependencies';
+import type { RequestState } from './http-context';
+import { jsonBodyReader } from './request-body';
+import { requestTimeout } from './request-timeout';
+import { authRoutes } from './routes/auth.routes';
+import { docsRoutes } from './routes/docs.routes';
+import { healthRoutes } from './routes/health.routes';
+import { memberRoutes } from './routes/members.routes';
+import { performanceRoutes } from './routes/performances.routes';
+import { reservationRoutes } from './routes/reservations.routes';
+import { corsFor, securityHeaders } from './security-headers';
+
+/**
+ * The Koa application, outermost first: access log (and correlation id), security headers,
+ * CORS, the one error middleware, the request timeout, then the routes and the 404/405
+ * fallback. Listening, TLS and server timeouts belong to bootstrap.
+ */
+export function createHttpApp(deps: HttpDependencies): Koa {
+  const app = new Koa<RequestState>();
+  // Anything that escapes the error middleware (a broken response stream) still gets logged.
+  app.on('error', (error: unknown) => deps.logger.error({ err: error }, 'http error outside a request'));
+
+  const api = new ApiRouter(deps.tokens, jsonBodyReader(deps.options.bodyLimitBytes));
+  healthRoutes(api, deps.readiness, deps.logger);
+  memberRoutes(api, deps.useCases);
+  authRoutes(api, deps.useCases);
+  performanceRoutes(api, deps.useCases);
+  reservationRoutes(api, deps.useCases);
+  docsRoutes(api);
+
+  app.use(accessLog(deps.logger));
+  app.use(securityHeaders());
+  const cors = corsFor(deps.options.corsOrigins);
+  if (cors) app.use(cors);
+  app.use(problemDetails(deps.logger));
+  app.use(requestTimeout(deps.options.requestTimeoutMs));
+  for (const middleware of api.middleware()) app.use(middleware);
+  return app as unknown as Koa;
+}

@@ -1,0 +1,51 @@
+import type { Logger } from 'pino';
+import type { ApiRouter } from '../api-router';
+import type { ReadinessReport } from '../http-dependencies';
+import { HealthSchema, ReadinessSchema, type ReadinessJson } from '../schemas/health.schema';
+
+/** Probes answer plain JSON (not problem details) and are never cached. */
+export function healthRoutes(api: ApiRouter, readiness: () => Promise<ReadinessReport>, logger: Logger): void {
+  api.route(
+    {
+      method: 'get',
+      path: '/healthz',
+      operationId: 'liveness',
+      summary: 'Liveness: the process answers (checks no dependency)',
+      tag: 'Operations',
+      access: 'anyone',
+      responses: [{ status: 200, description: 'Alive', schema: HealthSchema }],
+    },
+    (ctx) => {
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = { status: 'ok' };
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/readyz',
+      operationId: 'readiness',
+      summary: 'Readiness: every store this instance needs answers',
+      tag: 'Operations',
+      access: 'anyone',
+      responses: [
+        { status: 200, description: 'Ready for traffic', schema: ReadinessSchema },
+        { status: 503, description: 'Not ready: take this instance out of rotation', schema: ReadinessSchema },
+      ],
+    },
+    async (ctx) => {
+      let report: ReadinessReport;
+      try {
+        report = await readiness();
+      } catch (error) {
+        logger.warn({ err: error }, 'readiness check failed');
+        report = { ready: false, checks: {} };
+      }
+      const body: ReadinessJson = { status: report.ready ? 'ready' : 'unavailable', checks: { ...report.checks } };
+      ctx.set('Cache-Control', 'no-store');
+      ctx.status = report.ready ? 200 : 503;
+      ctx.body = body;
+    },
+  );
+}

@@ -1,0 +1,43 @@
+import type { ApiRouter } from '../api-router';
+import type { UseCases } from '../http-dependencies';
+import { presentMember } from '../presenters/member.presenter';
+import { MemberSchema, RegisterMemberBody } from '../schemas/member.schema';
+import { API_PREFIX, LOCATION_HEADER, created, ok } from './respond';
+
+export function memberRoutes(api: ApiRouter, useCases: UseCases): void {
+  api.route(
+    {
+      method: 'post',
+      path: `${API_PREFIX}/members`,
+      operationId: 'registerMember',
+      summary: 'Sign up',
+      description: 'Creates a member with the USER role; roles are never chosen by the client.',
+      tag: 'Members',
+      access: 'anyone',
+      body: RegisterMemberBody,
+      responses: [{ status: 201, description: 'The new member', schema: MemberSchema, headers: LOCATION_HEADER }],
+      errors: ['EMAIL_TAKEN', 'WEAK_PASSWORD', 'INVALID_EMAIL', 'VALIDATION_FAILED'],
+    },
+    async (ctx, { body }) => {
+      const member = await useCases.registerMember.execute(body);
+      // There is no public per-id member resource: a member reads itself at /members/me.
+      created(ctx, `${API_PREFIX}/members/me`, presentMember(member));
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: `${API_PREFIX}/members/me`,
+      operationId: 'getCurrentMember',
+      summary: 'The member the token belongs to',
+      tag: 'Members',
+      access: 'member',
+      responses: [{ status: 200, description: 'The member', schema: MemberSchema }],
+      errors: ['MEMBER_NOT_FOUND'],
+    },
+    async (ctx, { actor }) => {
+      ok(ctx, presentMember(await useCases.getMember.execute(actor)));
+    },
+  );
+}

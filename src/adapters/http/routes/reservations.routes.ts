@@ -1,0 +1,104 @@
+import type { ApiRouter } from '../api-router';
+import type { UseCases } from '../http-dependencies';
+import { presentReservation } from '../presenters/reservation.presenter';
+import { HoldSeatsBody, ReservationListSchema, ReservationSchema } from '../schemas/reservation.schema';
+import { IdParams } from '../schemas/zod';
+import { API_PREFIX, LOCATION_HEADER, created, ok } from './respond';
+
+const TAG = 'Reservations';
+
+export function reservationRoutes(api: ApiRouter, useCases: UseCases): void {
+  api.route(
+    {
+      method: 'post',
+      path: `${API_PREFIX}/reservations`,
+      operationId: 'holdSeats',
+      summary: 'Hold seats: all or none, until expiresAt',
+      tag: TAG,
+      access: 'member',
+      body: HoldSeatsBody,
+      responses: [
+        { status: 201, description: 'A PENDING reservation', schema: ReservationSchema, headers: LOCATION_HEADER },
+      ],
+      errors: [
+        'PERFORMANCE_NOT_FOUND',
+        'SEAT_UNAVAILABLE',
+        'SALES_CLOSED',
+        'TOO_MANY_SEATS',
+        'SEAT_NOT_FOUND',
+        'DUPLICATE_SEATS',
+      ],
+    },
+    async (ctx, { actor, body }) => {
+      const reservation = await useCases.holdSeats.execute(actor, body);
+      created(ctx, `${API_PREFIX}/reservations/${reservation.id}`, presentReservation(reservation));
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: `${API_PREFIX}/reservations/:id/confirm`,
+      operationId: 'confirmReservation',
+      summary: 'Confirm a held reservation (owner only); confirming again answers the same',
+      tag: TAG,
+      access: 'member',
+      params: IdParams,
+      responses: [{ status: 200, description: 'The CONFIRMED reservation', schema: ReservationSchema }],
+      errors: ['RESERVATION_NOT_FOUND', 'HOLD_EXPIRED', 'RESERVATION_NOT_ACTIVE', 'CONCURRENT_MODIFICATION'],
+    },
+    async (ctx, { actor, params }) => {
+      ok(ctx, presentReservation(await useCases.confirmReservation.execute(actor, params.id)));
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: `${API_PREFIX}/reservations/:id/cancel`,
+      operationId: 'cancelReservation',
+      summary: 'Cancel a reservation (owner or admin); its seats are free at once',
+      tag: TAG,
+      access: 'member',
+      params: IdParams,
+      responses: [{ status: 200, description: 'The CANCELLED reservation', schema: ReservationSchema }],
+      errors: ['RESERVATION_NOT_FOUND', 'RESERVATION_NOT_ACTIVE', 'CONCURRENT_MODIFICATION'],
+    },
+    async (ctx, { actor, params }) => {
+      ok(ctx, presentReservation(await useCases.cancelReservation.execute(actor, params.id)));
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: `${API_PREFIX}/reservations/:id`,
+      operationId: 'getReservation',
+      summary: "A reservation (owner or admin; anyone else's answers 404)",
+      tag: TAG,
+      access: 'member',
+      params: IdParams,
+      responses: [{ status: 200, description: 'The reservation', schema: ReservationSchema }],
+      errors: ['RESERVATION_NOT_FOUND'],
+    },
+    async (ctx, { actor, params }) => {
+      ok(ctx, presentReservation(await useCases.getReservation.execute(actor, params.id)));
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: `${API_PREFIX}/members/me/reservations`,
+      operationId: 'listMyReservations',
+      summary: "The calling member's reservations, newest first",
+      tag: TAG,
+      access: 'member',
+      responses: [{ status: 200, description: 'The reservations', schema: ReservationListSchema }],
+    },
+    async (ctx, { actor }) => {
+      const reservations = await useCases.listMemberReservations.execute(actor);
+      ok(ctx, { items: reservations.map(presentReservation) });
+    },
+  );
+}
