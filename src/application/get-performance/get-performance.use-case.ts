@@ -16,14 +16,14 @@ export class GetPerformance {
   constructor(private readonly seatMap: GetSeatMap) {}
 
   async execute(performanceId: string): Promise<PerformanceDetail> {
-    const { performance, seats } = await this.seatMap.execute(performanceId);
+    const { performance, taken } = await this.seatMap.execute(performanceId);
     const byGrade = new Map(
       performance.toSnapshot().grades.map((grade) => [grade.name, { grade: grade.name, total: 0, available: 0 }]),
     );
-    for (const seat of seats) {
+    for (const seat of performance.toSnapshot().seats) {
       const counts = byGrade.get(seat.grade)!;
       counts.total++;
-      if (seat.status === 'AVAILABLE') counts.available++;
+      if (!taken.has(seat.id)) counts.available++;
     }
     return { performance, availability: [...byGrade.values()] };
   }
