@@ -15,6 +15,10 @@ import { seedDemoPerformances } from './demo-data';
 import { openEmbeddedStores, openExternalStores, Stores } from './stores';
 import { TOKENS } from './tokens';
 import { SystemClock } from '../adapters/system/system-clock';
+import type { InMemoryEventPublisher } from '../adapters/memory/in-memory-event.publisher';
+import { instrumentKnexPool, knexPoolStats } from '../adapters/telemetry/knex-pool-instrumentation';
+import { ServiceMetrics } from '../adapters/telemetry/metrics';
+import { tracedUseCase } from '../adapters/telemetry/traced-use-case';
 
 export interface ApplicationOptions {
   readonly clock?: Clock;
@@ -43,14 +47,27 @@ export async function createApplication(config: Config, logger: Logger, options:
     (config.storage.kind === 'external'
       ? await openExternalStores(config.storage, { migrate: config.migrateOnStart, logger })
       : openEmbeddedStores(clock));
+  const metrics = new ServiceMetrics();
+  if (stores.knex) {
+    const knex = stores.knex;
+    instrumentKnexPool(knex, (seconds) => metrics.observePoolAcquire(seconds));
+    metrics.watchPool(() => knexPoolStats(knex));
+  }
+  // Every use case gets a span and a duration-by-outcome histogram; with tracing off the
+  // span is a no-op, so the wrapper costs a function call.
+  const traced: UseCaseDecorator = (name, useCase) =>
+    tracedUseCase(name, useCase, (useCaseName, outcome, seconds) => metrics.observeUseCase(useCaseName, outcome, seconds));
   const container = buildContainer({
     config,
     logger,
     stores,
     clock,
     ...(options.passwordHasher ? { passwordHasher: options.passwordHasher } : {}),
-    ...(options.decorateUseCase ? { decorateUseCase: options.decorateUseCase } : {}),
+    decorateUseCase: options.decorateUseCase
+      ? (name, useCase) => options.decorateUseCase!(name, traced(name, useCase))
+      : traced,
   });
+  container.get<InMemoryEventPublisher>(TOKENS.EventPublisher).subscribe((event) => metrics.observeEvent(event));
   const get = <T>(id: symbol) => container.get<T>(id);
 
   const admin = config.admin ?? (stores.kind === 'embedded' ? EMBEDDED_ADMIN : null);
@@ -92,6 +109,7 @@ export async function createApplication(config: Config, logger: Logger, options:
     },
     logger,
     options: config.http,
+    metrics,
   });
 
   const sweeper = startSweeper(get(TOKENS.ExpireOverdueHolds), config.reservation.sweepIntervalMs, logger);

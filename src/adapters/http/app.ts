@@ -25,14 +25,14 @@ export function createHttpApp(deps: HttpDependencies): Koa {
   app.on('error', (error: unknown) => deps.logger.error({ err: error }, 'http error outside a request'));
 
   const api = new ApiRouter(deps.tokens, jsonBodyReader(deps.options.bodyLimitBytes));
-  healthRoutes(api, deps.readiness, deps.logger);
+  healthRoutes(api, deps.readiness, deps.logger, deps.metrics);
   memberRoutes(api, deps.useCases);
   authRoutes(api, deps.useCases);
   performanceRoutes(api, deps.useCases);
   reservationRoutes(api, deps.useCases);
   docsRoutes(api);
 
-  app.use(accessLog(deps.logger));
+  app.use(accessLog(deps.logger, deps.metrics));
   app.use(securityHeaders());
   const cors = corsFor(deps.options.corsOrigins);
   if (cors) app.use(cors);

@@ -40,10 +40,18 @@ export interface HttpOptions {
   readonly corsOrigins: readonly string[];
 }
 
+/** What the HTTP adapter needs of the metrics registry: observe requests, expose /metrics. */
+export interface HttpMetrics {
+  observeHttp(method: string, route: string, status: number, seconds: number): void;
+  render(): Promise<string>;
+  readonly contentType: string;
+}
+
 export interface HttpDependencies {
   readonly useCases: UseCases;
   readonly tokens: TokenService;
   readonly readiness: () => Promise<ReadinessReport>;
   readonly logger: Logger;
   readonly options: HttpOptions;
+  readonly metrics?: HttpMetrics;
 }

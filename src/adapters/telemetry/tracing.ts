@@ -3,7 +3,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { KnexInstrumentation } from '@opentelemetry/instrumentation-knex';
-import { KoaInstrumentation } from '@opentelemetry/instrumentation-koa';
+import { KoaInstrumentation, KoaLayerType } from '@opentelemetry/instrumentation-koa';
 import { MySQL2Instrumentation } from '@opentelemetry/instrumentation-mysql2';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import {
@@ -47,7 +47,8 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env): Tracing | nu
         // Health probes every few seconds would drown the traces that matter.
         ignoreIncomingRequestHook: (request) => ['/healthz', '/readyz', '/metrics'].includes(request.url ?? ''),
       }),
-      new KoaInstrumentation(),
+      // Router layers name the route; one span per plain middleware would only add noise and cost.
+      new KoaInstrumentation({ ignoreLayersType: [KoaLayerType.MIDDLEWARE] }),
       new KnexInstrumentation({ maxQueryLength: 300 }),
       new MySQL2Instrumentation(),
       new IORedisInstrumentation(),

@@ -1,10 +1,15 @@
 import type { Logger } from 'pino';
 import type { ApiRouter } from '../api-router';
-import type { ReadinessReport } from '../http-dependencies';
+import type { HttpMetrics, ReadinessReport } from '../http-dependencies';
 import { HealthSchema, ReadinessSchema, type ReadinessJson } from '../schemas/health.schema';
 
 /** Probes answer plain JSON (not problem details) and are never cached. */
-export function healthRoutes(api: ApiRouter, readiness: () => Promise<ReadinessReport>, logger: Logger): void {
+export function healthRoutes(
+  api: ApiRouter,
+  readiness: () => Promise<ReadinessReport>,
+  logger: Logger,
+  metrics?: HttpMetrics,
+): void {
   api.route(
     {
       method: 'get',
@@ -48,4 +53,23 @@ export function healthRoutes(api: ApiRouter, readiness: () => Promise<ReadinessR
       ctx.body = body;
     },
   );
+
+  if (metrics) {
+    api.route(
+      {
+        method: 'get',
+        path: '/metrics',
+        operationId: 'metrics',
+        summary: 'Prometheus metrics: RED per route, MySQL pool, seat holds, event-loop delay',
+        tag: 'Operations',
+        access: 'anyone',
+        responses: [{ status: 200, description: 'Prometheus text exposition format', contentType: 'text/plain' }],
+      },
+      async (ctx) => {
+        ctx.set('Cache-Control', 'no-store');
+        ctx.type = metrics.contentType;
+        ctx.body = await metrics.render();
+      },
+    );
+  }
 }
