@@ -54,7 +54,9 @@ export function buildTraceReport(spans: readonly SpanRecord[]): EndpointReport[]
         children.set(span.parentSpanId, list);
       }
     }
-    for (const root of traceSpans.filter((span) => span.kind === SERVER_KIND && !(span.parentSpanId && ids.has(span.parentSpanId)))) {
+    for (const root of traceSpans.filter(
+      (span) => span.kind === SERVER_KIND && !(span.parentSpanId && ids.has(span.parentSpanId)),
+    )) {
       const endpoint = endpointOf(root, children);
       const entry = endpoints.get(endpoint) ?? { roots: [] as SpanRecord[], nodes: new Map<string, NodeAccumulator>() };
       entry.roots.push(root);
@@ -73,9 +75,7 @@ export function buildTraceReport(spans: readonly SpanRecord[]): EndpointReport[]
     .map(([endpoint, { roots, nodes }]) => {
       const durations = roots.map((root) => root.durationUs / 1000);
       const allTime = durations.reduce((sum, value) => sum + value, 0) || 1;
-      const tree = [...nodes.values()]
-        .sort((a, b) => (a.key < b.key ? -1 : 1))
-        .map((node) => node.summarize(allTime));
+      const tree = [...nodes.values()].sort((a, b) => (a.key < b.key ? -1 : 1)).map((node) => node.summarize(allTime));
       const selfByName = new Map<string, { self: number; p95: number }>();
       for (const node of tree) {
         const entry = selfByName.get(node.name) ?? { self: 0, p95: 0 };
@@ -88,7 +88,11 @@ export function buildTraceReport(spans: readonly SpanRecord[]): EndpointReport[]
         traces: roots.length,
         p50Ms: percentile(durations, 50),
         p95Ms: percentile(durations, 95),
-        errors: roots.filter((root) => root.status === 2 || Number(root.attributes['http.response.status_code'] ?? root.attributes['http.status_code'] ?? 0) >= 500).length,
+        errors: roots.filter(
+          (root) =>
+            root.status === 2 ||
+            Number(root.attributes['http.response.status_code'] ?? root.attributes['http.status_code'] ?? 0) >= 500,
+        ).length,
         tree,
         hotspots: [...selfByName.entries()]
           .map(([name, entry]) => ({ name, selfShare: entry.self, selfP95Ms: entry.p95 }))
@@ -177,7 +181,9 @@ function coveredUs(parent: SpanRecord, kids: readonly SpanRecord[]): number {
 }
 
 function endpointOf(root: SpanRecord, children: Map<string, SpanRecord[]>): string {
-  const method = String(root.attributes['http.request.method'] ?? root.attributes['http.method'] ?? root.name.split(' ')[0]);
+  const method = String(
+    root.attributes['http.request.method'] ?? root.attributes['http.method'] ?? root.name.split(' ')[0],
+  );
   let route = root.attributes['http.route'];
   if (typeof route !== 'string') {
     // Koa's router layer knows the pattern when the HTTP span does not.
@@ -215,7 +221,9 @@ export function renderTraceReport(reports: readonly EndpointReport[]): string {
     lines.push(
       `${report.endpoint}  —  ${report.traces} traces, p50 ${report.p50Ms.toFixed(1)} ms, p95 ${report.p95Ms.toFixed(1)} ms, ${report.errors} errors`,
     );
-    lines.push(`  ${'span (call tree)'.padEnd(70)} ${'calls'.padStart(6)} ${'self p50'.padStart(9)} ${'self p95'.padStart(9)} ${'share'.padStart(7)}`);
+    lines.push(
+      `  ${'span (call tree)'.padEnd(70)} ${'calls'.padStart(6)} ${'self p50'.padStart(9)} ${'self p95'.padStart(9)} ${'share'.padStart(7)}`,
+    );
     for (const node of report.tree) {
       const label = `${'  '.repeat(node.depth)}${node.name}`.slice(0, 70).padEnd(70);
       lines.push(
@@ -223,7 +231,10 @@ export function renderTraceReport(reports: readonly EndpointReport[]): string {
       );
     }
     const top = report.hotspots[0];
-    if (top) lines.push(`  → most time in: ${top.name} (${(top.selfShare * 100).toFixed(1)}% of the endpoint's time, self p95 ${top.selfP95Ms.toFixed(1)} ms)`);
+    if (top)
+      lines.push(
+        `  → most time in: ${top.name} (${(top.selfShare * 100).toFixed(1)}% of the endpoint's time, self p95 ${top.selfP95Ms.toFixed(1)} ms)`,
+      );
     lines.push('');
   }
   return lines.join('\n');

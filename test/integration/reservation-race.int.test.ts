@@ -137,7 +137,9 @@ describe('an on-sale race over HTTP against MariaDB and Redis', () => {
       ),
     );
     expect(confirmations.map((confirmation) => confirmation.status)).toEqual(winners.map(() => 200));
-    const confirmedRows = await knex('reservations').where({ performance_id: performance.id, status: 'CONFIRMED' }).count({ n: '*' });
+    const confirmedRows = await knex('reservations')
+      .where({ performance_id: performance.id, status: 'CONFIRMED' })
+      .count({ n: '*' });
     expect(Number(confirmedRows[0]!.n)).toBe(winners.length);
   }, 60_000);
 

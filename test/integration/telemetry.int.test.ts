@@ -4,8 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { SpanRecord } from '../../src/adapters/telemetry/file-span.exporter';
-import { testDatabaseUrl, testRedisUrl } from '../support/environment';
-import { call, createOnSalePerformance, logIn, RunningService, signUpAndLogIn, startFullStack, TEST_ADMIN } from '../support/full-stack';
+import {
+  call,
+  createOnSalePerformance,
+  fullStackEnvironment,
+  logIn,
+  RunningService,
+  signUpAndLogIn,
+  startFullStack,
+  TEST_ADMIN,
+} from '../support/full-stack';
 
 describe('metrics', () => {
   let service: RunningService;
@@ -36,7 +44,9 @@ describe('metrics', () => {
     expect(response.headers.get('content-type')).toContain('text/plain');
     expect(text).toMatch(/http_requests_total\{method="POST",route="\/api\/v1\/reservations",status="201"\} 1/);
     expect(text).toMatch(/http_requests_total\{method="POST",route="\/api\/v1\/reservations",status="409"\} 1/);
-    expect(text).toMatch(/http_request_duration_seconds_bucket\{le="0.1",method="POST",route="\/api\/v1\/reservations",status="201"\} 1/);
+    expect(text).toMatch(
+      /http_request_duration_seconds_bucket\{le="0.1",method="POST",route="\/api\/v1\/reservations",status="201"\} 1/,
+    );
     expect(text).toMatch(/seat_holds_total\{outcome="granted"\} 1/);
     expect(text).toMatch(/seat_holds_total\{outcome="rejected"\} 1/);
     expect(text).toMatch(/reservations_total\{status="confirmed"\} 1/);
@@ -63,20 +73,12 @@ describe('traces and logs of a real process', () => {
     child = spawn(process.execPath, [require.resolve('tsx/cli'), 'src/bootstrap/main.ts'], {
       env: {
         ...process.env,
-        NODE_ENV: 'test',
-        HOST: '127.0.0.1',
-        PORT: '0',
-        DATABASE_URL: testDatabaseUrl,
-        REDIS_URL: testRedisUrl,
-        MIGRATE_ON_START: 'true',
-        JWT_SECRET: 'a-test-secret-that-is-long-enough-0123456789',
-        ADMIN_EMAIL: TEST_ADMIN.email,
-        ADMIN_PASSWORD: TEST_ADMIN.password,
-        RATE_LIMIT_ENABLED: 'false',
-        LOG_LEVEL: 'info',
-        OTEL_TRACES_EXPORTER: 'file',
-        OTEL_TRACES_FILE: spansFile,
-        OTEL_SERVICE_NAME: 'ticketing-test',
+        ...fullStackEnvironment({
+          LOG_LEVEL: 'info',
+          OTEL_TRACES_EXPORTER: 'file',
+          OTEL_TRACES_FILE: spansFile,
+          OTEL_SERVICE_NAME: 'ticketing-test',
+        }),
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -109,7 +111,10 @@ describe('traces and logs of a real process', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(existsSync(spansFile)).toBe(true);
-    const spans = readFileSync(spansFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as SpanRecord);
+    const spans = readFileSync(spansFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as SpanRecord);
 
     const tree = (traceId: string) => {
       const inTrace = spans.filter((span) => span.traceId === traceId);
@@ -122,9 +127,16 @@ describe('traces and logs of a real process', () => {
     };
 
     const success = tree(wonTrace);
-    expect(success.root).toMatchObject({ kind: 1, attributes: expect.objectContaining({ 'http.route': '/api/v1/reservations' }) });
+    expect(success.root).toMatchObject({
+      kind: 1,
+      attributes: expect.objectContaining({ 'http.route': '/api/v1/reservations' }),
+    });
     const useCase = success.below(success.root).find((span) => span.name === 'usecase HoldSeats')!;
-    expect(useCase.attributes).toMatchObject({ 'app.performance_id': performance.id, 'app.seat_count': 2, 'app.outcome': 'ok' });
+    expect(useCase.attributes).toMatchObject({
+      'app.performance_id': performance.id,
+      'app.seat_count': 2,
+      'app.outcome': 'ok',
+    });
     const work = success.below(useCase).map((span) => span.name);
     expect(work).toEqual(expect.arrayContaining(['db.pool.acquire', expect.stringMatching(/^eval/)]));
     expect(work.some((name) => /insert/i.test(name))).toBe(true);

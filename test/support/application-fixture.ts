@@ -11,7 +11,7 @@ import { InMemoryReservationRepository } from '../../src/adapters/memory/in-memo
 import { InMemorySeatHoldStore } from '../../src/adapters/memory/in-memory-seat-hold.store';
 import { ManualClock } from '../../src/adapters/memory/manual-clock';
 import { UuidV7IdGenerator } from '../../src/adapters/system/uuid-v7.id-generator';
-import { aPerformanceOnSale, T0 } from './domain-mothers';
+import { aPerformance, T0 } from './builders';
 
 export const HOLD_SECONDS = 300;
 
@@ -24,7 +24,7 @@ export async function reservationFixture(options: { seatHolds?: SeatHoldStore } 
   const events = new InMemoryEventPublisher(true);
   const ids = new UuidV7IdGenerator();
   const policy = { holdSeconds: HOLD_SECONDS, maxSeatsPerReservation: 4 };
-  const performance = aPerformanceOnSale();
+  const performance = aPerformance();
   await performances.add(performance);
   const seatIds = performance.toSnapshot().seats.map((seat) => seat.id);
   const member = (n: number): Actor => ({ memberId: `member-${n}`, role: 'USER' });

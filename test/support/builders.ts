@@ -38,30 +38,30 @@ export interface PerformanceOverrides extends Partial<NewPerformance> {
   readonly nextSeatId?: () => string;
 }
 
-/** A small hall on sale at T0: section A (VIP, 2×5) and B (R, 3×5), priced in KRW. */
+/** The input for a small hall on sale at T0: section A (VIP, 2×5) and B (R, 3×5), priced in KRW. */
+export function aNewPerformance(overrides: Partial<NewPerformance> = {}): NewPerformance {
+  return {
+    title: 'Test Concert',
+    venue: 'Test Hall',
+    startsAt: at(30 * DAY),
+    salesOpenAt: at(-HOUR),
+    salesCloseAt: at(29 * DAY),
+    grades: [
+      { name: 'VIP', price: Money.of(150_000, 'KRW') },
+      { name: 'R', price: Money.of(120_000, 'KRW') },
+    ],
+    sections: [
+      { name: 'A', grade: 'VIP', rows: 2, seatsPerRow: 5 },
+      { name: 'B', grade: 'R', rows: 3, seatsPerRow: 5 },
+    ],
+    ...overrides,
+  };
+}
+
+/** That hall as an aggregate. */
 export function aPerformance(overrides: PerformanceOverrides = {}): Performance {
   const { id = randomUUID(), createdAt = at(-DAY), nextSeatId = randomUUID, ...input } = overrides;
-  return Performance.create(
-    id,
-    {
-      title: 'Test Concert',
-      venue: 'Test Hall',
-      startsAt: at(30 * DAY),
-      salesOpenAt: at(-HOUR),
-      salesCloseAt: at(29 * DAY),
-      grades: [
-        { name: 'VIP', price: Money.of(150_000, 'KRW') },
-        { name: 'R', price: Money.of(120_000, 'KRW') },
-      ],
-      sections: [
-        { name: 'A', grade: 'VIP', rows: 2, seatsPerRow: 5 },
-        { name: 'B', grade: 'R', rows: 3, seatsPerRow: 5 },
-      ],
-      ...input,
-    },
-    createdAt,
-    nextSeatId,
-  );
+  return Performance.create(id, aNewPerformance(input), createdAt, nextSeatId);
 }
 
 /** Seat ids of a performance in layout order. */

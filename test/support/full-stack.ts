@@ -17,12 +17,9 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-/**
- * The whole service, as `npm start` builds it, on real MariaDB + Redis (this worker's
- * database and Redis db), listening on an ephemeral loopback port.
- */
-export async function startFullStack(env: Record<string, string> = {}): Promise<RunningService> {
-  const config = loadConfig({
+/** The environment of a service on this worker's MariaDB database and Redis db, on an ephemeral loopback port. */
+export function fullStackEnvironment(env: Record<string, string> = {}): Record<string, string> {
+  return {
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
     PORT: '0',
@@ -35,7 +32,12 @@ export async function startFullStack(env: Record<string, string> = {}): Promise<
     RATE_LIMIT_ENABLED: 'false',
     LOG_LEVEL: 'silent',
     ...env,
-  });
+  };
+}
+
+/** The whole service, as `npm start` builds it, in this process (see fullStackEnvironment). */
+export async function startFullStack(env: Record<string, string> = {}): Promise<RunningService> {
+  const config = loadConfig(fullStackEnvironment(env));
   const application = await createApplication(config, pino({ level: 'silent' }), { passwordHasher: fastHasher });
   const server: Server = await application.listen();
   const { port } = server.address() as AddressInfo;
@@ -68,8 +70,14 @@ export async function call<T = any>(
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
 }
 
-export async function signUpAndLogIn(baseUrl: string, email: string, password = 'a-decent-password-123'): Promise<string> {
-  const signUp = await call(baseUrl, 'POST', '/api/v1/members', { body: { email, password, name: email.split('@')[0] } });
+export async function signUpAndLogIn(
+  baseUrl: string,
+  email: string,
+  password = 'a-decent-password-123',
+): Promise<string> {
+  const signUp = await call(baseUrl, 'POST', '/api/v1/members', {
+    body: { email, password, name: email.split('@')[0] },
+  });
   if (signUp.status !== 201) throw new Error(`sign-up failed: ${signUp.status} ${JSON.stringify(signUp.body)}`);
   return logIn(baseUrl, email, password);
 }
@@ -95,7 +103,8 @@ export async function createOnSalePerformance(baseUrl: string, adminToken: strin
       sections: [{ name: 'A', grade: 'R', rows, seatsPerRow }],
     },
   });
-  if (created.status !== 201) throw new Error(`create performance failed: ${created.status} ${JSON.stringify(created.body)}`);
+  if (created.status !== 201)
+    throw new Error(`create performance failed: ${created.status} ${JSON.stringify(created.body)}`);
   const seats = await call(baseUrl, 'GET', `/api/v1/performances/${created.body.id}/seats`);
   return { id: created.body.id as string, seatIds: (seats.body.seats as { id: string }[]).map((seat) => seat.id) };
 }

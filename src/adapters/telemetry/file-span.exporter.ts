@@ -58,7 +58,12 @@ function toRecord(span: ReadableSpan): SpanRecord {
     status: span.status.code,
     attributes: { ...span.attributes },
     ...(span.events.length > 0
-      ? { events: span.events.map((event) => ({ name: event.name, ...(event.attributes ? { attributes: { ...event.attributes } } : {}) })) }
+      ? {
+          events: span.events.map((event) => ({
+            name: event.name,
+            ...(event.attributes ? { attributes: { ...event.attributes } } : {}),
+          })),
+        }
       : {}),
   };
 }

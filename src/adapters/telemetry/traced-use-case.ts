@@ -16,21 +16,25 @@ export function tracedUseCase<T extends object>(name: string, useCase: T, onOutc
   const wrapped = Object.create(useCase) as T & { execute: (...args: unknown[]) => Promise<unknown> };
   wrapped.execute = function tracedExecute(...args: unknown[]) {
     const started = performance.now();
-    return tracer.startActiveSpan(`usecase ${name}`, { attributes: { 'app.use_case': name, ...describe(args) } }, async (span) => {
-      try {
-        const result = await execute.apply(useCase, args);
-        span.setAttribute('app.outcome', 'ok');
-        onOutcome?.(name, 'ok', (performance.now() - started) / 1000);
-        return result;
-      } catch (error) {
-        const code = errorCode(error);
-        markFailed(span, error, code);
-        onOutcome?.(name, code, (performance.now() - started) / 1000);
-        throw error;
-      } finally {
-        span.end();
-      }
-    });
+    return tracer.startActiveSpan(
+      `usecase ${name}`,
+      { attributes: { 'app.use_case': name, ...describe(args) } },
+      async (span) => {
+        try {
+          const result = await execute.apply(useCase, args);
+          span.setAttribute('app.outcome', 'ok');
+          onOutcome?.(name, 'ok', (performance.now() - started) / 1000);
+          return result;
+        } catch (error) {
+          const code = errorCode(error);
+          markFailed(span, error, code);
+          onOutcome?.(name, code, (performance.now() - started) / 1000);
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
   };
   return wrapped;
 }

@@ -36,7 +36,9 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env): Tracing | nu
   const spanProcessors: SpanProcessor[] = exporters.map((name) => {
     const exporter = createExporter(name, env);
     // Console output is for eyes, so it is immediate; everything else is batched off the hot path.
-    return name === 'console' ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter, { maxQueueSize: 8192 });
+    return name === 'console'
+      ? new SimpleSpanProcessor(exporter)
+      : new BatchSpanProcessor(exporter, { maxQueueSize: 8192 });
   });
 
   const sdk = new NodeSDK({

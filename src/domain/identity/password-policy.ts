@@ -6,17 +6,32 @@ export const PASSWORD_MAX_LENGTH = 128;
 
 // The top of every leaked-password list; NIST SP 800-63B asks to refuse known-compromised values.
 const COMMON_PASSWORDS = new Set([
-  'password', 'password1', 'password123', '12345678', '123456789', '1234567890', 'qwerty123',
-  'qwertyuiop', '11111111', '00000000', 'iloveyou', 'abc12345', 'admin123', 'welcome1',
-  'letmein1', 'football', 'baseball', 'sunshine', 'princess', 'passw0rd',
+  'password',
+  'password1',
+  'password123',
+  '12345678',
+  '123456789',
+  '1234567890',
+  'qwerty123',
+  'qwertyuiop',
+  '11111111',
+  '00000000',
+  'iloveyou',
+  'abc12345',
+  'admin123',
+  'welcome1',
+  'letmein1',
+  'football',
+  'baseball',
+  'sunshine',
+  'princess',
+  'passw0rd',
 ]);
 
 /** Length first, as NIST recommends, plus a refusal of the most common and self-revealing choices. */
 export function assertAcceptablePassword(password: string, email: string): void {
   if (password.length < PASSWORD_MIN_LENGTH || password.length > PASSWORD_MAX_LENGTH) {
-    throw new WeakPasswordError(
-      `Password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters long`,
-    );
+    throw new WeakPasswordError(`Password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters long`);
   }
   if (COMMON_PASSWORDS.has(password.toLowerCase())) {
     throw new WeakPasswordError('Password is too common');

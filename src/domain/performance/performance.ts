@@ -181,10 +181,12 @@ function validate(input: NewPerformance): void {
   let seats = 0;
   for (const section of input.sections) {
     if (sectionNames.has(section.name)) fail(`section ${section.name} is defined twice`);
-    if (section.name.includes('-')) fail(`section name ${section.name} must not contain "-" (it separates label parts)`);
+    if (section.name.includes('-'))
+      fail(`section name ${section.name} must not contain "-" (it separates label parts)`);
     if (!gradeNames.has(section.grade)) fail(`section ${section.name} uses unknown grade ${section.grade}`);
     const integerIn = (value: number, max: number) => Number.isInteger(value) && value >= 1 && value <= max;
-    if (!integerIn(section.rows, LAYOUT_LIMITS.maxRows)) fail(`section ${section.name} rows must be 1..${LAYOUT_LIMITS.maxRows}`);
+    if (!integerIn(section.rows, LAYOUT_LIMITS.maxRows))
+      fail(`section ${section.name} rows must be 1..${LAYOUT_LIMITS.maxRows}`);
     if (!integerIn(section.seatsPerRow, LAYOUT_LIMITS.maxSeatsPerRow)) {
       fail(`section ${section.name} seatsPerRow must be 1..${LAYOUT_LIMITS.maxSeatsPerRow}`);
     }

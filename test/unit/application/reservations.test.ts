@@ -2,7 +2,7 @@ import { seatStatus } from '../../../src/application/get-seat-map/get-seat-map.u
 import { HoldAttempt, SeatHoldStore } from '../../../src/application/ports/seat-hold-store';
 import { InMemorySeatHoldStore } from '../../../src/adapters/memory/in-memory-seat-hold.store';
 import { HOLD_SECONDS, reservationFixture } from '../../support/application-fixture';
-import { T0 } from '../../support/domain-mothers';
+import { T0 } from '../../support/builders';
 
 const pastTheHold = (HOLD_SECONDS + 1) * 1000;
 
@@ -30,7 +30,10 @@ describe('holding, confirming and cancelling seats', () => {
     await app.holdSeats.execute(app.member(1), { performanceId: app.performance.id, seatIds: [app.seatIds[1]!] });
 
     await expect(
-      app.holdSeats.execute(app.member(2), { performanceId: app.performance.id, seatIds: [app.seatIds[0]!, app.seatIds[1]!] }),
+      app.holdSeats.execute(app.member(2), {
+        performanceId: app.performance.id,
+        seatIds: [app.seatIds[0]!, app.seatIds[1]!],
+      }),
     ).rejects.toMatchObject({ code: 'SEAT_UNAVAILABLE', seatIds: [app.seatIds[1]] });
     await expect(
       app.holdSeats.execute(app.member(3), { performanceId: app.performance.id, seatIds: [app.seatIds[0]!] }),
@@ -39,10 +42,16 @@ describe('holding, confirming and cancelling seats', () => {
 
   it('frees the seats of an overdue hold for the next buyer even before the sweeper runs', async () => {
     const app = await reservationFixture();
-    const first = await app.holdSeats.execute(app.member(1), { performanceId: app.performance.id, seatIds: [app.seatIds[0]!] });
+    const first = await app.holdSeats.execute(app.member(1), {
+      performanceId: app.performance.id,
+      seatIds: [app.seatIds[0]!],
+    });
     app.clock.advance(pastTheHold);
 
-    const second = await app.holdSeats.execute(app.member(2), { performanceId: app.performance.id, seatIds: [app.seatIds[0]!] });
+    const second = await app.holdSeats.execute(app.member(2), {
+      performanceId: app.performance.id,
+      seatIds: [app.seatIds[0]!],
+    });
 
     expect(second.status).toBe('PENDING');
     expect((await app.reservations.findById(first.id))!.status).toBe('EXPIRED');
@@ -50,7 +59,10 @@ describe('holding, confirming and cancelling seats', () => {
 
   it('keeps a seat sold when the hold store forgot it (flushed cache): the repository decides', async () => {
     const app = await reservationFixture();
-    const sold = await app.holdSeats.execute(app.member(1), { performanceId: app.performance.id, seatIds: [app.seatIds[0]!] });
+    const sold = await app.holdSeats.execute(app.member(1), {
+      performanceId: app.performance.id,
+      seatIds: [app.seatIds[0]!],
+    });
     await app.confirm.execute(app.member(1), sold.id);
     // A second instance whose store knows nothing, as after a Redis flush.
     const forgetful = app.holdSeatsWith(new InMemorySeatHoldStore(app.clock));
@@ -76,21 +88,30 @@ describe('holding, confirming and cancelling seats', () => {
     const holdSeats = app.holdSeatsWith(broken, (error) => failures.push(error));
 
     const results = await Promise.allSettled(
-      [1, 2, 3].map((n) => holdSeats.execute(app.member(n), { performanceId: app.performance.id, seatIds: [app.seatIds[0]!] })),
+      [1, 2, 3].map((n) =>
+        holdSeats.execute(app.member(n), { performanceId: app.performance.id, seatIds: [app.seatIds[0]!] }),
+      ),
     );
 
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
-    expect(results.filter((result) => result.status === 'rejected').map((result) => (result as PromiseRejectedResult).reason.code)).toEqual([
-      'SEAT_UNAVAILABLE',
-      'SEAT_UNAVAILABLE',
-    ]);
+    expect(
+      results
+        .filter((result) => result.status === 'rejected')
+        .map((result) => (result as PromiseRejectedResult).reason.code),
+    ).toEqual(['SEAT_UNAVAILABLE', 'SEAT_UNAVAILABLE']);
     expect(failures.length).toBeGreaterThanOrEqual(3);
   });
 
   it('confirms a live hold, and refuses an overdue one with HOLD_EXPIRED, freeing its seats', async () => {
     const app = await reservationFixture();
-    const live = await app.holdSeats.execute(app.member(1), { performanceId: app.performance.id, seatIds: [app.seatIds[0]!] });
-    const late = await app.holdSeats.execute(app.member(2), { performanceId: app.performance.id, seatIds: [app.seatIds[1]!] });
+    const live = await app.holdSeats.execute(app.member(1), {
+      performanceId: app.performance.id,
+      seatIds: [app.seatIds[0]!],
+    });
+    const late = await app.holdSeats.execute(app.member(2), {
+      performanceId: app.performance.id,
+      seatIds: [app.seatIds[1]!],
+    });
 
     await expect(app.confirm.execute(app.member(1), live.id)).resolves.toMatchObject({ status: 'CONFIRMED' });
     app.clock.advance(pastTheHold);
@@ -104,17 +125,29 @@ describe('holding, confirming and cancelling seats', () => {
 
   it("hides another member's reservation as if it did not exist, but lets an admin cancel it", async () => {
     const app = await reservationFixture();
-    const reservation = await app.holdSeats.execute(app.member(1), { performanceId: app.performance.id, seatIds: [app.seatIds[0]!] });
+    const reservation = await app.holdSeats.execute(app.member(1), {
+      performanceId: app.performance.id,
+      seatIds: [app.seatIds[0]!],
+    });
 
-    await expect(app.confirm.execute(app.member(2), reservation.id)).rejects.toMatchObject({ code: 'RESERVATION_NOT_FOUND' });
-    await expect(app.cancel.execute(app.member(2), reservation.id)).rejects.toMatchObject({ code: 'RESERVATION_NOT_FOUND' });
-    await expect(app.confirm.execute(app.admin, reservation.id)).rejects.toMatchObject({ code: 'RESERVATION_NOT_FOUND' });
+    await expect(app.confirm.execute(app.member(2), reservation.id)).rejects.toMatchObject({
+      code: 'RESERVATION_NOT_FOUND',
+    });
+    await expect(app.cancel.execute(app.member(2), reservation.id)).rejects.toMatchObject({
+      code: 'RESERVATION_NOT_FOUND',
+    });
+    await expect(app.confirm.execute(app.admin, reservation.id)).rejects.toMatchObject({
+      code: 'RESERVATION_NOT_FOUND',
+    });
     await expect(app.cancel.execute(app.admin, reservation.id)).resolves.toMatchObject({ status: 'CANCELLED' });
   });
 
   it('makes cancelled seats available to the next buyer at once', async () => {
     const app = await reservationFixture();
-    const first = await app.holdSeats.execute(app.member(1), { performanceId: app.performance.id, seatIds: [app.seatIds[0]!] });
+    const first = await app.holdSeats.execute(app.member(1), {
+      performanceId: app.performance.id,
+      seatIds: [app.seatIds[0]!],
+    });
     await app.confirm.execute(app.member(1), first.id);
     await app.cancel.execute(app.member(1), first.id);
 
@@ -125,7 +158,8 @@ describe('holding, confirming and cancelling seats', () => {
 
   it('sweeps overdue holds in batches and leaves live and confirmed ones alone', async () => {
     const app = await reservationFixture();
-    const hold = (n: number) => app.holdSeats.execute(app.member(n), { performanceId: app.performance.id, seatIds: [app.seatIds[n]!] });
+    const hold = (n: number) =>
+      app.holdSeats.execute(app.member(n), { performanceId: app.performance.id, seatIds: [app.seatIds[n]!] });
     const overdue = [await hold(1), await hold(2), await hold(3)];
     const confirmed = await hold(4);
     await app.confirm.execute(app.member(4), confirmed.id);
@@ -133,10 +167,10 @@ describe('holding, confirming and cancelling seats', () => {
     const live = await hold(5);
 
     expect(await app.sweep.execute()).toBe(3);
-    for (const reservation of overdue) expect((await app.reservations.findById(reservation.id))!.status).toBe('EXPIRED');
+    for (const reservation of overdue)
+      expect((await app.reservations.findById(reservation.id))!.status).toBe('EXPIRED');
     expect((await app.reservations.findById(confirmed.id))!.status).toBe('CONFIRMED');
     expect((await app.reservations.findById(live.id))!.status).toBe('PENDING');
     expect(await app.sweep.execute()).toBe(0);
   });
 });
-

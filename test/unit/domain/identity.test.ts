@@ -4,7 +4,7 @@ import { InvalidEmailError, WeakPasswordError } from '../../../src/domain/identi
 import { assertAcceptablePassword } from '../../../src/domain/identity/password-policy';
 import { Money } from '../../../src/domain/shared/money';
 import { ValidationError } from '../../../src/domain/shared/domain-error';
-import { T0 } from '../../support/domain-mothers';
+import { T0 } from '../../support/builders';
 
 describe('identity rules', () => {
   it('compares emails case-insensitively by normalising them', () => {
@@ -36,10 +36,19 @@ describe('identity rules', () => {
   });
 
   it('registers members with a normalized email and a trimmed name, as USER unless told', () => {
-    const member = Member.register({ id: 'm', email: 'Jane@Example.com', name: ' Jane ', passwordHash: 'h', role: 'USER', now: T0 });
+    const member = Member.register({
+      id: 'm',
+      email: 'Jane@Example.com',
+      name: ' Jane ',
+      passwordHash: 'h',
+      role: 'USER',
+      now: T0,
+    });
     expect(member.toSnapshot()).toMatchObject({ email: 'jane@example.com', name: 'Jane', role: 'USER' });
     expect(member.isAdmin).toBe(false);
-    expect(() => Member.register({ id: 'm', email: 'a@b.co', name: '', passwordHash: 'h', role: 'USER', now: T0 })).toThrow(ValidationError);
+    expect(() =>
+      Member.register({ id: 'm', email: 'a@b.co', name: '', passwordHash: 'h', role: 'USER', now: T0 }),
+    ).toThrow(ValidationError);
   });
 });
 

@@ -1,7 +1,7 @@
 import { Reservation } from '../../../src/domain/reservation/reservation';
 import { HoldExpiredError, ReservationStateError } from '../../../src/domain/reservation/reservation.errors';
 import { Money } from '../../../src/domain/shared/money';
-import { T0 } from '../../support/domain-mothers';
+import { T0 } from '../../support/builders';
 
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
 

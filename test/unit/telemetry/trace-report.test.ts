@@ -2,7 +2,14 @@ import type { SpanRecord } from '../../../src/adapters/telemetry/file-span.expor
 import { buildTraceReport, normalizeName, renderTraceReport } from '../../../perf/lib/trace-report';
 
 let nextId = 0;
-function span(traceId: string, name: string, start: number, durationUs: number, parent?: SpanRecord, extra: Partial<SpanRecord> = {}): SpanRecord {
+function span(
+  traceId: string,
+  name: string,
+  start: number,
+  durationUs: number,
+  parent?: SpanRecord,
+  extra: Partial<SpanRecord> = {},
+): SpanRecord {
   return {
     traceId,
     spanId: `s${++nextId}`,
@@ -42,7 +49,9 @@ describe('the trace report', () => {
   });
 
   it('counts overlapping children once', () => {
-    const root = span('t3', 'GET /x', 0, 1_000, undefined, { attributes: { 'http.request.method': 'GET', 'http.route': '/x' } });
+    const root = span('t3', 'GET /x', 0, 1_000, undefined, {
+      attributes: { 'http.request.method': 'GET', 'http.route': '/x' },
+    });
     const a = span('t3', 'a', 0, 600, root);
     const b = span('t3', 'b', 400, 400, root);
     const [report] = buildTraceReport([root, a, b]);
@@ -50,7 +59,11 @@ describe('the trace report', () => {
   });
 
   it('groups SQL by shape, not by values', () => {
-    expect(normalizeName("select * from seats where id in ('a', 'b') and n = 42")).toBe('select * from seats where id in (?…) and n = ?');
-    expect(normalizeName('GET /api/v1/performances/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b')).toBe('GET /api/v1/performances/:id');
+    expect(normalizeName("select * from seats where id in ('a', 'b') and n = 42")).toBe(
+      'select * from seats where id in (?…) and n = ?',
+    );
+    expect(normalizeName('GET /api/v1/performances/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b')).toBe(
+      'GET /api/v1/performances/:id',
+    );
   });
 });

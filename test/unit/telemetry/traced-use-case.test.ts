@@ -37,7 +37,12 @@ describe('tracedUseCase', () => {
 
     const [child, parent] = exporter.getFinishedSpans();
     expect(parent!.name).toBe('usecase HoldSeats');
-    expect(parent!.attributes).toMatchObject({ 'app.performance_id': 'p-1', 'app.seat_count': 2, 'app.outcome': 'ok', 'app.member_id': 'm-1' });
+    expect(parent!.attributes).toMatchObject({
+      'app.performance_id': 'p-1',
+      'app.seat_count': 2,
+      'app.outcome': 'ok',
+      'app.member_id': 'm-1',
+    });
     expect(child!.parentSpanContext?.spanId).toBe(parent!.spanContext().spanId);
     expect(outcomes).toEqual(['ok']);
   });

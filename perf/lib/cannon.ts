@@ -1,0 +1,132 @@
+import autocannon from 'autocannon';
+import { LatencyRecorder } from './latency';
+
+/** One request of the load, and what the scenario wants back with its answer. */
+export interface Work<Tag> {
+  readonly request: autocannon.Request;
+  readonly tag: Tag;
+}
+
+export interface CannonOptions<Tag> {
+  readonly url: string;
+  readonly connections: number;
+  readonly durationSeconds: number;
+  /** The next request to send; null once there is nothing left to do (the run then drains and ends). */
+  readonly next: () => Work<Tag> | null;
+  /** Every answer to a work request, with its tag; the body is the response text. */
+  readonly onAnswer?: (status: number, body: string, tag: Tag) => void;
+  /** Latency label of an answer (default: "2xx", "4xx"…). */
+  readonly label?: (status: number, tag: Tag) => string;
+  /** Hands over a function that ends the run early (a sold-out sale). */
+  readonly onStart?: (end: () => void) => void;
+}
+
+export interface CannonResult {
+  /** From the first request to the last answer. */
+  readonly durationSeconds: number;
+  readonly requests: number;
+  readonly requestsPerSecond: number;
+  /** Requests sent that never got an answer (timeouts, closed connections). */
+  readonly unanswered: number;
+  readonly errors: number;
+  readonly timeouts: number;
+  readonly statuses: Record<string, number>;
+  readonly recorder: LatencyRecorder;
+}
+
+interface Context extends Record<string, unknown> {
+  work?: boolean;
+  tag?: unknown;
+}
+
+/** Sent while draining: keeps a connection busy without writing anything. */
+const IDLE: autocannon.Request = { method: 'GET', path: '/healthz', headers: {}, body: '' };
+const DRAIN_LIMIT_SECONDS = 30;
+
+/**
+ * autocannon, closed loop over `connections` keep-alive connections. Every answer is also
+ * recorded in our own HdrHistograms (latency by label, per second, statuses).
+ *
+ * A run never cuts requests off: when its time is up (or `next` has no more work) it stops
+ * handing out work, waits until every work request in flight has been answered, then stops.
+ * So every reservation the service wrote was answered, and the audit can demand that
+ * reservation rows = 201s exactly.
+ */
+export function runCannon<Tag>(options: CannonOptions<Tag>): Promise<CannonResult> {
+  const recorder = new LatencyRecorder();
+  const label = options.label ?? ((status: number) => `${Math.floor(status / 100)}xx`);
+  let sent = 0;
+  let answered = 0;
+  let draining = false;
+  let lastTag: { work: boolean; tag: unknown } = { work: false, tag: undefined };
+  let started = 0;
+  let finished = 0;
+
+  return new Promise((resolve, reject) => {
+    const request: autocannon.RequestSpec = {
+      setupRequest: (_base, context: Context) => {
+        const work = draining ? null : options.next();
+        if (work === null) {
+          draining = true;
+          context.work = false;
+          return { ...IDLE };
+        }
+        sent++;
+        context.work = true;
+        context.tag = work.tag;
+        return { ...work.request };
+      },
+      onResponse: (status, body, context: Context) => {
+        lastTag = { work: context.work === true, tag: context.tag };
+        if (context.work) options.onAnswer?.(status, body, context.tag as Tag);
+      },
+    };
+    const instance = autocannon(
+      {
+        url: options.url,
+        connections: options.connections,
+        duration: options.durationSeconds + DRAIN_LIMIT_SECONDS,
+        requests: [request],
+        timeout: 20,
+      },
+      (error, result) => {
+        clearTimeout(deadline);
+        clearInterval(watcher);
+        if (error) return reject(error);
+        const seconds = ((finished || performance.now()) - started) / 1000;
+        resolve({
+          durationSeconds: Math.round(seconds * 1000) / 1000,
+          requests: answered,
+          requestsPerSecond: Math.round((answered / seconds) * 10) / 10,
+          unanswered: sent - answered,
+          errors: result.errors,
+          timeouts: result.timeouts,
+          statuses: recorder.statuses,
+          recorder,
+        });
+      },
+    );
+    const stopWhenDrained = () => {
+      if (draining && answered >= sent && finished === 0) {
+        finished = performance.now();
+        instance.stop();
+      }
+    };
+    instance.on('response', (_client, status, _bytes, ms) => {
+      if (!lastTag.work) return stopWhenDrained();
+      answered++;
+      recorder.record(label(status, lastTag.tag as Tag), ms, status, status < 400);
+      stopWhenDrained();
+    });
+    started = performance.now();
+    recorder.restart();
+    const deadline = setTimeout(() => {
+      draining = true;
+    }, options.durationSeconds * 1000);
+    // A connection that is idle when the drain starts never answers again: check on a timer too.
+    const watcher = setInterval(stopWhenDrained, 50);
+    options.onStart?.(() => {
+      draining = true;
+    });
+  });
+}

@@ -1,0 +1,153 @@
+import type { SecondBucket } from './latency';
+
+const WIDTH = 960;
+const PLOT_LEFT = 70;
+const PLOT_RIGHT = WIDTH - 20;
+const FONT = 'font-family="DejaVu Sans, Arial, sans-serif"';
+const COLORS = {
+  p50: '#1f77b4',
+  p95: '#ff7f0e',
+  p99: '#d62728',
+  ok: '#2ca02c',
+  failed: '#d62728',
+  grid: '#e5e5e5',
+  text: '#333',
+};
+
+/** 1, 2, 5 × 10^n: a round axis maximum at or above `value`. */
+function niceMax(value: number): number {
+  if (value <= 0) return 1;
+  const magnitude = 10 ** Math.floor(Math.log10(value));
+  return ([1, 2, 2.5, 5, 10].find((step) => step * magnitude >= value) ?? 10) * magnitude;
+}
+
+function escape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function text(x: number, y: number, content: string, attributes = ''): string {
+  return `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${FONT} font-size="12" fill="${COLORS.text}" ${attributes}>${escape(content)}</text>`;
+}
+
+interface Panel {
+  readonly top: number;
+  readonly height: number;
+  readonly max: number;
+  readonly unit: string;
+}
+
+function axes(panel: Panel, seconds: number, title: string): string[] {
+  const parts = [text(PLOT_LEFT, panel.top - 8, title, 'font-weight="bold"')];
+  for (let tick = 0; tick <= 4; tick++) {
+    const value = (panel.max / 4) * tick;
+    const y = panel.top + panel.height - (panel.height * tick) / 4;
+    parts.push(`<line x1="${PLOT_LEFT}" x2="${PLOT_RIGHT}" y1="${y}" y2="${y}" stroke="${COLORS.grid}"/>`);
+    parts.push(text(PLOT_LEFT - 6, y + 4, `${Number(value.toPrecision(3))}${panel.unit}`, 'text-anchor="end"'));
+  }
+  const every = Math.max(1, Math.ceil(seconds / 15));
+  for (let second = 0; second <= seconds; second += every) {
+    const x = xOf(second, seconds);
+    parts.push(text(x, panel.top + panel.height + 16, `${second}s`, 'text-anchor="middle"'));
+  }
+  parts.push(
+    `<rect x="${PLOT_LEFT}" y="${panel.top}" width="${PLOT_RIGHT - PLOT_LEFT}" height="${panel.height}" fill="none" stroke="#999"/>`,
+  );
+  return parts;
+}
+
+function xOf(second: number, seconds: number): number {
+  return PLOT_LEFT + ((PLOT_RIGHT - PLOT_LEFT) * second) / Math.max(1, seconds);
+}
+
+/**
+ * A run at a glance: latency percentiles per second (top) and answers per second, split
+ * into successes and failures (bottom). Plain SVG, no library.
+ */
+export function timeSeriesChart(title: string, subtitle: string, buckets: readonly SecondBucket[]): string {
+  const seconds = Math.max(1, buckets.length);
+  const latency: Panel = {
+    top: 70,
+    height: 220,
+    max: niceMax(Math.max(...buckets.map((bucket) => bucket.p99Ms), 1)),
+    unit: ' ms',
+  };
+  const throughput: Panel = {
+    top: 350,
+    height: 170,
+    max: niceMax(Math.max(...buckets.map((bucket) => bucket.count), 1)),
+    unit: '/s',
+  };
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="570" viewBox="0 0 ${WIDTH} 570">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    text(PLOT_LEFT, 24, title, 'font-size="16" font-weight="bold"'),
+    text(PLOT_LEFT, 44, subtitle),
+    ...axes(latency, seconds, 'Latency per second (p50, p95, p99)'),
+    ...axes(throughput, seconds, 'Answers per second (green: success, red: error or refusal)'),
+  ];
+  const center = (second: number) => xOf(second + 0.5, seconds);
+  for (const key of ['p50', 'p95', 'p99'] as const) {
+    const points = buckets
+      .filter((bucket) => bucket.count > 0)
+      .map(
+        (bucket) =>
+          `${center(bucket.second).toFixed(1)},${(latency.top + latency.height - (latency.height * Math.min(bucket[`${key}Ms`], latency.max)) / latency.max).toFixed(1)}`,
+      );
+    parts.push(`<polyline points="${points.join(' ')}" fill="none" stroke="${COLORS[key]}" stroke-width="2"/>`);
+  }
+  ['p50', 'p95', 'p99'].forEach((key, index) => {
+    const x = PLOT_RIGHT - 200 + index * 65;
+    parts.push(
+      `<line x1="${x}" x2="${x + 18}" y1="${latency.top - 12}" y2="${latency.top - 12}" stroke="${COLORS[key as 'p50']}" stroke-width="3"/>`,
+    );
+    parts.push(text(x + 22, latency.top - 8, key));
+  });
+  const barWidth = Math.max(1, (PLOT_RIGHT - PLOT_LEFT) / seconds - 2);
+  for (const bucket of buckets) {
+    const scale = (value: number) => (throughput.height * value) / throughput.max;
+    const x = xOf(bucket.second, seconds) + 1;
+    const base = throughput.top + throughput.height;
+    parts.push(
+      `<rect x="${x.toFixed(1)}" y="${(base - scale(bucket.ok)).toFixed(1)}" width="${barWidth.toFixed(1)}" height="${scale(bucket.ok).toFixed(1)}" fill="${COLORS.ok}"/>`,
+    );
+    const failed = bucket.count - bucket.ok;
+    if (failed > 0) {
+      parts.push(
+        `<rect x="${x.toFixed(1)}" y="${(base - scale(bucket.count)).toFixed(1)}" width="${barWidth.toFixed(1)}" height="${scale(failed).toFixed(1)}" fill="${COLORS.failed}"/>`,
+      );
+    }
+  }
+  parts.push('</svg>');
+  return parts.join('\n');
+}
+
+export interface Bar {
+  readonly label: string;
+  readonly value: number;
+  readonly note: string;
+}
+
+/** Horizontal bars, one per variant of a comparison, each labelled with its value and a note. */
+export function barChart(title: string, subtitle: string, bars: readonly Bar[], unit: string): string {
+  const rowHeight = 28;
+  const height = 80 + bars.length * rowHeight + 20;
+  const labelWidth = 300;
+  const max = niceMax(Math.max(...bars.map((bar) => bar.value), 1));
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    text(20, 24, title, 'font-size="16" font-weight="bold"'),
+    text(20, 44, subtitle),
+  ];
+  bars.forEach((bar, index) => {
+    const y = 70 + index * rowHeight;
+    const width = ((WIDTH - labelWidth - 260) * bar.value) / max;
+    parts.push(text(labelWidth - 8, y + 16, bar.label, 'text-anchor="end"'));
+    parts.push(
+      `<rect x="${labelWidth}" y="${y}" width="${width.toFixed(1)}" height="${rowHeight - 8}" fill="${COLORS.p50}"/>`,
+    );
+    parts.push(text(labelWidth + width + 6, y + 16, `${Number(bar.value.toPrecision(4))}${unit}  ${bar.note}`));
+  });
+  parts.push('</svg>');
+  return parts.join('\n');
+}
