@@ -2,6 +2,8 @@
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
+  // The cluster and fault suites own processes and servers; they run alone (npm run test:cluster, test:faults).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/', '<rootDir>/test/faults/'],
   transform: { '^.+\\.ts$': ['@swc/jest'] },
   // Each worker gets its own MariaDB database and Redis db number (test/support/environment.ts),
   // so files run in parallel without sharing state.
