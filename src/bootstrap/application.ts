@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Container } from 'inversify';
 import type Koa from 'koa';
 import type { Logger } from 'pino';
@@ -8,6 +8,8 @@ import type { Clock } from '../application/ports/clock';
 import type { PasswordHasher } from '../application/ports/password-hasher';
 import type { TokenService } from '../application/ports/token-service';
 import type { ExpireOverdueHolds } from '../application/expire-overdue-holds/expire-overdue-holds.use-case';
+import type { PurgeExpiredIdempotencyKeys } from '../application/purge-idempotency-keys/purge-expired-idempotency-keys.use-case';
+import { FlexibleRateLimits, NO_RATE_LIMITS } from '../adapters/http/rate-limits';
 import type { EnsureAdmin } from '../application/ensure-admin/ensure-admin.use-case';
 import type { Config } from './config';
 import { buildContainer, UseCaseDecorator } from './container';
@@ -110,10 +112,31 @@ export async function createApplication(config: Config, logger: Logger, options:
     logger,
     options: config.http,
     metrics,
+    // RATE_LIMIT_ENABLED=false lifts the rate limits only: the seat caps are business rules.
+    rateLimits: config.rateLimitEnabled
+      ? new FlexibleRateLimits(config.rateLimits, stores.rateLimiters, throttled(logger, 'rate limiter failed; request let through'))
+      : NO_RATE_LIMITS,
+    idempotency: { store: stores.idempotency, clock, ttlSeconds: config.idempotencyTtlSeconds },
   });
 
-  const sweeper = startSweeper(get(TOKENS.ExpireOverdueHolds), config.reservation.sweepIntervalMs, logger);
+  const holdSweeper = startPeriodic(
+    () => get<ExpireOverdueHolds>(TOKENS.ExpireOverdueHolds).execute(),
+    config.reservation.sweepIntervalMs,
+    logger,
+    ['expired', 'expired overdue holds'],
+    'hold sweeper failed; will retry',
+  );
+  const keyPurger = startPeriodic(
+    () => get<PurgeExpiredIdempotencyKeys>(TOKENS.PurgeExpiredIdempotencyKeys).execute(),
+    IDEMPOTENCY_PURGE_INTERVAL_MS,
+    logger,
+    ['purged', 'purged expired idempotency keys'],
+    'idempotency key purge failed; will retry',
+  );
   let server: Server | undefined;
+  // Responses still open when shutdown starts: told to close their connection, so that
+  // keep-alive sockets do not hold server.close() until the deadline.
+  const openResponses = new Set<ServerResponse>();
 
   return {
     http,
@@ -126,32 +149,64 @@ export async function createApplication(config: Config, logger: Logger, options:
         // Slightly above typical load-balancer idle timeouts, so the balancer closes first.
         listening.keepAliveTimeout = 65_000;
         listening.headersTimeout = 66_000;
+        listening.on('request', (_request: IncomingMessage, response: ServerResponse) => {
+          if (shuttingDown) response.setHeader('Connection', 'close');
+          openResponses.add(response);
+          response.once('close', () => openResponses.delete(response));
+        });
         server = listening;
       });
     },
     async stop() {
       shuttingDown = true;
-      sweeper.stop();
+      for (const response of openResponses) if (!response.headersSent) response.setHeader('Connection', 'close');
+      holdSweeper.stop();
+      keyPurger.stop();
       if (server) await closeServer(server, config.http.shutdownTimeoutMs);
-      await sweeper.idle();
+      await Promise.all([holdSweeper.idle(), keyPurger.idle()]);
       await stores.close();
     },
   };
 }
 
-/** Runs the sweeper every `intervalMs`; never overlapping itself, never keeping the process alive. */
-function startSweeper(expire: ExpireOverdueHolds, intervalMs: number, logger: Logger) {
+/** Expired idempotency records only take space; a minute's delay in deleting them costs nothing. */
+const IDEMPOTENCY_PURGE_INTERVAL_MS = 60_000;
+
+/** Runs `job` every `intervalMs` on every instance; never overlapping itself, never keeping the process alive. */
+function startPeriodic(
+  job: () => Promise<number>,
+  intervalMs: number,
+  logger: Logger,
+  [field, doneMessage]: [field: string, message: string],
+  failedMessage: string,
+) {
   let running: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
     running = running
-      .then(() => expire.execute())
-      .then((expired) => {
-        if (expired > 0) logger.info({ expired }, 'expired overdue holds');
+      .then(job)
+      .then((count) => {
+        if (count > 0) logger.info({ [field]: count }, doneMessage);
       })
-      .catch((error: unknown) => logger.warn({ err: error }, 'hold sweeper failed; will retry'));
+      .catch((error: unknown) => logger.warn({ err: error }, failedMessage));
   }, intervalMs);
   timer.unref();
   return { stop: () => clearInterval(timer), idle: () => running };
+}
+
+/** A warning at most every 10 s, counting the ones it kept quiet: outages fail every request. */
+function throttled(logger: Logger, message: string): (error: unknown) => void {
+  let quietUntil = 0;
+  let suppressed = 0;
+  return (error) => {
+    const now = Date.now();
+    if (now < quietUntil) {
+      suppressed++;
+      return;
+    }
+    logger.warn({ err: error, failuresSinceLastWarning: suppressed }, message);
+    quietUntil = now + 10_000;
+    suppressed = 0;
+  };
 }
 
 function closeServer(server: Server, timeoutMs: number): Promise<void> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RateLimitSettings } from '../adapters/http/rate-limits';
 
 const flag = (fallback: boolean) =>
   z
@@ -7,6 +8,17 @@ const flag = (fallback: boolean) =>
     .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** false (default), true (trust the whole X-Forwarded-For) or a number of trusted proxy hops. */
+const trustProxy = z
+  .string()
+  .regex(/^(true|false|yes|no|[0-9]{1,2})$/, 'true, false or a number of proxy hops')
+  .default('false')
+  .transform((value): boolean | number => {
+    if (value === 'true' || value === 'yes') return true;
+    if (value === 'false' || value === 'no' || value === '0') return false;
+    return Number(value);
+  });
 
 /** Every setting comes from the environment; the README's configuration table mirrors this schema. */
 const environmentSchema = z.object({
@@ -29,6 +41,16 @@ const environmentSchema = z.object({
   CACHE_ENABLED: flag(true),
   SEAT_MAP_CACHE_MS: z.coerce.number().int().min(0).max(1000).default(250),
   RATE_LIMIT_ENABLED: flag(true),
+  RATE_LIMIT_PER_IP_PER_MINUTE: positiveInt(1200),
+  RATE_LIMIT_LOGIN_PER_IP_PER_MINUTE: positiveInt(30),
+  RATE_LIMIT_HOLDS_PER_MEMBER_PER_MINUTE: positiveInt(30),
+  RATE_LIMIT_HOLDS_PER_IP_PER_MINUTE: positiveInt(600),
+  LOGIN_MAX_FAILURES_PER_EMAIL_AND_IP: positiveInt(5),
+  LOGIN_MAX_FAILURES_PER_EMAIL: positiveInt(20),
+  LOGIN_FAILURE_WINDOW_SECONDS: positiveInt(3600),
+  LOGIN_BLOCK_SECONDS: positiveInt(900),
+  TRUST_PROXY: trustProxy,
+  IDEMPOTENCY_TTL_SECONDS: positiveInt(86_400),
   BODY_LIMIT_BYTES: positiveInt(64 * 1024),
   REQUEST_TIMEOUT_MS: positiveInt(10_000),
   CORS_ORIGINS: z.string().default(''),
@@ -58,12 +80,16 @@ export interface Config {
   readonly logLevel: Environment['LOG_LEVEL'];
   readonly migrateOnStart: boolean;
   readonly cache: { readonly enabled: boolean; readonly seatMapMs: number };
+  /** RATE_LIMIT_ENABLED; never touches the seat caps of `reservation`. */
   readonly rateLimitEnabled: boolean;
+  readonly rateLimits: RateLimitSettings;
+  readonly idempotencyTtlSeconds: number;
   readonly http: {
     readonly bodyLimitBytes: number;
     readonly requestTimeoutMs: number;
     readonly corsOrigins: readonly string[];
     readonly shutdownTimeoutMs: number;
+    readonly trustProxy: boolean | number;
   };
   readonly demoData: boolean;
 }
@@ -113,11 +139,29 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     migrateOnStart: env.MIGRATE_ON_START,
     cache: { enabled: env.CACHE_ENABLED, seatMapMs: env.SEAT_MAP_CACHE_MS },
     rateLimitEnabled: env.RATE_LIMIT_ENABLED,
+    rateLimits: {
+      perIp: { points: env.RATE_LIMIT_PER_IP_PER_MINUTE, durationSeconds: 60 },
+      loginPerIp: { points: env.RATE_LIMIT_LOGIN_PER_IP_PER_MINUTE, durationSeconds: 60 },
+      loginFailuresPerEmailAndIp: {
+        points: env.LOGIN_MAX_FAILURES_PER_EMAIL_AND_IP,
+        durationSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
+        blockSeconds: env.LOGIN_BLOCK_SECONDS,
+      },
+      loginFailuresPerEmail: {
+        points: env.LOGIN_MAX_FAILURES_PER_EMAIL,
+        durationSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
+        blockSeconds: env.LOGIN_BLOCK_SECONDS,
+      },
+      holdsPerMember: { points: env.RATE_LIMIT_HOLDS_PER_MEMBER_PER_MINUTE, durationSeconds: 60 },
+      holdsPerIp: { points: env.RATE_LIMIT_HOLDS_PER_IP_PER_MINUTE, durationSeconds: 60 },
+    },
+    idempotencyTtlSeconds: env.IDEMPOTENCY_TTL_SECONDS,
     http: {
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
       corsOrigins: env.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+      trustProxy: env.TRUST_PROXY,
     },
     demoData: env.DEMO_DATA,
   };

@@ -13,6 +13,7 @@ import { GetSeatMap } from '../application/get-seat-map/get-seat-map.use-case';
 import { HoldSeats } from '../application/hold-seats/hold-seats.use-case';
 import { ListMemberReservations } from '../application/list-member-reservations/list-member-reservations.use-case';
 import { ListPerformances } from '../application/list-performances/list-performances.use-case';
+import { PurgeExpiredIdempotencyKeys } from '../application/purge-idempotency-keys/purge-expired-idempotency-keys.use-case';
 import { LogIn } from '../application/log-in/log-in.use-case';
 import type { Clock } from '../application/ports/clock';
 import type { PasswordHasher } from '../application/ports/password-hasher';
@@ -54,20 +55,23 @@ export function buildContainer(options: ContainerOptions): Container {
 
   constant(TOKENS.Config, config);
   constant(TOKENS.Logger, options.logger);
-  constant(TOKENS.Clock, options.clock ?? new SystemClock());
+  const clock = options.clock ?? new SystemClock();
+  constant(TOKENS.Clock, clock);
   constant(TOKENS.IdGenerator, new UuidV7IdGenerator());
   constant(TOKENS.PasswordHasher, options.passwordHasher ?? new Argon2PasswordHasher());
-  constant(TOKENS.TokenService, new JoseTokenService(config.jwtSecret, config.tokenTtlSeconds));
+  constant(TOKENS.TokenService, new JoseTokenService(config.jwtSecret, config.tokenTtlSeconds, clock));
   constant(TOKENS.EventPublisher, new InMemoryEventPublisher());
   constant<ReservationPolicy>(TOKENS.ReservationPolicy, {
     holdSeconds: config.reservation.holdSeconds,
     maxSeatsPerReservation: config.reservation.maxSeatsPerReservation,
+    maxSeatsPerMember: config.reservation.maxSeatsPerMember,
   });
 
   constant(TOKENS.MemberRepository, stores.members);
   constant(TOKENS.PerformanceCatalog, stores.catalog);
   constant(TOKENS.ReservationRepository, stores.reservations);
   constant(TOKENS.SeatHoldStore, stores.seatHolds);
+  constant(TOKENS.IdempotencyStore, stores.idempotency);
   constant(TOKENS.Readiness, () => stores.readiness());
   // Caching is a wiring decision: CACHE_ENABLED=false measures the service without it.
   constant(
@@ -105,6 +109,7 @@ export function buildContainer(options: ContainerOptions): Container {
   bindUseCase(T.GetReservation, GetReservation, [T.ReservationRepository, T.Clock]);
   bindUseCase(T.ListMemberReservations, ListMemberReservations, [T.ReservationRepository, T.Clock]);
   bindUseCase(T.ExpireOverdueHolds, ExpireOverdueHolds, [T.ReservationRepository, T.SeatHoldStore, T.Clock, T.EventPublisher]);
+  bindUseCase(T.PurgeExpiredIdempotencyKeys, PurgeExpiredIdempotencyKeys, [T.IdempotencyStore, T.Clock]);
 
   const logger = options.logger;
   // While Redis is down every hold fails over to MySQL; one warning per 10 s says so.

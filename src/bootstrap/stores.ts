@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type Redis from 'ioredis';
 import type { Logger } from 'pino';
 import type { Clock } from '../application/ports/clock';
+import type { IdempotencyStore } from '../application/ports/idempotency-store';
 import type { PerformanceCatalog } from '../application/ports/performance-catalog';
 import type { SeatHoldStore } from '../application/ports/seat-hold-store';
 import type { SeatStatusQuery } from '../application/ports/seat-status-query';
@@ -9,17 +10,22 @@ import type { MemberRepository } from '../domain/identity/member.repository';
 import type { PerformanceRepository } from '../domain/performance/performance.repository';
 import type { ReservationRepository } from '../domain/reservation/reservation.repository';
 import type { ReadinessReport } from '../adapters/http/http-dependencies';
+import type { LimiterFactory } from '../adapters/http/rate-limits';
+import { InMemoryIdempotencyStore } from '../adapters/memory/in-memory-idempotency.store';
 import { InMemoryMemberRepository } from '../adapters/memory/in-memory-member.repository';
 import { InMemoryPerformanceRepository } from '../adapters/memory/in-memory-performance.repository';
 import { InMemoryReservationRepository } from '../adapters/memory/in-memory-reservation.repository';
 import { InMemorySeatHoldStore } from '../adapters/memory/in-memory-seat-hold.store';
+import { memoryRateLimiterFactory } from '../adapters/memory/memory-rate-limiter';
 import { createKnex, ensureDatabaseExists } from '../adapters/persistence/knex-client';
 import { migrate } from '../adapters/persistence/migrator';
+import { MysqlIdempotencyStore } from '../adapters/persistence/mysql-idempotency.store';
 import { ObjectionMemberRepository } from '../adapters/persistence/objection-member.repository';
 import { ObjectionPerformanceRepository } from '../adapters/persistence/objection-performance.repository';
 import { ObjectionReservationRepository } from '../adapters/persistence/objection-reservation.repository';
 import { SqlSeatStatusQuery } from '../adapters/persistence/sql-seat-status.query';
 import { connectRedis, createRedis, isRedisUp } from '../adapters/redis/redis-client';
+import { redisRateLimiterFactory } from '../adapters/redis/redis-rate-limiter';
 import { RedisSeatHoldStore } from '../adapters/redis/redis-seat-hold.store';
 import type { Config } from './config';
 
@@ -32,6 +38,10 @@ export interface Stores {
   readonly reservations: ReservationRepository;
   readonly seatStatuses: SeatStatusQuery;
   readonly seatHolds: SeatHoldStore;
+  /** Idempotency-Key records: MySQL (shared, survives Redis) or memory. */
+  readonly idempotency: IdempotencyStore;
+  /** Where rate limits count: Redis (shared, memory insurance) or memory. */
+  readonly rateLimiters: LimiterFactory;
   readonly knex?: Knex;
   readonly redis?: Redis;
   readiness(): Promise<ReadinessReport>;
@@ -39,16 +49,19 @@ export interface Stores {
 }
 
 export function openEmbeddedStores(clock: Clock): Stores {
+  const members = new InMemoryMemberRepository();
   const performances = new InMemoryPerformanceRepository();
-  const reservations = new InMemoryReservationRepository();
+  const reservations = new InMemoryReservationRepository(members);
   return {
     kind: 'embedded',
-    members: new InMemoryMemberRepository(),
+    members,
     performances,
     catalog: performances,
     reservations,
     seatStatuses: reservations,
     seatHolds: new InMemorySeatHoldStore(clock),
+    idempotency: new InMemoryIdempotencyStore(),
+    rateLimiters: memoryRateLimiterFactory,
     readiness: async () => ({ ready: true, checks: { memory: 'up' } }),
     close: async () => {},
   };
@@ -94,6 +107,8 @@ export async function openExternalStores(
     reservations: new ObjectionReservationRepository(knex),
     seatStatuses: new SqlSeatStatusQuery(knex),
     seatHolds: new RedisSeatHoldStore(redis),
+    idempotency: new MysqlIdempotencyStore(knex),
+    rateLimiters: redisRateLimiterFactory(redis),
     knex,
     redis,
     async readiness() {

@@ -17,6 +17,7 @@ export const TOKENS = {
   SeatStatusSource: Symbol.for('SeatStatusSource'),
   SeatStatusQuery: Symbol.for('SeatStatusQuery'),
   SeatHoldStore: Symbol.for('SeatHoldStore'),
+  IdempotencyStore: Symbol.for('IdempotencyStore'),
   Readiness: Symbol.for('Readiness'),
 
   RegisterMember: Symbol.for('RegisterMember'),
@@ -33,4 +34,5 @@ export const TOKENS = {
   GetReservation: Symbol.for('GetReservation'),
   ListMemberReservations: Symbol.for('ListMemberReservations'),
   ExpireOverdueHolds: Symbol.for('ExpireOverdueHolds'),
+  PurgeExpiredIdempotencyKeys: Symbol.for('PurgeExpiredIdempotencyKeys'),
 } as const;

@@ -2,7 +2,12 @@ import { MemberRepository } from '../../src/domain/identity/member.repository';
 import { Performance } from '../../src/domain/performance/performance';
 import { PerformanceRepository } from '../../src/domain/performance/performance.repository';
 import { Reservation } from '../../src/domain/reservation/reservation';
-import { ConcurrentModificationError, SeatsAlreadyClaimedError } from '../../src/domain/reservation/reservation.errors';
+import { MemberNotFoundError } from '../../src/domain/identity/member.errors';
+import {
+  ConcurrentModificationError,
+  MemberSeatLimitError,
+  SeatsAlreadyClaimedError,
+} from '../../src/domain/reservation/reservation.errors';
 import { ReservationRepository } from '../../src/domain/reservation/reservation.repository';
 import {
   aMember,
@@ -10,6 +15,7 @@ import {
   aReservation,
   at,
   MINUTE,
+  NO_MEMBER_CAP,
   ReservationOverrides,
   seatIdsOf,
   SECOND,
@@ -30,6 +36,7 @@ const afterTheHold = at(HOLD_SECONDS * SECOND);
 export function reservationRepositoryContract(makeStores: () => ReservationStores | Promise<ReservationStores>): void {
   describe('ReservationRepository contract', () => {
     let reservations: ReservationRepository;
+    let performances: PerformanceRepository;
     let performance: Performance;
     let seats: string[];
     let memberId: string;
@@ -40,6 +47,7 @@ export function reservationRepositoryContract(makeStores: () => ReservationStore
     beforeEach(async () => {
       const stores = await makeStores();
       reservations = stores.reservations;
+      performances = stores.performances;
       performance = aPerformance();
       seats = seatIdsOf(performance);
       await stores.performances.add(performance);
@@ -55,7 +63,7 @@ export function reservationRepositoryContract(makeStores: () => ReservationStore
     describe('add and find', () => {
       it('stores a hold and finds it as it was: seats in the order asked for, prices, millisecond times', async () => {
         const reservation = hold({ seatIds: [seats[7]!, seats[0]!, seats[12]!], now: at(123) });
-        await reservations.add(reservation);
+        await reservations.add(reservation, NO_MEMBER_CAP);
 
         expect(await stored(reservation.id)).toEqual(reservation.toSnapshot());
         expect((await stored(reservation.id))?.expiresAt.getTime()).toBe(T0.getTime() + 123 + HOLD_SECONDS * SECOND);
@@ -63,7 +71,7 @@ export function reservationRepositoryContract(makeStores: () => ReservationStore
 
       it('answers null, or nothing, for unknown ids', async () => {
         const reservation = hold();
-        await reservations.add(reservation);
+        await reservations.add(reservation, NO_MEMBER_CAP);
 
         expect(await reservations.findById('00000000-0000-0000-0000-000000000000')).toBeNull();
         expect(await reservations.findByIds([])).toEqual([]);
@@ -72,8 +80,8 @@ export function reservationRepositoryContract(makeStores: () => ReservationStore
       it('finds several by id in the order asked for, skipping unknown ones', async () => {
         const first = hold({ seatIds: [seats[0]!] });
         const second = hold({ seatIds: [seats[1]!, seats[2]!] });
-        await reservations.add(first);
-        await reservations.add(second);
+        await reservations.add(first, NO_MEMBER_CAP);
+        await reservations.add(second, NO_MEMBER_CAP);
 
         const found = await reservations.findByIds([second.id, 'unknown', first.id]);
 
@@ -84,7 +92,7 @@ export function reservationRepositoryContract(makeStores: () => ReservationStore
         const older = hold({ seatIds: [seats[0]!], now: at(-MINUTE) });
         const newer = hold({ seatIds: [seats[1]!], now: at(0) });
         const someoneElses = hold({ seatIds: [seats[2]!], memberId: otherMemberId });
-        for (const reservation of [older, someoneElses, newer]) await reservations.add(reservation);
+        for (const reservation of [older, someoneElses, newer]) await reservations.add(reservation, NO_MEMBER_CAP);
 
         const listed = await reservations.listByMember(memberId);
 
@@ -96,8 +104,8 @@ export function reservationRepositoryContract(makeStores: () => ReservationStore
       it('lists reservations made in the same millisecond by descending id', async () => {
         const a = hold({ id: 'reservation-a', seatIds: [seats[0]!] });
         const b = hold({ id: 'reservation-b', seatIds: [seats[1]!] });
-        await reservations.add(a);
-        await reservations.add(b);
+        await reservations.add(a, NO_MEMBER_CAP);
+        await reservations.add(b, NO_MEMBER_CAP);
 
         expect((await reservations.listByMember(memberId)).map((reservation) => reservation.id)).toEqual([b.id, a.id]);
       });
@@ -106,35 +114,37 @@ export function reservationRepositoryContract(makeStores: () => ReservationStore
     describe('one active claim per seat', () => {
       it('refuses seats held by another reservation, names their holder, and writes nothing', async () => {
         const first = hold({ seatIds: [seats[0]!, seats[1]!] });
-        await reservations.add(first);
+        await reservations.add(first, NO_MEMBER_CAP);
         const second = hold({ seatIds: [seats[2]!, seats[1]!], memberId: otherMemberId });
 
-        const refusal = await reservations.add(second).catch((error: unknown) => error);
+        const refusal = await reservations.add(second, NO_MEMBER_CAP).catch((error: unknown) => error);
 
         expect(refusal).toBeInstanceOf(SeatsAlreadyClaimedError);
         expect((refusal as SeatsAlreadyClaimedError).performanceId).toBe(performance.id);
         expect([...(refusal as SeatsAlreadyClaimedError).holders]).toEqual([[seats[1], first.id]]);
         expect(await reservations.findById(second.id)).toBeNull();
-        await expect(reservations.add(hold({ seatIds: [seats[2]!] }))).resolves.toBeUndefined();
+        await expect(reservations.add(hold({ seatIds: [seats[2]!] }), NO_MEMBER_CAP)).resolves.toBeUndefined();
       });
 
       it('refuses seats of a confirmed reservation', async () => {
         const sold = hold({ seatIds: [seats[0]!] });
-        await reservations.add(sold);
+        await reservations.add(sold, NO_MEMBER_CAP);
         sold.confirm(at(MINUTE));
         await reservations.save(sold);
 
-        await expect(reservations.add(hold({ seatIds: [seats[0]!] }))).rejects.toBeInstanceOf(SeatsAlreadyClaimedError);
+        await expect(reservations.add(hold({ seatIds: [seats[0]!] }), NO_MEMBER_CAP)).rejects.toBeInstanceOf(
+          SeatsAlreadyClaimedError,
+        );
       });
 
       it('frees the seats of a cancelled reservation', async () => {
         const cancelled = hold({ seatIds: [seats[0]!, seats[1]!] });
-        await reservations.add(cancelled);
+        await reservations.add(cancelled, NO_MEMBER_CAP);
         cancelled.cancel(at(MINUTE));
         await reservations.save(cancelled);
 
         const next = hold({ seatIds: [seats[1]!, seats[0]!], memberId: otherMemberId });
-        await reservations.add(next);
+        await reservations.add(next, NO_MEMBER_CAP);
 
         expect((await stored(next.id))?.status).toBe('PENDING');
         expect((await stored(cancelled.id))?.status).toBe('CANCELLED');
@@ -142,38 +152,146 @@ export function reservationRepositoryContract(makeStores: () => ReservationStore
 
       it('frees the seats of a confirmed reservation cancelled later', async () => {
         const sold = hold({ seatIds: [seats[0]!] });
-        await reservations.add(sold);
+        await reservations.add(sold, NO_MEMBER_CAP);
         sold.confirm(at(MINUTE));
         await reservations.save(sold);
         const again = (await reservations.findById(sold.id))!;
         again.cancel(at(2 * MINUTE));
         await reservations.save(again);
 
-        await expect(reservations.add(hold({ seatIds: [seats[0]!] }))).resolves.toBeUndefined();
+        await expect(reservations.add(hold({ seatIds: [seats[0]!] }), NO_MEMBER_CAP)).resolves.toBeUndefined();
       });
 
       it('frees the seats of a hold expired by save', async () => {
         const overdue = hold({ seatIds: [seats[0]!] });
-        await reservations.add(overdue);
+        await reservations.add(overdue, NO_MEMBER_CAP);
         overdue.expire(afterTheHold);
         await reservations.save(overdue);
 
-        await expect(reservations.add(hold({ seatIds: [seats[0]!], now: afterTheHold }))).resolves.toBeUndefined();
+        await expect(
+          reservations.add(hold({ seatIds: [seats[0]!], now: afterTheHold }), NO_MEMBER_CAP),
+        ).resolves.toBeUndefined();
       });
 
       it('keeps an overdue hold claiming its seats until it is expired', async () => {
-        await reservations.add(hold({ seatIds: [seats[0]!] }));
+        await reservations.add(hold({ seatIds: [seats[0]!] }), NO_MEMBER_CAP);
 
-        await expect(reservations.add(hold({ seatIds: [seats[0]!], now: afterTheHold }))).rejects.toBeInstanceOf(
-          SeatsAlreadyClaimedError,
+        await expect(
+          reservations.add(hold({ seatIds: [seats[0]!], now: afterTheHold }), NO_MEMBER_CAP),
+        ).rejects.toBeInstanceOf(SeatsAlreadyClaimedError);
+      });
+    });
+
+    describe('per-member seat cap', () => {
+      const CAP = { maxSeatsPerMember: 4 };
+      const refusalOf = (promise: Promise<unknown>) =>
+        promise.then(
+          () => undefined,
+          (error: unknown) => error,
         );
+
+      it('refuses a hold that would take the member past the cap, says what they hold, and writes nothing', async () => {
+        await reservations.add(hold({ seatIds: seats.slice(0, 3) }), CAP);
+        const tooMany = hold({ seatIds: seats.slice(3, 5) });
+
+        const refusal = await refusalOf(reservations.add(tooMany, CAP));
+
+        expect(refusal).toBeInstanceOf(MemberSeatLimitError);
+        expect(refusal).toMatchObject({ performanceId: performance.id, limit: 4, held: 3, requested: 2 });
+        expect(await reservations.findById(tooMany.id)).toBeNull();
+        // The refused hold took nothing: the seats are free and the member may still take one more.
+        await expect(reservations.add(hold({ seatIds: [seats[3]!] }), CAP)).resolves.toBeUndefined();
+        await expect(refusalOf(reservations.add(hold({ seatIds: [seats[4]!] }), CAP))).resolves.toMatchObject({
+          held: 4,
+          requested: 1,
+        });
+      });
+
+      it('refuses a single reservation larger than the cap', async () => {
+        const refusal = await refusalOf(
+          reservations.add(hold({ seatIds: seats.slice(0, 3) }), { maxSeatsPerMember: 2 }),
+        );
+
+        expect(refusal).toMatchObject({ code: 'MEMBER_SEAT_LIMIT', limit: 2, held: 0, requested: 3 });
+      });
+
+      it('counts per member and per performance', async () => {
+        await reservations.add(hold({ seatIds: seats.slice(0, 4) }), CAP);
+        const elsewhere = aPerformance();
+        await performances.add(elsewhere);
+
+        await expect(
+          reservations.add(hold({ seatIds: seats.slice(4, 8), memberId: otherMemberId }), CAP),
+        ).resolves.toBeUndefined();
+        await expect(
+          reservations.add(hold({ performance: elsewhere, seatIds: seatIdsOf(elsewhere).slice(0, 4) }), CAP),
+        ).resolves.toBeUndefined();
+      });
+
+      it('keeps confirmed seats counted and gives back cancelled ones', async () => {
+        const confirmed = hold({ seatIds: seats.slice(0, 2) });
+        const cancelled = hold({ seatIds: seats.slice(2, 4) });
+        await reservations.add(confirmed, CAP);
+        await reservations.add(cancelled, CAP);
+        confirmed.confirm(at(MINUTE));
+        await reservations.save(confirmed);
+        await expect(refusalOf(reservations.add(hold({ seatIds: [seats[4]!] }), CAP))).resolves.toBeInstanceOf(
+          MemberSeatLimitError,
+        );
+
+        cancelled.cancel(at(MINUTE));
+        await reservations.save(cancelled);
+
+        await expect(reservations.add(hold({ seatIds: seats.slice(4, 6) }), CAP)).resolves.toBeUndefined();
+        await expect(refusalOf(reservations.add(hold({ seatIds: [seats[6]!] }), CAP))).resolves.toMatchObject({
+          held: 4,
+        });
+      });
+
+      it('gives back the seats of holds expired by save and by expireOverdue, once', async () => {
+        const first = hold({ seatIds: seats.slice(0, 2) });
+        const second = hold({ seatIds: seats.slice(2, 4) });
+        await reservations.add(first, CAP);
+        await reservations.add(second, CAP);
+        first.expire(afterTheHold);
+        await reservations.save(first);
+        await reservations.expireOverdue(afterTheHold, 10);
+        await reservations.expireOverdue(afterTheHold, 10);
+
+        await expect(
+          reservations.add(hold({ seatIds: seats.slice(4, 8), now: afterTheHold }), CAP),
+        ).resolves.toBeUndefined();
+        await expect(
+          refusalOf(reservations.add(hold({ seatIds: [seats[8]!], now: afterTheHold }), CAP)),
+        ).resolves.toMatchObject({ held: 4 });
+      });
+
+      it('lets exactly `cap` of many concurrent one-seat holds of one member through', async () => {
+        const attempts = seats.slice(0, 10).map((seatId) => hold({ seatIds: [seatId] }));
+
+        const outcomes = await Promise.allSettled(attempts.map((attempt) => reservations.add(attempt, CAP)));
+
+        expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(4);
+        for (const outcome of outcomes) {
+          if (outcome.status === 'rejected') expect(outcome.reason).toBeInstanceOf(MemberSeatLimitError);
+        }
+        const stored = await reservations.listByMember(memberId);
+        expect(stored).toHaveLength(4);
+      });
+
+      it('refuses a reservation of a member that does not exist, and writes nothing', async () => {
+        const orphan = hold({ memberId: '00000000-0000-4000-8000-000000000001', seatIds: [seats[0]!] });
+
+        await expect(reservations.add(orphan, CAP)).rejects.toBeInstanceOf(MemberNotFoundError);
+        expect(await reservations.findById(orphan.id)).toBeNull();
+        await expect(reservations.add(hold({ seatIds: [seats[0]!] }), CAP)).resolves.toBeUndefined();
       });
     });
 
     describe('save', () => {
       it('saves a status change and counts the version up', async () => {
         const reservation = hold();
-        await reservations.add(reservation);
+        await reservations.add(reservation, NO_MEMBER_CAP);
         reservation.confirm(at(MINUTE + 7));
         await reservations.save(reservation);
 
@@ -183,7 +301,7 @@ export function reservationRepositoryContract(makeStores: () => ReservationStore
 
       it('refuses a change made to a stale copy and keeps the saved one', async () => {
         const reservation = hold();
-        await reservations.add(reservation);
+        await reservations.add(reservation, NO_MEMBER_CAP);
         const mine = (await reservations.findById(reservation.id))!;
         const theirs = (await reservations.findById(reservation.id))!;
         theirs.cancel(at(MINUTE));
@@ -209,7 +327,8 @@ export function reservationRepositoryContract(makeStores: () => ReservationStore
         const dueExactlyNow = hold({ seatIds: [seats[2]!] });
         const notYetDue = hold({ seatIds: [seats[3]!], now: at(MINUTE) });
         const confirmed = hold({ seatIds: [seats[4]!], now: at(-MINUTE) });
-        for (const reservation of [due, dueExactlyNow, notYetDue, confirmed]) await reservations.add(reservation);
+        for (const reservation of [due, dueExactlyNow, notYetDue, confirmed])
+          await reservations.add(reservation, NO_MEMBER_CAP);
         confirmed.confirm(at(0));
         await reservations.save(confirmed);
 
@@ -226,18 +345,18 @@ export function reservationRepositoryContract(makeStores: () => ReservationStore
         expect(await stored(notYetDue.id)).toMatchObject({ status: 'PENDING', version: 0 });
         expect(await stored(confirmed.id)).toMatchObject({ status: 'CONFIRMED', version: 1 });
         await expect(
-          reservations.add(hold({ seatIds: [seats[0]!, seats[1]!, seats[2]!], now: afterTheHold })),
+          reservations.add(hold({ seatIds: [seats[0]!, seats[1]!, seats[2]!], now: afterTheHold }), NO_MEMBER_CAP),
         ).resolves.toBeUndefined();
-        await expect(reservations.add(hold({ seatIds: [seats[3]!], now: afterTheHold }))).rejects.toBeInstanceOf(
-          SeatsAlreadyClaimedError,
-        );
+        await expect(
+          reservations.add(hold({ seatIds: [seats[3]!], now: afterTheHold }), NO_MEMBER_CAP),
+        ).rejects.toBeInstanceOf(SeatsAlreadyClaimedError);
       });
 
       it('expires each hold once, the longest overdue first, at most `limit` per call', async () => {
         const third = hold({ seatIds: [seats[0]!], now: at(-1 * MINUTE) });
         const first = hold({ seatIds: [seats[1]!], now: at(-3 * MINUTE) });
         const second = hold({ seatIds: [seats[2]!], now: at(-2 * MINUTE) });
-        for (const reservation of [third, first, second]) await reservations.add(reservation);
+        for (const reservation of [third, first, second]) await reservations.add(reservation, NO_MEMBER_CAP);
 
         const batch1 = await reservations.expireOverdue(afterTheHold, 2);
         const batch2 = await reservations.expireOverdue(afterTheHold, 2);
@@ -250,7 +369,7 @@ export function reservationRepositoryContract(makeStores: () => ReservationStore
 
       it('makes a later save of the expired hold a concurrent modification', async () => {
         const reservation = hold();
-        await reservations.add(reservation);
+        await reservations.add(reservation, NO_MEMBER_CAP);
         const copy = (await reservations.findById(reservation.id))!;
         await reservations.expireOverdue(afterTheHold, 10);
 

@@ -3,8 +3,11 @@ import { InMemoryPerformanceRepository } from '../../src/adapters/memory/in-memo
 import { InMemoryReservationRepository } from '../../src/adapters/memory/in-memory-reservation.repository';
 import { reservationRepositoryContract } from './reservation-repository.contract';
 
-reservationRepositoryContract(() => ({
-  reservations: new InMemoryReservationRepository(),
-  performances: new InMemoryPerformanceRepository(),
-  members: new InMemoryMemberRepository(),
-}));
+reservationRepositoryContract(() => {
+  const members = new InMemoryMemberRepository();
+  return {
+    reservations: new InMemoryReservationRepository(members),
+    performances: new InMemoryPerformanceRepository(),
+    members,
+  };
+});

@@ -4,7 +4,7 @@ import { Performance } from '../../src/domain/performance/performance';
 import { PerformanceRepository } from '../../src/domain/performance/performance.repository';
 import { Reservation } from '../../src/domain/reservation/reservation';
 import { ReservationRepository } from '../../src/domain/reservation/reservation.repository';
-import { aMember, aPerformance, aReservation, at, MINUTE, SECOND, seatIdsOf } from '../support/builders';
+import { aMember, aPerformance, aReservation, at, MINUTE, NO_MEMBER_CAP, SECOND, seatIdsOf } from '../support/builders';
 
 export interface SeatStatusStores {
   readonly seatStatuses: SeatStatusQuery;
@@ -24,7 +24,7 @@ export function seatStatusQueryContract(makeStores: () => SeatStatusStores | Pro
     let memberId: string;
     const hold = async (seatIds: string[], on: Performance = performance): Promise<Reservation> => {
       const reservation = aReservation({ performance: on, memberId, seatIds, holdSeconds: HOLD_SECONDS });
-      await stores.reservations.add(reservation);
+      await stores.reservations.add(reservation, NO_MEMBER_CAP);
       return reservation;
     };
 

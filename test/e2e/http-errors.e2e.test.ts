@@ -198,7 +198,9 @@ describe('failures of the application', () => {
       },
     });
     expect(preflight.status).toBe(204);
-    expect(preflight.headers.get('access-control-allow-headers')).toBe('Authorization,Content-Type,X-Request-Id');
+    expect(preflight.headers.get('access-control-allow-headers')).toBe(
+      'Authorization,Content-Type,X-Request-Id,Idempotency-Key',
+    );
     const other = await app.request('GET', '/healthz', { headers: { Origin: 'https://evil.example' } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
+import { generateKeyPair, SignJWT } from 'jose';
 import { startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/http-app';
 import { expectProblem } from '../support/problem-assertions';
 
@@ -7,18 +7,27 @@ const newEmail = () => `jane-${randomUUID()}@example.com`;
 const PASSWORD = 'a-long-enough-passphrase';
 
 /** A token like ours but with chosen claims, key or algorithm. */
-function forge(
+async function forge(
   claims: { sub: string; role?: string; exp?: number },
-  options: { secret?: string; issuer?: string } = {},
+  options: { secret?: string; issuer?: string; alg?: 'HS256' | 'HS512' | 'RS256' } = {},
 ) {
+  const alg = options.alg ?? 'HS256';
   const jwt = new SignJWT({ role: claims.role ?? 'USER' })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setProtectedHeader({ alg, typ: 'JWT' })
     .setSubject(claims.sub)
     .setIssuer(options.issuer ?? 'ticketing-service')
     .setAudience('ticketing-api')
     .setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
     .setExpirationTime(claims.exp ?? Math.floor(Date.now() / 1000) + 3600);
+  if (alg === 'RS256') return jwt.sign((await generateKeyPair('RS256')).privateKey);
   return jwt.sign(new TextEncoder().encode(options.secret ?? TEST_JWT_SECRET));
+}
+
+/** The token with its payload swapped for `claims` and its signature kept. */
+function tampered(token: string, claims: (payload: Record<string, unknown>) => Record<string, unknown>): string {
+  const [header, payload, signature] = token.split('.') as [string, string, string];
+  const decoded = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+  return `${header}.${Buffer.from(JSON.stringify(claims(decoded))).toString('base64url')}.${signature}`;
 }
 
 const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -186,6 +195,20 @@ describe('members and authentication', () => {
           `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ sub: member.id, role: 'ADMIN', iss: 'ticketing-service', aud: 'ticketing-api', exp: Math.floor(Date.now() / 1000) + 3600 })}.`,
       ],
       ['with its signature cut off', async () => member.token.slice(0, member.token.lastIndexOf('.') + 1)],
+      [
+        'whose payload was changed to an admin',
+        async () => tampered(member.token, (claims) => ({ ...claims, role: 'ADMIN' })),
+      ],
+      [
+        'whose payload was changed to another member',
+        async () => tampered(member.token, (claims) => ({ ...claims, sub: randomUUID() })),
+      ],
+      [
+        'whose expiry was pushed back',
+        async () => tampered(member.token, (claims) => ({ ...claims, exp: 4102444800 })),
+      ],
+      ['signed with our secret but HS512', () => forge({ sub: member.id }, { alg: 'HS512' })],
+      ['signed RS256 with a key of its own', () => forge({ sub: member.id }, { alg: 'RS256' })],
       ['of an unknown role', () => forge({ sub: randomUUID(), role: 'ROOT' })],
       ['far too long', async () => 'a'.repeat(5000)],
     ];
@@ -201,11 +224,11 @@ describe('members and authentication', () => {
       expect(response.body.id).toBe(member.id);
     });
 
-    it('answers 404 MEMBER_NOT_FOUND for a valid token of a member that does not exist', async () => {
+    it('answers 401 INVALID_TOKEN for a well-signed token of a member that does not exist', async () => {
       expectProblem(
         await app.request('GET', '/api/v1/members/me', { token: await forge({ sub: randomUUID() }) }),
-        404,
-        'MEMBER_NOT_FOUND',
+        401,
+        'INVALID_TOKEN',
       );
     });
   });

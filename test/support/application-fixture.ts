@@ -16,14 +16,18 @@ import { aPerformance, T0 } from './builders';
 export const HOLD_SECONDS = 300;
 
 /** The reservation use cases wired to the in-memory adapters, on a clock the test moves. */
-export async function reservationFixture(options: { seatHolds?: SeatHoldStore } = {}) {
+export async function reservationFixture(options: { seatHolds?: SeatHoldStore; maxSeatsPerMember?: number } = {}) {
   const clock = new ManualClock(T0);
   const performances = new InMemoryPerformanceRepository();
   const reservations = new InMemoryReservationRepository();
   const seatHolds = options.seatHolds ?? new InMemorySeatHoldStore(clock);
   const events = new InMemoryEventPublisher(true);
   const ids = new UuidV7IdGenerator();
-  const policy = { holdSeconds: HOLD_SECONDS, maxSeatsPerReservation: 4 };
+  const policy = {
+    holdSeconds: HOLD_SECONDS,
+    maxSeatsPerReservation: 4,
+    maxSeatsPerMember: options.maxSeatsPerMember ?? 4,
+  };
   const performance = aPerformance();
   await performances.add(performance);
   const seatIds = performance.toSnapshot().seats.map((seat) => seat.id);

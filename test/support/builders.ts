@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Member, MemberSnapshot } from '../../src/domain/identity/member';
 import { NewPerformance, Performance } from '../../src/domain/performance/performance';
 import { Reservation } from '../../src/domain/reservation/reservation';
+import { ReservationLimits } from '../../src/domain/reservation/reservation.repository';
 import { Money } from '../../src/domain/shared/money';
 
 /**
@@ -16,6 +17,9 @@ export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 
 export const at = (offsetMs: number, from: Date = T0): Date => new Date(from.getTime() + offsetMs);
+
+/** For tests about something other than the per-member seat cap. */
+export const NO_MEMBER_CAP: ReservationLimits = { maxSeatsPerMember: 1_000_000 };
 
 let emailSequence = 0;
 

@@ -4,6 +4,15 @@ import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import { createHttpApp } from '../../src/adapters/http/app';
 import type { HttpOptions, ReadinessReport, UseCases } from '../../src/adapters/http/http-dependencies';
+import {
+  FlexibleRateLimits,
+  type HttpRateLimits,
+  type LimitSettings,
+  type RateLimitSettings,
+} from '../../src/adapters/http/rate-limits';
+import { InMemoryIdempotencyStore } from '../../src/adapters/memory/in-memory-idempotency.store';
+import { memoryRateLimiterFactory } from '../../src/adapters/memory/memory-rate-limiter';
+import type { IdempotencyStore } from '../../src/application/ports/idempotency-store';
 import { InMemoryEventPublisher } from '../../src/adapters/memory/in-memory-event.publisher';
 import { InMemoryMemberRepository } from '../../src/adapters/memory/in-memory-member.repository';
 import { InMemoryPerformanceRepository } from '../../src/adapters/memory/in-memory-performance.repository';
@@ -34,15 +43,39 @@ export const HTTP_T0 = new Date('2030-01-01T00:00:00.000Z');
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
 export const DAY_MS = 24 * HOUR_MS;
-export const DEFAULT_TEST_POLICY: ReservationPolicy = { holdSeconds: 300, maxSeatsPerReservation: 4 };
+/** No practical per-member cap, so tests may hold many seats as one member; tests of the cap set one. */
+export const DEFAULT_TEST_POLICY: ReservationPolicy = { holdSeconds: 300, maxSeatsPerReservation: 4, maxSeatsPerMember: 1000 };
 export const DEFAULT_TEST_HTTP_OPTIONS: HttpOptions = {
   bodyLimitBytes: 16 * 1024,
   requestTimeoutMs: 5_000,
   corsOrigins: [],
 };
 
+/** Limits far above what any test sends, so a test can tighten just the one it is about. */
+const LOOSE: LimitSettings = { points: 10_000, durationSeconds: 60 };
+export const LOOSE_RATE_LIMITS: RateLimitSettings = {
+  perIp: LOOSE,
+  loginPerIp: LOOSE,
+  loginFailuresPerEmailAndIp: { ...LOOSE, blockSeconds: 60 },
+  loginFailuresPerEmail: { ...LOOSE, blockSeconds: 60 },
+  holdsPerMember: LOOSE,
+  holdsPerIp: LOOSE,
+};
+
+/** Memory-backed rate limits (the embedded mode's) with `settings` over the loose defaults. */
+export function memoryRateLimits(settings: Partial<RateLimitSettings> = {}): HttpRateLimits {
+  return new FlexibleRateLimits({ ...LOOSE_RATE_LIMITS, ...settings }, memoryRateLimiterFactory);
+}
+
 export interface TestAppOverrides {
   readonly clock?: ManualClock;
+  /** Tokens are issued and checked on the test clock (advance it to expire them); the system's by default. */
+  readonly tokensOnTestClock?: boolean;
+  /** None by default (as with RATE_LIMIT_ENABLED=false). */
+  readonly rateLimits?: HttpRateLimits;
+  /** An in-memory store by default. */
+  readonly idempotencyStore?: IdempotencyStore;
+  readonly idempotencyTtlSeconds?: number;
   readonly http?: Partial<HttpOptions>;
   readonly policy?: Partial<ReservationPolicy>;
   readonly readiness?: () => Promise<ReadinessReport>;
@@ -126,10 +159,14 @@ export async function startTestApp(overrides: TestAppOverrides = {}): Promise<Te
   const events = new InMemoryEventPublisher();
   const members = new InMemoryMemberRepository();
   const performances = new InMemoryPerformanceRepository();
-  const reservations = new InMemoryReservationRepository();
+  const reservations = new InMemoryReservationRepository(members);
   const holds = new InMemorySeatHoldStore(clock);
   const hasher = new Argon2PasswordHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 });
-  const tokens = new JoseTokenService(TEST_JWT_SECRET, TEST_TOKEN_TTL_SECONDS);
+  const tokens = new JoseTokenService(
+    TEST_JWT_SECRET,
+    TEST_TOKEN_TTL_SECONDS,
+    overrides.tokensOnTestClock ? clock : undefined,
+  );
   const policy = { ...DEFAULT_TEST_POLICY, ...overrides.policy };
   const registerMember = new RegisterMember(members, hasher, ids, clock, events);
   const getSeatMap = new GetSeatMap(performances, reservations, clock);
@@ -155,6 +192,12 @@ export async function startTestApp(overrides: TestAppOverrides = {}): Promise<Te
     readiness: overrides.readiness ?? (async () => ({ ready: true, checks: { memory: 'up' } })),
     logger: overrides.logger ?? pino({ level: 'silent' }),
     options: { ...DEFAULT_TEST_HTTP_OPTIONS, ...overrides.http },
+    ...(overrides.rateLimits && { rateLimits: overrides.rateLimits }),
+    idempotency: {
+      store: overrides.idempotencyStore ?? new InMemoryIdempotencyStore(),
+      clock,
+      ttlSeconds: overrides.idempotencyTtlSeconds ?? 86_400,
+    },
   });
 
   const server: Server = await new Promise((resolve, reject) => {

@@ -12,8 +12,12 @@ import {
   RequestError,
 } from './error-codes';
 import type { HttpContext, RequestState } from './http-context';
+import { IDEMPOTENCY_KEY_HEADER, type Idempotency } from './idempotency';
+import { NO_RATE_LIMITS, type HttpRateLimits, type RateLimitRule } from './rate-limits';
+import { type Reply, writeReply } from './reply';
 import type { JsonBodyReader } from './request-body';
 import { ProblemSchema } from './schemas/problem.schema';
+import { z as zod } from './schemas/zod';
 import { parseInput, parseParams } from './validation';
 
 export interface SuccessResponse {
@@ -44,6 +48,13 @@ export interface RouteSpec<P extends Schema, Q extends Schema, B extends Schema,
   readonly responses: readonly SuccessResponse[];
   /** Domain error codes this route answers with; the generic ones are added from the spec. */
   readonly errors?: readonly DomainErrorCode[];
+  /** The rate limits the route counts against ('default': the per-IP limit of every route). */
+  readonly rateLimit?: RateLimitRule;
+  /**
+   * Honours an Idempotency-Key header (member routes only). The handler must return its
+   * answer as a Reply instead of writing it, so that the answer can be recorded.
+   */
+  readonly idempotent?: boolean;
 }
 
 export interface RouteInput<P extends Schema, Q extends Schema, B extends Schema, A extends Access> {
@@ -53,25 +64,52 @@ export interface RouteInput<P extends Schema, Q extends Schema, B extends Schema
   readonly body: Parsed<B>;
 }
 
+/** Writes its answer to ctx, or returns it as a Reply (which idempotent routes must). */
 export type RouteHandler<P extends Schema, Q extends Schema, B extends Schema, A extends Access> = (
   ctx: HttpContext,
   input: RouteInput<P, Q, B, A>,
-) => Promise<void> | void;
+) => Promise<void | Reply> | void | Reply;
+
+export interface ApiRouterOptions {
+  readonly rateLimits?: HttpRateLimits;
+  /** Without it, Idempotency-Key headers are ignored. */
+  readonly idempotency?: Idempotency;
+}
+
+const IdempotencyKeyHeaders = zod.object({
+  [IDEMPOTENCY_KEY_HEADER]: zod
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .openapi({
+      description:
+        'Makes a retry safe: the first answer to this key (success or 4xx) is replayed, with Idempotent-Replayed: true, ' +
+        'to any later request of the member with the same key, method, path and body; 1–255 printable ASCII characters',
+      example: 'c5b1f7d0-3c1e-4f7e-9a55-0f9f1d2e4b6a',
+    }),
+});
 
 /**
  * Registers each route twice from one spec: on the Koa router and in the OpenAPI registry,
  * so the document cannot miss a route or describe a schema other than the one that validates.
  * Per request it does only what the spec asks for, in the order clients expect:
- * 401/403 before 400 INVALID_ID before 415/413/400 on the body.
+ * 401/403 before 429 before 400 INVALID_ID before 415/413/400 on the body, then the
+ * Idempotency-Key (400, 409, 422, or a replay) before the handler.
  */
 export class ApiRouter {
   readonly router = new Router<RequestState>();
   readonly registry = new OpenAPIRegistry();
+  private readonly rateLimits: HttpRateLimits;
+  private readonly idempotency: Idempotency | undefined;
 
   constructor(
     private readonly tokens: TokenService,
     private readonly readBody: JsonBodyReader,
+    options: ApiRouterOptions = {},
   ) {
+    this.rateLimits = options.rateLimits ?? NO_RATE_LIMITS;
+    this.idempotency = options.idempotency;
     this.registry.registerComponent('securitySchemes', 'bearerAuth', {
       type: 'http',
       scheme: 'bearer',
@@ -87,15 +125,28 @@ export class ApiRouter {
     B extends Schema = undefined,
     A extends Access = 'anyone',
   >(spec: RouteSpec<P, Q, B, A>, handler: RouteHandler<P, Q, B, A>): this {
+    if (spec.idempotent && spec.access === 'anyone') throw new Error(`${spec.operationId}: idempotency needs a member`);
     this.registry.registerPath(openApiRoute(spec));
     const { access, params, query, body } = spec;
+    const rateLimit = spec.rateLimit ?? 'default';
+    const idempotency = spec.idempotent ? this.idempotency : undefined;
     this.router[spec.method](spec.path, async (ctx) => {
       const actor = access === 'anyone' ? undefined : await authenticate(ctx, this.tokens, access);
+      await this.rateLimits.check(rateLimit, ctx, actor);
       const parsedParams = params ? parseParams(params, ctx.params) : undefined;
       const parsedBody = body ? parseInput(body, await this.readBody(ctx), 'body') : undefined;
       const parsedQuery = query ? parseInput(query, ctx.query, 'query') : undefined;
-      const input = { actor, params: parsedParams, query: parsedQuery, body: parsedBody };
-      await handler(ctx, input as RouteInput<P, Q, B, A>);
+      const input = { actor, params: parsedParams, query: parsedQuery, body: parsedBody } as RouteInput<P, Q, B, A>;
+      if (idempotency && actor) {
+        await idempotency.run(ctx, actor, { params: parsedParams, body: parsedBody }, async () => {
+          const reply = await handler(ctx, input);
+          if (!reply) throw new Error(`${spec.operationId} is idempotent but wrote its answer instead of returning it`);
+          return reply;
+        });
+        return;
+      }
+      const reply = await handler(ctx, input);
+      if (reply) writeReply(ctx, reply);
     });
     return this;
   }
@@ -165,6 +216,7 @@ function openApiRoute<P extends Schema, Q extends Schema, B extends Schema, A ex
       // Path and query schemas are always z.object(...): the generator turns their keys into parameters.
       ...(spec.params && { params: spec.params as unknown as z.ZodObject }),
       ...(spec.query && { query: spec.query as unknown as z.ZodObject }),
+      ...(spec.idempotent && { headers: IdempotencyKeyHeaders }),
       ...(spec.body && { body: { required: true, content: { 'application/json': { schema: spec.body } } } }),
     },
     responses,
@@ -192,6 +244,12 @@ function problemCodesOf(spec: RouteSpec<Schema, Schema, Schema, Access>): Map<nu
     adapter('UNSUPPORTED_MEDIA_TYPE');
   }
   if (spec.body || spec.query) adapter('VALIDATION_FAILED');
+  if ((spec.rateLimit ?? 'default') !== 'none') adapter('RATE_LIMITED');
+  if (spec.idempotent) {
+    adapter('INVALID_IDEMPOTENCY_KEY');
+    adapter('IDEMPOTENCY_KEY_IN_USE');
+    adapter('IDEMPOTENCY_KEY_REUSED');
+  }
   for (const code of spec.errors ?? []) domain(code);
   adapter('INTERNAL_ERROR');
   adapter('REQUEST_TIMEOUT');

@@ -4,6 +4,8 @@ import { ApiRouter } from './api-router';
 import { problemDetails } from './error-middleware';
 import type { HttpDependencies } from './http-dependencies';
 import type { RequestState } from './http-context';
+import { Idempotency } from './idempotency';
+import { NO_RATE_LIMITS } from './rate-limits';
 import { jsonBodyReader } from './request-body';
 import { requestTimeout } from './request-timeout';
 import { authRoutes } from './routes/auth.routes';
@@ -23,11 +25,27 @@ export function createHttpApp(deps: HttpDependencies): Koa {
   const app = new Koa<RequestState>();
   // Anything that escapes the error middleware (a broken response stream) still gets logged.
   app.on('error', (error: unknown) => deps.logger.error({ err: error }, 'http error outside a request'));
+  const trustProxy = deps.options.trustProxy ?? false;
+  if (trustProxy !== false) {
+    // ctx.ip (the key of the per-IP rate limits) then comes from X-Forwarded-For.
+    app.proxy = true;
+    if (typeof trustProxy === 'number') app.maxIpsCount = trustProxy;
+  }
 
-  const api = new ApiRouter(deps.tokens, jsonBodyReader(deps.options.bodyLimitBytes));
+  const rateLimits = deps.rateLimits ?? NO_RATE_LIMITS;
+  const idempotency =
+    deps.idempotency &&
+    new Idempotency({
+      ...deps.idempotency,
+      // A first request that has run this long has died or been abandoned: a retry may run again.
+      lockSeconds: Math.max(30, Math.ceil((2 * deps.options.requestTimeoutMs) / 1000)),
+      onStoreFailure: (error) =>
+        deps.logger.warn({ err: error }, 'idempotency record not written; the key is not remembered'),
+    });
+  const api = new ApiRouter(deps.tokens, jsonBodyReader(deps.options.bodyLimitBytes), { rateLimits, idempotency });
   healthRoutes(api, deps.readiness, deps.logger, deps.metrics);
   memberRoutes(api, deps.useCases);
-  authRoutes(api, deps.useCases);
+  authRoutes(api, deps.useCases, rateLimits);
   performanceRoutes(api, deps.useCases);
   reservationRoutes(api, deps.useCases);
   docsRoutes(api);

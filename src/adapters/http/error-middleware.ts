@@ -9,7 +9,8 @@ import {
   RETRY_AFTER_SECONDS,
   problemType,
 } from './error-codes';
-import type { RequestState } from './http-context';
+import type { HttpContext, RequestState } from './http-context';
+import { type Reply, writeReply } from './reply';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -34,7 +35,7 @@ export function problemDetails(logger: Logger): Middleware<RequestState> {
     try {
       await next();
     } catch (error) {
-      const known = classify(error);
+      const { reply, known } = problemReplyFor(error, ctx);
       if (!known) {
         logger.error(
           { err: error, requestId: ctx.state.requestId, method: ctx.method, route: routeOf(ctx) },
@@ -42,40 +43,45 @@ export function problemDetails(logger: Logger): Middleware<RequestState> {
         );
       }
       if (ctx.headerSent) return;
-      const problem = known ?? {
-        code: 'INTERNAL_ERROR',
-        kind: ADAPTER_ERRORS.INTERNAL_ERROR,
-        detail: 'An unexpected error occurred; quote the traceId when reporting it',
-      };
-      const body: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(problem.details ?? {})) {
-        if (!RESERVED.has(key)) body[key] = value;
-      }
-      ctx.status = problem.kind.status;
-      ctx.set('Cache-Control', 'no-store');
-      if (problem.kind.status === 401) {
-        ctx.set(
-          'WWW-Authenticate',
-          problem.code === 'INVALID_TOKEN'
-            ? 'Bearer realm="ticketing", error="invalid_token"'
-            : 'Bearer realm="ticketing"',
-        );
-      }
-      if (problem.kind.status === 503) ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
-      if (problem.headers) ctx.set({ ...problem.headers });
-      ctx.body = JSON.stringify({
-        type: problemType(problem.code),
-        title: problem.kind.title,
-        status: problem.kind.status,
-        detail: problem.detail,
-        code: problem.code,
-        instance: ctx.path,
-        traceId: ctx.state.requestId,
-        ...body,
-      });
-      ctx.type = PROBLEM_CONTENT_TYPE;
+      writeReply(ctx, reply);
     }
   };
+}
+
+/**
+ * The problem response for an error, as data (the idempotency layer records 4xx ones).
+ * `known: false` is an unknown error: a 500 that the caller must log.
+ */
+export function problemReplyFor(error: unknown, ctx: HttpContext): { reply: Reply; known: boolean } {
+  const known = classify(error);
+  const problem = known ?? {
+    code: 'INTERNAL_ERROR',
+    kind: ADAPTER_ERRORS.INTERNAL_ERROR,
+    detail: 'An unexpected error occurred; quote the traceId when reporting it',
+  };
+  const extra: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(problem.details ?? {})) {
+    if (!RESERVED.has(key)) extra[key] = value;
+  }
+  const status = problem.kind.status;
+  const headers: Record<string, string> = { 'Content-Type': PROBLEM_CONTENT_TYPE, 'Cache-Control': 'no-store' };
+  if (status === 401) {
+    headers['WWW-Authenticate'] =
+      problem.code === 'INVALID_TOKEN' ? 'Bearer realm="ticketing", error="invalid_token"' : 'Bearer realm="ticketing"';
+  }
+  if (status === 503) headers['Retry-After'] = String(RETRY_AFTER_SECONDS);
+  Object.assign(headers, problem.headers);
+  const body = JSON.stringify({
+    type: problemType(problem.code),
+    title: problem.kind.title,
+    status,
+    detail: problem.detail,
+    code: problem.code,
+    instance: ctx.path,
+    traceId: ctx.state.requestId,
+    ...extra,
+  });
+  return { reply: { status, headers, body }, known: known !== undefined };
 }
 
 function classify(error: unknown): Classified | undefined {

@@ -1,5 +1,8 @@
 import type { Logger } from 'pino';
+import type { Clock } from '../../application/ports/clock';
+import type { IdempotencyStore } from '../../application/ports/idempotency-store';
 import type { TokenService } from '../../application/ports/token-service';
+import type { HttpRateLimits } from './rate-limits';
 import type { RegisterMember } from '../../application/register-member/register-member.use-case';
 import type { LogIn } from '../../application/log-in/log-in.use-case';
 import type { GetMember } from '../../application/get-member/get-member.use-case';
@@ -38,6 +41,19 @@ export interface HttpOptions {
   readonly bodyLimitBytes: number;
   readonly requestTimeoutMs: number;
   readonly corsOrigins: readonly string[];
+  /**
+   * Behind a reverse proxy or load balancer: the client address is read from X-Forwarded-For.
+   * `true` trusts the whole header (its first address); a number trusts that many proxy hops
+   * from the right, which a client cannot spoof by sending its own header. False: the socket's peer.
+   */
+  readonly trustProxy?: boolean | number;
+}
+
+export interface IdempotencyDependencies {
+  readonly store: IdempotencyStore;
+  readonly clock: Clock;
+  /** How long a key is remembered (IDEMPOTENCY_TTL_SECONDS). */
+  readonly ttlSeconds: number;
 }
 
 /** What the HTTP adapter needs of the metrics registry: observe requests, expose /metrics. */
@@ -54,4 +70,8 @@ export interface HttpDependencies {
   readonly logger: Logger;
   readonly options: HttpOptions;
   readonly metrics?: HttpMetrics;
+  /** Rate limits and the login guard; none when omitted (RATE_LIMIT_ENABLED=false). */
+  readonly rateLimits?: HttpRateLimits;
+  /** Idempotency-Key support; the header is ignored when omitted. */
+  readonly idempotency?: IdempotencyDependencies;
 }

@@ -29,8 +29,8 @@ export function corsFor(origins: readonly string[]): Middleware | undefined {
       return allowed.has(origin) ? origin : '';
     },
     allowMethods: ['GET', 'HEAD', 'POST'],
-    allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
-    exposeHeaders: ['Location', 'X-Request-Id', 'Retry-After', 'WWW-Authenticate'],
+    allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'Idempotency-Key'],
+    exposeHeaders: ['Location', 'X-Request-Id', 'Retry-After', 'WWW-Authenticate', 'Idempotent-Replayed'],
     maxAge: 600,
   });
 }

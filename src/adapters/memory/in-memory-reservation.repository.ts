@@ -1,26 +1,49 @@
 import { SeatStatus, SeatStatusQuery } from '../../application/ports/seat-status-query';
+import { MemberNotFoundError } from '../../domain/identity/member.errors';
+import { MemberRepository } from '../../domain/identity/member.repository';
 import { Reservation, ReservationSnapshot } from '../../domain/reservation/reservation';
-import { ConcurrentModificationError, SeatsAlreadyClaimedError } from '../../domain/reservation/reservation.errors';
-import { ExpiredHold, ReservationRepository } from '../../domain/reservation/reservation.repository';
+import {
+  ConcurrentModificationError,
+  MemberSeatLimitError,
+  SeatsAlreadyClaimedError,
+} from '../../domain/reservation/reservation.errors';
+import { ExpiredHold, ReservationLimits, ReservationRepository } from '../../domain/reservation/reservation.repository';
 
 /**
- * Keeps the same invariant as the database: one active claim per seat, enforced by a map
- * keyed by seat, the twin of the unique index on reservation_seats.
+ * Keeps the same invariants as the database: one active claim per seat, enforced by a map
+ * keyed by seat (the twin of the unique index on reservation_seats), and a count of active
+ * seats per member and performance (the twin of member_seat_counts). Every check and write
+ * of `add` happens without an await in between, so concurrent calls cannot interleave.
  */
 export class InMemoryReservationRepository implements ReservationRepository, SeatStatusQuery {
   readonly #byId = new Map<string, ReservationSnapshot>();
   /** `${performanceId}/${seatId}` → id of the PENDING or CONFIRMED reservation claiming it. */
   readonly #claims = new Map<string, string>();
+  /** `${memberId}/${performanceId}` → seats of the member's PENDING and CONFIRMED reservations. */
+  readonly #seatsByMember = new Map<string, number>();
 
-  async add(reservation: Reservation): Promise<void> {
+  /** With `members`, a reservation of an unknown member is refused, as MySQL's foreign key does. */
+  constructor(private readonly members?: MemberRepository) {}
+
+  async add(reservation: Reservation, limits: ReservationLimits): Promise<void> {
     const snapshot = reservation.toSnapshot();
+    if (this.members && !(await this.members.findById(snapshot.memberId))) {
+      throw new MemberNotFoundError(snapshot.memberId);
+    }
     const holders = new Map<string, string>();
     for (const seatId of reservation.seatIds) {
       const holder = this.#claims.get(claimKey(snapshot.performanceId, seatId));
       if (holder) holders.set(seatId, holder);
     }
     if (holders.size > 0) throw new SeatsAlreadyClaimedError(snapshot.performanceId, holders);
+    const countKey = memberKey(snapshot.memberId, snapshot.performanceId);
+    const held = this.#seatsByMember.get(countKey) ?? 0;
+    const requested = snapshot.seats.length;
+    if (held + requested > limits.maxSeatsPerMember) {
+      throw new MemberSeatLimitError(snapshot.performanceId, limits.maxSeatsPerMember, held, requested);
+    }
     for (const seatId of reservation.seatIds) this.#claims.set(claimKey(snapshot.performanceId, seatId), snapshot.id);
+    this.#seatsByMember.set(countKey, held + requested);
     this.#byId.set(snapshot.id, snapshot);
   }
 
@@ -82,11 +105,21 @@ export class InMemoryReservationRepository implements ReservationRepository, Sea
   }
 
   private releaseClaims(snapshot: ReservationSnapshot): void {
+    let released = 0;
     for (const seat of snapshot.seats) {
       const key = claimKey(snapshot.performanceId, seat.seatId);
-      if (this.#claims.get(key) === snapshot.id) this.#claims.delete(key);
+      if (this.#claims.get(key) === snapshot.id) {
+        this.#claims.delete(key);
+        released++;
+      }
     }
+    const countKey = memberKey(snapshot.memberId, snapshot.performanceId);
+    this.#seatsByMember.set(countKey, Math.max(0, (this.#seatsByMember.get(countKey) ?? 0) - released));
   }
+}
+
+function memberKey(memberId: string, performanceId: string): string {
+  return `${memberId}/${performanceId}`;
 }
 
 function claimKey(performanceId: string, seatId: string): string {

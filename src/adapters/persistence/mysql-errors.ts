@@ -31,6 +31,7 @@ const CONNECTION_FAILURE_CODES = new Set([
 ]);
 
 export const ER_DUP_ENTRY = 1062;
+export const ER_NO_REFERENCED_ROW_2 = 1452;
 export const ER_LOCK_DEADLOCK = 1213;
 
 function asDriverError(error: unknown): DriverError {
@@ -55,6 +56,13 @@ export function isDuplicateKey(error: unknown, indexName?: string): boolean {
   const driverError = asDriverError(error);
   if (driverError.errno !== ER_DUP_ENTRY) return false;
   return indexName === undefined || (driverError.sqlMessage ?? '').includes(`'${indexName}'`);
+}
+
+/** A foreign key refused a row whose parent does not exist, optionally on one named constraint. */
+export function isMissingParent(error: unknown, constraintName?: string): boolean {
+  const driverError = asDriverError(error);
+  if (driverError.errno !== ER_NO_REFERENCED_ROW_2) return false;
+  return constraintName === undefined || (driverError.sqlMessage ?? '').includes(`\`${constraintName}\``);
 }
 
 export function isDeadlock(error: unknown): boolean {

@@ -1,13 +1,20 @@
 import { Knex } from 'knex';
+import { MemberNotFoundError } from '../../domain/identity/member.errors';
 import { ACTIVE_STATUSES, Reservation } from '../../domain/reservation/reservation';
-import { ConcurrentModificationError, SeatsAlreadyClaimedError } from '../../domain/reservation/reservation.errors';
-import { ExpiredHold, ReservationRepository } from '../../domain/reservation/reservation.repository';
-import { isDuplicateKey, mysqlCall, retryOnDeadlock } from './mysql-errors';
+import {
+  ConcurrentModificationError,
+  MemberSeatLimitError,
+  SeatsAlreadyClaimedError,
+} from '../../domain/reservation/reservation.errors';
+import { ExpiredHold, ReservationLimits, ReservationRepository } from '../../domain/reservation/reservation.repository';
+import { isDuplicateKey, isMissingParent, mysqlCall, retryOnDeadlock } from './mysql-errors';
 import { ReservationRow, ReservationSeatRow } from './objection-models';
 import { reservationFromRows, reservationSeatsToRows, reservationToRow } from './reservation.mapper';
 
 /** The unique index that allows one active claim per seat (see the reservations migration). */
 const ACTIVE_SEAT_INDEX = 'reservation_seats_active_seat_unique';
+/** The foreign key from a reservation to its member (knex's default name). */
+const MEMBER_FOREIGN_KEY = 'reservations_member_id_foreign';
 
 /**
  * The hot path of a sale, in plain knex: each call is one short transaction of a few
@@ -16,7 +23,7 @@ const ACTIVE_SEAT_INDEX = 'reservation_seats_active_seat_unique';
 export class ObjectionReservationRepository implements ReservationRepository {
   constructor(private readonly knex: Knex) {}
 
-  add(reservation: Reservation): Promise<void> {
+  add(reservation: Reservation, limits: ReservationLimits): Promise<void> {
     const row = reservationToRow(reservation);
     // Seat-id order: two requests sharing seats then take their index locks in one order,
     // so they queue behind each other instead of deadlocking.
@@ -27,9 +34,12 @@ export class ObjectionReservationRepository implements ReservationRepository {
           this.knex.transaction(async (trx) => {
             await trx('reservations').insert(row);
             await trx('reservation_seats').insert(seats);
+            // Last, so the member's row is locked only from here to the commit.
+            await countSeats(trx, row.member_id, row.performance_id, seats.length, limits.maxSeatsPerMember);
           }),
         );
       } catch (error) {
+        if (isMissingParent(error, MEMBER_FOREIGN_KEY)) throw new MemberNotFoundError(row.member_id);
         if (!isDuplicateKey(error, ACTIVE_SEAT_INDEX)) throw error;
         // Rolled back; now ask who holds the seats. The answer may be empty if the holder
         // let go meanwhile: the caller then simply tries again.
@@ -63,7 +73,12 @@ export class ObjectionReservationRepository implements ReservationRepository {
             });
           if (updated === 0) throw new ConcurrentModificationError(row.id);
           if (releasesSeats) {
-            await trx('reservation_seats').where('reservation_id', row.id).update({ active_seat_id: null });
+            // Matched rows (mysql2 sets CLIENT_FOUND_ROWS): the seats this change really released.
+            const released = await trx('reservation_seats')
+              .where('reservation_id', row.id)
+              .whereNotNull('active_seat_id')
+              .update({ active_seat_id: null });
+            await uncountSeats(trx, [{ memberId: row.member_id, performanceId: row.performance_id, seats: released }]);
           }
         }),
       ),
@@ -116,7 +131,7 @@ export class ObjectionReservationRepository implements ReservationRepository {
         this.knex.transaction(
           async (trx): Promise<ExpiredHold[]> => {
             const due = await trx('reservations')
-              .select<{ id: string; performance_id: string }[]>('id', 'performance_id')
+              .select<{ id: string; member_id: string; performance_id: string }[]>('id', 'member_id', 'performance_id')
               .where('status', 'PENDING')
               .andWhere('expires_at', '<=', now)
               .orderBy(['expires_at', 'id'])
@@ -133,6 +148,14 @@ export class ObjectionReservationRepository implements ReservationRepository {
               .select<{ reservation_id: string; seat_id: string }[]>('reservation_id', 'seat_id')
               .whereIn('reservation_id', ids)
               .orderBy(['reservation_id', 'position']);
+            await uncountSeats(
+              trx,
+              due.map((reservation) => ({
+                memberId: reservation.member_id,
+                performanceId: reservation.performance_id,
+                seats: seats.filter((seat) => seat.reservation_id === reservation.id).length,
+              })),
+            );
             return due.map((reservation) => ({
               reservationId: reservation.id,
               performanceId: reservation.performance_id,
@@ -160,6 +183,62 @@ export class ObjectionReservationRepository implements ReservationRepository {
       seatsByReservation.set(seat.reservation_id, list);
     }
     return rows.map((row) => reservationFromRows(row, seatsByReservation.get(row.id) ?? []));
+  }
+}
+
+/**
+ * Counts `seats` more against the member's cap for the performance, or throws
+ * MemberSeatLimitError (and the caller's transaction rolls back). The upsert takes the row's
+ * exclusive lock straight away (a plain INSERT IGNORE would take a shared one first, and two
+ * of the member's concurrent holds would deadlock upgrading it), so the member's holds for
+ * one performance queue here and each sees the count the previous one committed.
+ */
+async function countSeats(
+  trx: Knex.Transaction,
+  memberId: string,
+  performanceId: string,
+  seats: number,
+  maxSeatsPerMember: number,
+): Promise<void> {
+  await trx.raw(
+    'INSERT INTO member_seat_counts (member_id, performance_id, seats) VALUES (?, ?, 0) ON DUPLICATE KEY UPDATE seats = seats',
+    [memberId, performanceId],
+  );
+  const counted = await trx('member_seat_counts')
+    .where({ member_id: memberId, performance_id: performanceId })
+    .andWhereRaw('seats + ? <= ?', [seats, maxSeatsPerMember])
+    .update({ seats: trx.raw('seats + ?', [seats]) });
+  if (counted === 1) return;
+  const current = await trx('member_seat_counts')
+    .first<{ seats: number } | undefined>('seats')
+    .where({ member_id: memberId, performance_id: performanceId });
+  throw new MemberSeatLimitError(performanceId, maxSeatsPerMember, Number(current?.seats ?? 0), seats);
+}
+
+interface Released {
+  readonly memberId: string;
+  readonly performanceId: string;
+  readonly seats: number;
+}
+
+/**
+ * Gives released seats back to their members' caps, in key order so that two sweepers
+ * never wait on each other's rows in a cycle. Never below zero: a hold recorded by an older
+ * release during a rolling deploy was never counted.
+ */
+async function uncountSeats(trx: Knex.Transaction, released: readonly Released[]): Promise<void> {
+  const totals = new Map<string, Released>();
+  for (const entry of released) {
+    if (entry.seats === 0) continue;
+    const key = `${entry.memberId}/${entry.performanceId}`;
+    const seats = (totals.get(key)?.seats ?? 0) + entry.seats;
+    totals.set(key, { ...entry, seats });
+  }
+  for (const key of [...totals.keys()].sort(compare)) {
+    const { memberId, performanceId, seats } = totals.get(key)!;
+    await trx('member_seat_counts')
+      .where({ member_id: memberId, performance_id: performanceId })
+      .update({ seats: trx.raw('GREATEST(seats, ?) - ?', [seats, seats]) });
   }
 }
 

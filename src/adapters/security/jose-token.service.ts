@@ -1,5 +1,6 @@
 import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
 import { InvalidTokenError } from '../../application/errors';
+import { Clock } from '../../application/ports/clock';
 import { Actor, IssuedToken, TokenService } from '../../application/ports/token-service';
 
 const ALGORITHM = 'HS256';
@@ -16,19 +17,22 @@ export class JoseTokenService implements TokenService {
   constructor(
     secret: string,
     private readonly ttlSeconds: number,
+    /** Issue and expiry times follow this clock; the system's time without one. */
+    private readonly clock?: Clock,
   ) {
     if (Buffer.byteLength(secret) < 32) throw new Error('JWT_SECRET must be at least 32 bytes long');
     this.#key = new TextEncoder().encode(secret);
   }
 
   async issue(actor: Actor): Promise<IssuedToken> {
+    const issuedAt = Math.floor((this.clock?.now() ?? new Date()).getTime() / 1000);
     const accessToken = await new SignJWT({ role: actor.role })
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
       .setSubject(actor.memberId)
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
-      .setIssuedAt()
-      .setExpirationTime(`${this.ttlSeconds}s`)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(issuedAt + this.ttlSeconds)
       .sign(this.#key);
     return { accessToken, expiresIn: this.ttlSeconds };
   }
@@ -40,6 +44,7 @@ export class JoseTokenService implements TokenService {
         issuer: ISSUER,
         audience: AUDIENCE,
         requiredClaims: ['sub', 'exp'],
+        ...(this.clock && { currentDate: this.clock.now() }),
       });
       const role = payload['role'];
       if (typeof payload.sub !== 'string' || (role !== 'USER' && role !== 'ADMIN')) throw new InvalidTokenError();

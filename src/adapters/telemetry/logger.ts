@@ -1,9 +1,32 @@
 import { trace } from '@opentelemetry/api';
 import pino, { Logger } from 'pino';
 
+/** Anything that looks like an email address or a JWT, wherever it appears in a text. */
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
+const JWT = /\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
+
+/** Masks addresses and tokens in free text: driver errors echo the values of failed statements. */
+export function scrub(text: string): string {
+  return text.replace(JWT, '[token]').replace(EMAIL, '[email]');
+}
+
+/** Errors as pino serializes them, with their message and stack scrubbed (and their causes'). */
+function scrubbedError(error: unknown): unknown {
+  const serialized = pino.stdSerializers.err(error as Error) as unknown;
+  return scrubDeep(serialized, 0);
+}
+
+function scrubDeep(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return scrub(value);
+  if (depth > 4 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((entry) => scrubDeep(entry, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, scrubDeep(entry, depth + 1)]));
+}
+
 /**
  * Structured JSON logs. Anything that could carry a secret or a person's address is
- * redacted by path, as a second line of defence behind simply never logging bodies.
+ * redacted by path, and errors have addresses and tokens masked in their text, as lines of
+ * defence behind simply never logging bodies, headers or URLs.
  */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
@@ -20,6 +43,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         return { traceId, spanId };
       },
       formatters: { level: (label) => ({ level: label }) },
+      serializers: { err: scrubbedError },
       redact: {
         paths: [
           'password',

@@ -1,14 +1,15 @@
 import { MemberSnapshot } from '../../domain/identity/member';
-import { MemberNotFoundError } from '../../domain/identity/member.errors';
 import { MemberRepository } from '../../domain/identity/member.repository';
+import { InvalidTokenError } from '../errors';
 import { Actor } from '../ports/token-service';
 
 export class GetMember {
   constructor(private readonly members: MemberRepository) {}
 
+  /** A well-signed token of a member that no longer exists is no longer a credential: 401, not 404. */
   async execute(actor: Actor): Promise<MemberSnapshot> {
     const member = await this.members.findById(actor.memberId);
-    if (!member) throw new MemberNotFoundError(actor.memberId);
+    if (!member) throw new InvalidTokenError('The member this access token was issued to does not exist');
     return member.toSnapshot();
   }
 }

@@ -1,8 +1,14 @@
+import { MemberNotFoundError } from '../../domain/identity/member.errors';
 import { PerformanceNotFoundError } from '../../domain/performance/performance.errors';
 import { PerformanceRepository } from '../../domain/performance/performance.repository';
 import { Reservation, ReservationSnapshot } from '../../domain/reservation/reservation';
-import { SeatsAlreadyClaimedError, SeatUnavailableError } from '../../domain/reservation/reservation.errors';
+import {
+  MemberSeatLimitError,
+  SeatsAlreadyClaimedError,
+  SeatUnavailableError,
+} from '../../domain/reservation/reservation.errors';
 import { ReservationRepository } from '../../domain/reservation/reservation.repository';
+import { InvalidTokenError } from '../errors';
 import { Clock } from '../ports/clock';
 import { EventPublisher } from '../ports/event-publisher';
 import { IdGenerator } from '../ports/id-generator';
@@ -19,7 +25,7 @@ export interface HoldSeatsInput {
 /**
  * The hot path of an on-sale: validate against the (cached) performance, take the seats in
  * the hold store (one atomic step, losers leave here), then record the claim in the
- * database, whose unique constraint has the last word.
+ * database, whose unique constraint (and per-member seat count) has the last word.
  */
 export class HoldSeats {
   constructor(
@@ -72,15 +78,25 @@ export class HoldSeats {
   }
 
   /**
-   * Inserts the claim. If it collides only with holds that are overdue but not yet swept,
-   * those are expired on the spot and the insert is tried once more.
+   * Inserts the claim. If it collides only with holds that are overdue but not yet swept
+   * (another member's seats, or the member's own cap), those are expired on the spot and
+   * the insert is tried once more.
    */
   private async record(reservation: Reservation, now: Date): Promise<void> {
+    const limits = { maxSeatsPerMember: this.policy.maxSeatsPerMember };
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.reservations.add(reservation);
+        await this.reservations.add(reservation, limits);
         return;
       } catch (error) {
+        if (error instanceof MemberNotFoundError) {
+          // The token is well signed, but its member is gone (deleted, or another environment's).
+          throw new InvalidTokenError('The member this access token was issued to does not exist');
+        }
+        if (error instanceof MemberSeatLimitError) {
+          if (attempt > 1 || !(await this.expireOwnOverdueHolds(reservation, now))) throw error;
+          continue;
+        }
         if (!(error instanceof SeatsAlreadyClaimedError)) throw error;
         const holderIds = [...new Set(error.holders.values())];
         const holders = await this.reservations.findByIds(holderIds);
@@ -94,6 +110,17 @@ export class HoldSeats {
         }
       }
     }
+  }
+
+  /** Overdue holds still count against the member's cap until expired; returns whether any was. */
+  private async expireOwnOverdueHolds(reservation: Reservation, now: Date): Promise<boolean> {
+    const own = await this.reservations.listByMember(reservation.memberId);
+    let expired = false;
+    for (const held of own) {
+      if (held.performanceId !== reservation.performanceId) continue;
+      if (await expireIfOverdue(held, now, this.reservations, this.holds, this.events)) expired = true;
+    }
+    return expired;
   }
 
   private async teachStore(performanceId: string, claims: ReadonlyMap<string, string>, holders: readonly Reservation[]) {

@@ -50,6 +50,25 @@ export class SeatsAlreadyClaimedError extends DomainError {
   }
 }
 
+/**
+ * The member would hold more seats of one performance than the per-member cap allows,
+ * counting every PENDING and CONFIRMED reservation they have for it.
+ */
+export class MemberSeatLimitError extends DomainError {
+  readonly code = 'MEMBER_SEAT_LIMIT';
+  constructor(
+    readonly performanceId: string,
+    readonly limit: number,
+    readonly held: number,
+    readonly requested: number,
+  ) {
+    super(
+      `A member may hold at most ${limit} seats of a performance; you hold ${held} and asked for ${requested} more`,
+      { performanceId, limit, held, requested },
+    );
+  }
+}
+
 /** Someone else changed the reservation between our read and our write. */
 export class ConcurrentModificationError extends DomainError {
   readonly code = 'CONCURRENT_MODIFICATION';

@@ -7,17 +7,26 @@ export interface ExpiredHold {
   readonly seatIds: readonly string[];
 }
 
+/** Caps checked in the same atomic step that records a reservation. */
+export interface ReservationLimits {
+  /** Seats one member may hold or own per performance, across all their active reservations. */
+  readonly maxSeatsPerMember: number;
+}
+
 export interface ReservationRepository {
   /**
-   * Records a new reservation and its claim on every seat, atomically. Throws
-   * SeatsAlreadyClaimedError when any seat is claimed by another PENDING or CONFIRMED
-   * reservation; then nothing is written.
+   * Records a new reservation and its claim on every seat, atomically, and counts its seats
+   * against the member's cap for the performance. Throws SeatsAlreadyClaimedError when any
+   * seat is claimed by another PENDING or CONFIRMED reservation, MemberSeatLimitError when
+   * the member's active seats would exceed `limits.maxSeatsPerMember`, and
+   * MemberNotFoundError when the member does not exist; then nothing is written.
    */
-  add(reservation: Reservation): Promise<void>;
+  add(reservation: Reservation, limits: ReservationLimits): Promise<void>;
 
   /**
    * Saves a status change if nobody saved one since `reservation` was read (its version);
-   * otherwise throws ConcurrentModificationError. Leaving PENDING/CONFIRMED releases the seats.
+   * otherwise throws ConcurrentModificationError. Leaving PENDING/CONFIRMED releases the seats
+   * and gives them back to the member's cap.
    */
   save(reservation: Reservation): Promise<void>;
 
@@ -29,7 +38,7 @@ export interface ReservationRepository {
 
   /**
    * Marks up to `limit` PENDING reservations whose hold ended before `now` as EXPIRED and
-   * releases their seats. Safe to run from several instances at once: each overdue hold is
+   * releases their seats (and their members' caps). Safe to run from several instances at once: each overdue hold is
    * expired by exactly one caller.
    */
   expireOverdue(now: Date, limit: number): Promise<ExpiredHold[]>;

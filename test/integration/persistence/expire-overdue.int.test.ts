@@ -2,7 +2,7 @@ import { ObjectionMemberRepository } from '../../../src/adapters/persistence/obj
 import { ObjectionPerformanceRepository } from '../../../src/adapters/persistence/objection-performance.repository';
 import { ObjectionReservationRepository } from '../../../src/adapters/persistence/objection-reservation.repository';
 import { ExpiredHold } from '../../../src/domain/reservation/reservation.repository';
-import { aMember, aPerformance, aReservation, at, MINUTE, seatIdsOf, SECOND } from '../../support/builders';
+import { aMember, aPerformance, aReservation, at, MINUTE, NO_MEMBER_CAP, seatIdsOf, SECOND } from '../../support/builders';
 import { useTestDatabase } from '../../support/mysql';
 
 const knex = useTestDatabase({ poolMax: 10 });
@@ -29,7 +29,7 @@ describe('expireOverdue from several sweepers at once', () => {
           holdSeconds: 300,
         }),
       );
-    for (const hold of holds) await reservations.add(hold);
+    for (const hold of holds) await reservations.add(hold, NO_MEMBER_CAP);
     for (const hold of [holds[3]!, holds[17]!]) {
       hold.confirm(at(4 * MINUTE));
       await reservations.save(hold);

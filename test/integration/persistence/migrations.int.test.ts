@@ -2,6 +2,11 @@ import { Knex } from 'knex';
 import { createKnex, ensureDatabaseExists } from '../../../src/adapters/persistence/knex-client';
 import { migrate, migrationConfig } from '../../../src/adapters/persistence/migrator';
 import { MIGRATIONS } from '../../../src/adapters/persistence/migrations';
+import { ObjectionMemberRepository } from '../../../src/adapters/persistence/objection-member.repository';
+import { ObjectionPerformanceRepository } from '../../../src/adapters/persistence/objection-performance.repository';
+import { reservationSeatsToRows, reservationToRow } from '../../../src/adapters/persistence/reservation.mapper';
+import { Reservation } from '../../../src/domain/reservation/reservation';
+import { aMember, aPerformance, aReservation, seatIdsOf, T0 } from '../../support/builders';
 import { TEST_MYSQL_SERVER_URL } from '../../support/environment';
 import { dropDatabase, scratchDatabaseUrl } from '../../support/mysql';
 
@@ -11,6 +16,8 @@ const databaseUrl = scratchDatabaseUrl('migrations');
 const databaseName = new URL(databaseUrl).pathname.slice(1);
 const ALL = MIGRATIONS.map(([name]) => name);
 const TABLES = [
+  'idempotency_keys',
+  'member_seat_counts',
   'members',
   'performance_grades',
   'performance_sections',
@@ -73,7 +80,7 @@ describe('migrations', () => {
       await knex.migrate.down(migrationConfig);
     }
     expect(await tables()).toEqual([]);
-    expect(tablesAfter.map((list) => list.length)).toEqual([1, 5, 7]);
+    expect(tablesAfter.map((list) => list.length)).toEqual([1, 5, 7, 8, 9]);
   });
 
   it('rolls back only the last batch by default', async () => {
@@ -86,5 +93,37 @@ describe('migrations', () => {
       applied: ALL.slice(0, 1),
     });
     expect(await tables()).toEqual(['members']);
+  });
+
+  it('backfills the member seat counts from the active claims of existing reservations', async () => {
+    await migrate(knex, 'rollback', { all: true });
+    for (const name of ALL.slice(0, 3)) await knex.migrate.up({ ...migrationConfig, name });
+    const [alice, bob] = [aMember(), aMember()];
+    const members = new ObjectionMemberRepository(knex);
+    for (const member of [alice, bob]) await members.add(member);
+    const performance = aPerformance();
+    await new ObjectionPerformanceRepository(knex).add(performance);
+    const seats = seatIdsOf(performance);
+    // Rows as the previous release writes them: no counts.
+    const write = async (reservation: Reservation) => {
+      const row = reservationToRow(reservation);
+      await knex('reservations').insert(row);
+      await knex('reservation_seats').insert(reservationSeatsToRows(reservation));
+    };
+    const held = aReservation({ performance, memberId: alice.id, seatIds: seats.slice(0, 2) });
+    const confirmed = aReservation({ performance, memberId: alice.id, seatIds: seats.slice(2, 3) });
+    confirmed.confirm(T0);
+    const cancelled = aReservation({ performance, memberId: alice.id, seatIds: seats.slice(3, 5) });
+    cancelled.cancel(T0);
+    const bobs = aReservation({ performance, memberId: bob.id, seatIds: seats.slice(5, 9) });
+    for (const reservation of [held, confirmed, cancelled, bobs]) await write(reservation);
+
+    await migrate(knex, 'latest');
+
+    const counts = await knex('member_seat_counts').select('member_id', 'performance_id', 'seats').orderBy('seats');
+    expect(counts).toEqual([
+      { member_id: alice.id, performance_id: performance.id, seats: 3 },
+      { member_id: bob.id, performance_id: performance.id, seats: 4 },
+    ]);
   });
 });

@@ -4,7 +4,7 @@ import { ObjectionMemberRepository } from '../../../src/adapters/persistence/obj
 import { ObjectionPerformanceRepository } from '../../../src/adapters/persistence/objection-performance.repository';
 import { ObjectionReservationRepository } from '../../../src/adapters/persistence/objection-reservation.repository';
 import { SqlSeatStatusQuery } from '../../../src/adapters/persistence/sql-seat-status.query';
-import { aMember, aPerformance, aReservation, T0 } from '../../support/builders';
+import { aMember, aPerformance, aReservation, NO_MEMBER_CAP, T0 } from '../../support/builders';
 import { testDatabaseName, testDatabaseUrl } from '../../support/environment';
 import { useTestDatabase } from '../../support/mysql';
 
@@ -41,7 +41,7 @@ describe('when MySQL cannot be reached', () => {
       () => new ObjectionPerformanceRepository(unreachable).add(performance),
       () => new ObjectionPerformanceRepository(unreachable).findById(performance.id),
       () => new ObjectionPerformanceRepository(unreachable).listUpcoming(T0, 1, 10),
-      () => new ObjectionReservationRepository(unreachable).add(aReservation({ performance })),
+      () => new ObjectionReservationRepository(unreachable).add(aReservation({ performance }), NO_MEMBER_CAP),
       () => new ObjectionReservationRepository(unreachable).findById('x'),
       () => new ObjectionReservationRepository(unreachable).listByMember('x'),
       () => new ObjectionReservationRepository(unreachable).expireOverdue(T0, 10),
@@ -87,9 +87,11 @@ describe('when the pool has no free connection', () => {
 
 describe('errors that are not about the connection', () => {
   it('pass through unchanged', async () => {
-    // A reservation of a member and performance that do not exist breaks a foreign key.
+    // A reservation of a performance that does not exist breaks a foreign key.
+    const member = aMember();
+    await new ObjectionMemberRepository(knex()).add(member);
     const error = await new ObjectionReservationRepository(knex())
-      .add(aReservation())
+      .add(aReservation({ memberId: member.id }), NO_MEMBER_CAP)
       .catch((reason: unknown) => reason);
 
     expect(error).not.toBeInstanceOf(StoreUnavailableError);

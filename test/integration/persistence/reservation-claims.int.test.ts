@@ -5,7 +5,16 @@ import { Member } from '../../../src/domain/identity/member';
 import { Performance } from '../../../src/domain/performance/performance';
 import { Reservation } from '../../../src/domain/reservation/reservation';
 import { SeatsAlreadyClaimedError } from '../../../src/domain/reservation/reservation.errors';
-import { aMember, aPerformance, aReservation, at, MINUTE, seatIdsOf, SECOND } from '../../support/builders';
+import {
+  aMember,
+  aPerformance,
+  aReservation,
+  at,
+  MINUTE,
+  NO_MEMBER_CAP,
+  seatIdsOf,
+  SECOND,
+} from '../../support/builders';
 import { useTestDatabase } from '../../support/mysql';
 
 // A pool wide enough that the racing inserts really run at the same time in InnoDB.
@@ -53,7 +62,9 @@ describe('the active-claim unique index on reservation_seats', () => {
     }
     shuffle(contenders);
 
-    const outcomes = await Promise.allSettled(contenders.map(({ reservation }) => reservations.add(reservation)));
+    const outcomes = await Promise.allSettled(
+      contenders.map(({ reservation }) => reservations.add(reservation, NO_MEMBER_CAP)),
+    );
 
     const winners = contenders.filter((_, i) => outcomes[i]!.status === 'fulfilled');
     expect(winners).toHaveLength(10);
@@ -84,7 +95,9 @@ describe('the active-claim unique index on reservation_seats', () => {
       aReservation({ performance, memberId: members[i % members.length]!.id, seatIds: [seat] }),
     );
 
-    const outcomes = await Promise.allSettled(contenders.map((reservation) => reservations.add(reservation)));
+    const outcomes = await Promise.allSettled(
+      contenders.map((reservation) => reservations.add(reservation, NO_MEMBER_CAP)),
+    );
 
     expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
     expect(
@@ -96,7 +109,7 @@ describe('the active-claim unique index on reservation_seats', () => {
   it('refuses a second active claim even when written around the repository', async () => {
     const [seat] = seatIdsOf(performance);
     const first = aReservation({ performance, memberId: members[0]!.id, seatIds: [seat!] });
-    await reservations.add(first);
+    await reservations.add(first, NO_MEMBER_CAP);
     const second = aReservation({ performance, memberId: members[1]!.id, seatIds: [seat!] });
     const row = (reservation: Reservation, activeSeatId: string | null) => ({
       reservation_id: reservation.id,
@@ -134,7 +147,7 @@ describe('the active-claim unique index on reservation_seats', () => {
     const cancelled = aReservation({ performance, memberId: members[0]!.id, seatIds: [seats[0]!, seats[1]!] });
     const expired = aReservation({ performance, memberId: members[0]!.id, seatIds: [seats[2]!] });
     const confirmed = aReservation({ performance, memberId: members[0]!.id, seatIds: [seats[3]!] });
-    for (const reservation of [cancelled, expired, confirmed]) await reservations.add(reservation);
+    for (const reservation of [cancelled, expired, confirmed]) await reservations.add(reservation, NO_MEMBER_CAP);
     cancelled.cancel(at(MINUTE));
     expired.expire(at(300 * SECOND));
     confirmed.confirm(at(MINUTE));
@@ -153,7 +166,7 @@ describe('the active-claim unique index on reservation_seats', () => {
       ]),
     );
     const next = aReservation({ performance, memberId: members[1]!.id, seatIds: [seats[0]!, seats[1]!, seats[2]!] });
-    await expect(reservations.add(next)).resolves.toBeUndefined();
+    await expect(reservations.add(next, NO_MEMBER_CAP)).resolves.toBeUndefined();
   });
 });
 

@@ -174,3 +174,47 @@ describe('holding, confirming and cancelling seats', () => {
     expect(await app.sweep.execute()).toBe(0);
   });
 });
+
+describe('the per-member seat cap', () => {
+  const holdAs = (app: Awaited<ReturnType<typeof reservationFixture>>, member: number, seats: number[]) =>
+    app.holdSeats.execute(app.member(member), {
+      performanceId: app.performance.id,
+      seatIds: seats.map((index) => app.seatIds[index]!),
+    });
+
+  it('refuses seats past the cap across reservations, and lets go of the refused seats at once', async () => {
+    const app = await reservationFixture({ maxSeatsPerMember: 4 });
+    await holdAs(app, 1, [0, 1, 2]);
+
+    await expect(holdAs(app, 1, [3, 4])).rejects.toMatchObject({
+      code: 'MEMBER_SEAT_LIMIT',
+      limit: 4,
+      held: 3,
+      requested: 2,
+    });
+
+    // The refused seats are not left held in the hold store: another member takes them now.
+    await expect(holdAs(app, 2, [3, 4])).resolves.toMatchObject({ status: 'PENDING' });
+    await expect(holdAs(app, 1, [5])).resolves.toMatchObject({ status: 'PENDING' });
+  });
+
+  it("stops counting a member's overdue holds even before the sweeper runs", async () => {
+    const app = await reservationFixture({ maxSeatsPerMember: 4 });
+    const overdue = await holdAs(app, 1, [0, 1, 2, 3]);
+    app.clock.advance(pastTheHold);
+
+    await expect(holdAs(app, 1, [4, 5])).resolves.toMatchObject({ status: 'PENDING' });
+    expect((await app.reservations.findById(overdue.id))!.status).toBe('EXPIRED');
+  });
+
+  it('gives cancelled seats back, and keeps confirmed ones counted', async () => {
+    const app = await reservationFixture({ maxSeatsPerMember: 4 });
+    const confirmed = await holdAs(app, 1, [0, 1]);
+    const cancelled = await holdAs(app, 1, [2, 3]);
+    await app.confirm.execute(app.member(1), confirmed.id);
+    await app.cancel.execute(app.member(1), cancelled.id);
+
+    await expect(holdAs(app, 1, [4, 5])).resolves.toMatchObject({ status: 'PENDING' });
+    await expect(holdAs(app, 1, [6])).rejects.toMatchObject({ code: 'MEMBER_SEAT_LIMIT', held: 4 });
+  });
+});

@@ -18,6 +18,8 @@ export function healthRoutes(
       summary: 'Liveness: the process answers (checks no dependency)',
       tag: 'Operations',
       access: 'anyone',
+      // Probes and scrapes come from a few addresses, often; they are never rate limited.
+      rateLimit: 'none',
       responses: [{ status: 200, description: 'Alive', schema: HealthSchema }],
     },
     (ctx) => {
@@ -34,6 +36,7 @@ export function healthRoutes(
       summary: 'Readiness: every store this instance needs answers',
       tag: 'Operations',
       access: 'anyone',
+      rateLimit: 'none',
       responses: [
         { status: 200, description: 'Ready for traffic', schema: ReadinessSchema },
         { status: 503, description: 'Not ready: take this instance out of rotation', schema: ReadinessSchema },
@@ -63,6 +66,7 @@ export function healthRoutes(
         summary: 'Prometheus metrics: RED per route, MySQL pool, seat holds, event-loop delay',
         tag: 'Operations',
         access: 'anyone',
+        rateLimit: 'none',
         responses: [{ status: 200, description: 'Prometheus text exposition format', contentType: 'text/plain' }],
       },
       async (ctx) => {

@@ -34,7 +34,6 @@ export function memberRoutes(api: ApiRouter, useCases: UseCases): void {
       tag: 'Members',
       access: 'member',
       responses: [{ status: 200, description: 'The member', schema: MemberSchema }],
-      errors: ['MEMBER_NOT_FOUND'],
     },
     async (ctx, { actor }) => {
       ok(ctx, presentMember(await useCases.getMember.execute(actor)));

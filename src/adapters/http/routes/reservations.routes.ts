@@ -3,7 +3,7 @@ import type { UseCases } from '../http-dependencies';
 import { presentReservation } from '../presenters/reservation.presenter';
 import { HoldSeatsBody, ReservationListSchema, ReservationSchema } from '../schemas/reservation.schema';
 import { IdParams } from '../schemas/zod';
-import { API_PREFIX, LOCATION_HEADER, created, ok } from './respond';
+import { API_PREFIX, LOCATION_HEADER, createdReply, ok, okReply } from './respond';
 
 const TAG = 'Reservations';
 
@@ -14,9 +14,14 @@ export function reservationRoutes(api: ApiRouter, useCases: UseCases): void {
       path: `${API_PREFIX}/reservations`,
       operationId: 'holdSeats',
       summary: 'Hold seats: all or none, until expiresAt',
+      description:
+        "Counts against the per-member and per-IP hold rate limits, and against the member's seat cap for the " +
+        'performance across all their active reservations (MEMBER_SEAT_LIMIT). Send an Idempotency-Key to retry safely.',
       tag: TAG,
       access: 'member',
       body: HoldSeatsBody,
+      rateLimit: 'holds',
+      idempotent: true,
       responses: [
         { status: 201, description: 'A PENDING reservation', schema: ReservationSchema, headers: LOCATION_HEADER },
       ],
@@ -25,13 +30,14 @@ export function reservationRoutes(api: ApiRouter, useCases: UseCases): void {
         'SEAT_UNAVAILABLE',
         'SALES_CLOSED',
         'TOO_MANY_SEATS',
+        'MEMBER_SEAT_LIMIT',
         'SEAT_NOT_FOUND',
         'DUPLICATE_SEATS',
       ],
     },
-    async (ctx, { actor, body }) => {
+    async (_ctx, { actor, body }) => {
       const reservation = await useCases.holdSeats.execute(actor, body);
-      created(ctx, `${API_PREFIX}/reservations/${reservation.id}`, presentReservation(reservation));
+      return createdReply(`${API_PREFIX}/reservations/${reservation.id}`, presentReservation(reservation));
     },
   );
 
@@ -44,12 +50,12 @@ export function reservationRoutes(api: ApiRouter, useCases: UseCases): void {
       tag: TAG,
       access: 'member',
       params: IdParams,
+      idempotent: true,
       responses: [{ status: 200, description: 'The CONFIRMED reservation', schema: ReservationSchema }],
       errors: ['RESERVATION_NOT_FOUND', 'HOLD_EXPIRED', 'RESERVATION_NOT_ACTIVE', 'CONCURRENT_MODIFICATION'],
     },
-    async (ctx, { actor, params }) => {
-      ok(ctx, presentReservation(await useCases.confirmReservation.execute(actor, params.id)));
-    },
+    async (_ctx, { actor, params }) =>
+      okReply(presentReservation(await useCases.confirmReservation.execute(actor, params.id))),
   );
 
   api.route(

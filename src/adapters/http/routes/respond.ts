@@ -1,4 +1,5 @@
 import type { HttpContext } from '../http-context';
+import type { Reply } from '../reply';
 
 export const API_PREFIX = '/api/v1';
 
@@ -14,3 +15,12 @@ export function created(ctx: HttpContext, location: string, body: unknown): void
 }
 
 export const LOCATION_HEADER = { Location: 'URL of the created resource' } as const;
+
+/** 201 with Location, as a Reply: for idempotent routes, whose answers are recorded before they are written. */
+export function createdReply(location: string, body: unknown): Reply {
+  return { status: 201, headers: { Location: location }, body };
+}
+
+export function okReply(body: unknown): Reply {
+  return { status: 200, body };
+}

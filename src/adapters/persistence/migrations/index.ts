@@ -2,6 +2,8 @@ import { Knex } from 'knex';
 import * as createMembers from './001-create-members.migration';
 import * as createPerformances from './002-create-performances.migration';
 import * as createReservations from './003-create-reservations.migration';
+import * as createMemberSeatCounts from './004-create-member-seat-counts.migration';
+import * as createIdempotencyKeys from './005-create-idempotency-keys.migration';
 
 /**
  * Every migration, in order. A static list instead of a directory glob, so the same code
@@ -16,4 +18,6 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Knex.M
   ['001-create-members', createMembers],
   ['002-create-performances', createPerformances],
   ['003-create-reservations', createReservations],
+  ['004-create-member-seat-counts', createMemberSeatCounts],
+  ['005-create-idempotency-keys', createIdempotencyKeys],
 ];

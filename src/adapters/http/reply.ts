@@ -1,0 +1,20 @@
+import type { HttpContext } from './http-context';
+
+/**
+ * A response as data: what a handler answers and what an idempotency record replays.
+ * `body` is written as JSON unless it is already a string (then `headers` name its type).
+ */
+export interface Reply {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export function writeReply(ctx: HttpContext, reply: Reply): void {
+  ctx.status = reply.status;
+  if (reply.headers) ctx.set({ ...reply.headers });
+  ctx.body = reply.body;
+  // A string body makes Koa guess text/*; the recorded Content-Type says what it is.
+  const type = reply.headers?.['Content-Type'];
+  if (type) ctx.type = type;
+}

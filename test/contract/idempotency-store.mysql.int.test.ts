@@ -1,0 +1,7 @@
+import { MysqlIdempotencyStore } from '../../src/adapters/persistence/mysql-idempotency.store';
+import { useTestDatabase } from '../support/mysql';
+import { idempotencyStoreContract } from './idempotency-store.contract';
+
+const knex = useTestDatabase();
+
+idempotencyStoreContract(() => new MysqlIdempotencyStore(knex()));
