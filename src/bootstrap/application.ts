@@ -3,6 +3,7 @@ import type { Container } from 'inversify';
 import type Koa from 'koa';
 import type { Logger } from 'pino';
 import { createHttpApp } from '../adapters/http/app';
+import { answerClientError } from '../adapters/http/client-error';
 import type { ReadinessReport, UseCases } from '../adapters/http/http-dependencies';
 import type { Clock } from '../application/ports/clock';
 import type { PasswordHasher } from '../application/ports/password-hasher';
@@ -149,6 +150,7 @@ export async function createApplication(config: Config, logger: Logger, options:
         // Slightly above typical load-balancer idle timeouts, so the balancer closes first.
         listening.keepAliveTimeout = 65_000;
         listening.headersTimeout = 66_000;
+        listening.on('clientError', answerClientError);
         listening.on('request', (_request: IncomingMessage, response: ServerResponse) => {
           if (shuttingDown) response.setHeader('Connection', 'close');
           openResponses.add(response);

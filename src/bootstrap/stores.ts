@@ -72,7 +72,11 @@ export async function openExternalStores(
   options: { migrate: boolean; logger: Logger },
 ): Promise<Stores> {
   if (options.migrate) await ensureDatabaseExists(storage.databaseUrl);
-  const knex = createKnex(storage.databaseUrl, { poolMax: storage.poolMax });
+  const knex = createKnex(storage.databaseUrl, {
+    poolMax: storage.poolMax,
+    // knex would print pool and connection trouble with console.warn, past the JSON logs.
+    onWarning: (message) => options.logger.warn({ knex: message }, 'knex warning'),
+  });
   const redis = createRedis(storage.redisUrl);
   // ioredis reports every failed reconnect; one line per outage (and one on recovery) is enough.
   let redisDown = false;

@@ -199,9 +199,15 @@ function openApiRoute<P extends Schema, Q extends Schema, B extends Schema, A ex
     };
   }
   for (const [status, codes] of problemCodesOf(spec)) {
+    // A status that is also a documented answer (the 503 of /readyz) keeps that answer's
+    // body and gains the problem body beside it, instead of losing it.
+    const existing = responses[String(status)];
     responses[String(status)] = {
-      description: `Problem details; code: ${[...codes].join(' | ')}`,
-      content: { 'application/problem+json': { schema: ProblemSchema } },
+      description: existing
+        ? `${existing.description}; or problem details, code: ${[...codes].join(' | ')}`
+        : `Problem details; code: ${[...codes].join(' | ')}`,
+      ...(existing?.headers && { headers: existing.headers }),
+      content: { ...existing?.content, 'application/problem+json': { schema: ProblemSchema } },
     };
   }
   return {

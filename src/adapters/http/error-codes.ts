@@ -23,6 +23,7 @@ export const ADAPTER_ERRORS = {
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   IDEMPOTENCY_KEY_IN_USE: { status: 409, title: 'Idempotency key in use by a request still running' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Request body too large' },
+  HEADERS_TOO_LARGE: { status: 431, title: 'Request headers too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported content type' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency key reused for a different request' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },

@@ -22,6 +22,8 @@ export function jsonBodyReader(limitBytes: number): JsonBodyReader {
     try {
       await parse(ctx, async () => {});
     } catch (error) {
+      // A body refused half-read leaves unread bytes on the socket: never reuse it.
+      if (!ctx.req.complete) ctx.set('Connection', 'close');
       throw translateParseError(error, limitBytes);
     }
     return ctx.request.body ?? {};
@@ -37,6 +39,11 @@ function translateParseError(error: unknown, limitBytes: number): unknown {
     return new RequestError('UNSUPPORTED_MEDIA_TYPE', 'The body encoding or charset is not supported');
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return new RequestError('MALFORMED_JSON', 'The body is not a valid JSON object');
+  }
+  // zlib's errors for a body that does not decompress as its Content-Encoding says.
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && /^(Z_|ERR__ERROR_|ERR_BROTLI)/.test(code)) {
+    return new RequestError('MALFORMED_JSON', 'The body could not be decompressed as its Content-Encoding says');
   }
   return error;
 }

@@ -158,12 +158,28 @@ export class Performance extends AggregateRoot<PerformanceCreated> {
   }
 }
 
+/** What a DATETIME column (and every calendar a person uses) can hold. */
+const EARLIEST_DATE_MS = Date.UTC(1000, 0, 1);
+const LATEST_DATE_MS = Date.UTC(10000, 0, 1);
+
+/**
+ * Names are keys: "VIP" and "VIP " would be two grades here but one to a database that
+ * ignores trailing spaces, so names may not start or end with white space.
+ */
+function assertPlainName(kind: string, name: string, fail: (message: string) => never): void {
+  if (name.length === 0 || name !== name.trim()) fail(`${kind} name "${name}" must not be blank or start or end with spaces`);
+}
+
 function validate(input: NewPerformance): void {
   const fail = (message: string): never => {
     throw new InvalidPerformanceError(message);
   };
   if (input.title.trim().length === 0) fail('title must not be blank');
   if (input.venue.trim().length === 0) fail('venue must not be blank');
+  const dates = { startsAt: input.startsAt, salesOpenAt: input.salesOpenAt, salesCloseAt: input.salesCloseAt };
+  for (const [name, date] of Object.entries(dates)) {
+    if (!(date.getTime() >= EARLIEST_DATE_MS && date.getTime() < LATEST_DATE_MS)) fail(`${name} must lie in the years 1000 to 9999`);
+  }
   if (!(input.salesOpenAt < input.salesCloseAt)) fail('salesOpenAt must be before salesCloseAt');
   if (input.salesCloseAt > input.startsAt) fail('sales must close no later than the performance starts');
   if (input.grades.length === 0) fail('at least one price grade is needed');
@@ -172,6 +188,7 @@ function validate(input: NewPerformance): void {
   const gradeNames = new Set<string>();
   const currency = input.grades[0]!.price.currency;
   for (const grade of input.grades) {
+    assertPlainName('grade', grade.name, fail);
     if (gradeNames.has(grade.name)) fail(`grade ${grade.name} is defined twice`);
     if (grade.price.currency !== currency) fail('all grades must be priced in one currency');
     gradeNames.add(grade.name);
@@ -180,6 +197,7 @@ function validate(input: NewPerformance): void {
   const sectionNames = new Set<string>();
   let seats = 0;
   for (const section of input.sections) {
+    assertPlainName('section', section.name, fail);
     if (sectionNames.has(section.name)) fail(`section ${section.name} is defined twice`);
     if (section.name.includes('-'))
       fail(`section name ${section.name} must not contain "-" (it separates label parts)`);

@@ -33,6 +33,7 @@ export function reservationRoutes(api: ApiRouter, useCases: UseCases): void {
         'MEMBER_SEAT_LIMIT',
         'SEAT_NOT_FOUND',
         'DUPLICATE_SEATS',
+        'VALIDATION_FAILED',
       ],
     },
     async (_ctx, { actor, body }) => {

@@ -1,0 +1,374 @@
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import type { DocumentedOperation } from './api-contract';
+import {
+  boundaryString,
+  nastyNumber,
+  nastyString,
+  pathId,
+  queryString,
+  toJsonText,
+  withOneFieldReplaced,
+} from './fuzz-arbitraries';
+import { performanceBodies } from './fuzz-bodies';
+import { bodyText, type Access, type FuzzRequest, type RouteShape } from './fuzz-requests';
+import { rawRequest, type RawResponse } from './raw-http';
+
+const API = '/api/v1';
+const DAY_MS = 86_400_000;
+
+export interface FuzzMember {
+  readonly id: string;
+  readonly email: string;
+  readonly password: string;
+  readonly token: string;
+}
+
+/** What the route fuzzers aim at: two members, three performances, three reservations. */
+export interface FuzzFixture {
+  readonly nowMs: number;
+  readonly alice: FuzzMember;
+  readonly bob: FuzzMember;
+  readonly adminToken: string;
+  readonly onSale: string;
+  readonly other: string;
+  readonly closed: string;
+  readonly onSaleSeats: readonly string[];
+  readonly otherSeats: readonly string[];
+  readonly alicePending: string;
+  readonly aliceConfirmed: string;
+  readonly bobPending: string;
+}
+
+async function json(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<RawResponse> {
+  return rawRequest(baseUrl, {
+    method,
+    path,
+    headers: {
+      ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+}
+
+function expectStatus(response: RawResponse, status: number, what: string): any {
+  if (response.status !== status) throw new Error(`${what} failed: ${response.status} ${response.text.slice(0, 300)}`);
+  return response.json;
+}
+
+export async function registerFuzzMember(baseUrl: string): Promise<FuzzMember> {
+  const email = `fuzz-${randomUUID()}@example.com`;
+  const password = `pass-${randomUUID()}`;
+  const member = expectStatus(
+    await json(baseUrl, 'POST', `${API}/members`, { email, password, name: 'Fuzz Member' }),
+    201,
+    'sign-up',
+  );
+  const login = expectStatus(await json(baseUrl, 'POST', `${API}/auth/login`, { email, password }), 200, 'login');
+  return { id: member.id, email, password, token: login.accessToken };
+}
+
+/** Creates the fixture over HTTP, as any client would, on whatever stores the service runs on. */
+export async function createFuzzFixture(baseUrl: string, adminToken: string, nowMs: number): Promise<FuzzFixture> {
+  const alice = await registerFuzzMember(baseUrl);
+  const bob = await registerFuzzMember(baseUrl);
+  const performance = async (title: string, openOffsetMs: number, sections: unknown[]) =>
+    expectStatus(
+      await json(
+        baseUrl,
+        'POST',
+        `${API}/performances`,
+        {
+          title,
+          venue: 'Fuzz Hall',
+          startsAt: new Date(nowMs + 30 * DAY_MS).toISOString(),
+          salesOpenAt: new Date(nowMs + openOffsetMs).toISOString(),
+          salesCloseAt: new Date(nowMs + openOffsetMs + 20 * DAY_MS).toISOString(),
+          grades: [
+            { name: 'VIP', price: 150_000 },
+            { name: 'R', price: 120_000 },
+          ],
+          sections,
+        },
+        adminToken,
+      ),
+      201,
+      'create performance',
+    ).id as string;
+  const onSale = await performance('Fuzz On Sale', -DAY_MS, [
+    { name: 'A', grade: 'VIP', rows: 5, seatsPerRow: 10 },
+    { name: 'B', grade: 'R', rows: 5, seatsPerRow: 10 },
+  ]);
+  const other = await performance('Fuzz Other', -DAY_MS, [{ name: 'A', grade: 'VIP', rows: 2, seatsPerRow: 5 }]);
+  const closed = await performance('Fuzz Not Yet', DAY_MS, [{ name: 'A', grade: 'VIP', rows: 2, seatsPerRow: 5 }]);
+  const seatsOf = async (id: string) =>
+    (
+      expectStatus(await json(baseUrl, 'GET', `${API}/performances/${id}/seats`), 200, 'seat map').seats as {
+        id: string;
+      }[]
+    ).map((seat) => seat.id);
+  const onSaleSeats = await seatsOf(onSale);
+  const otherSeats = await seatsOf(other);
+  const hold = async (member: FuzzMember, seatIds: string[]) =>
+    expectStatus(
+      await json(baseUrl, 'POST', `${API}/reservations`, { performanceId: onSale, seatIds }, member.token),
+      201,
+      'hold',
+    ).id as string;
+  const alicePending = await hold(alice, onSaleSeats.slice(0, 2));
+  const aliceConfirmed = await hold(alice, onSaleSeats.slice(2, 4));
+  expectStatus(
+    await json(baseUrl, 'POST', `${API}/reservations/${aliceConfirmed}/confirm`, undefined, alice.token),
+    200,
+    'confirm',
+  );
+  const bobPending = await hold(bob, onSaleSeats.slice(4, 5));
+  return {
+    nowMs,
+    alice,
+    bob,
+    adminToken,
+    onSale,
+    other,
+    closed,
+    onSaleSeats,
+    otherSeats,
+    alicePending,
+    aliceConfirmed,
+    bobPending,
+  };
+}
+
+/** The part of the state any client can read: the listing, the fixture seat maps, the fixture members' reservations. */
+export async function observeThroughApi(baseUrl: string, fixture: FuzzFixture): Promise<string> {
+  const parts: unknown[] = [];
+  for (let page = 1; ; page++) {
+    const listing = await json(baseUrl, 'GET', `${API}/performances?page=${page}&size=100`);
+    parts.push(listing.json.items);
+    if (page * 100 >= listing.json.total) break;
+  }
+  for (const id of [fixture.onSale, fixture.other, fixture.closed]) {
+    const seats = await json(baseUrl, 'GET', `${API}/performances/${id}/seats`);
+    parts.push(seats.json.seats.map((seat: { status: string }) => seat.status[0]).join(''));
+  }
+  for (const member of [fixture.alice, fixture.bob]) {
+    parts.push((await json(baseUrl, 'GET', `${API}/members/me/reservations`, undefined, member.token)).json.items);
+  }
+  return JSON.stringify(parts);
+}
+
+/** One route's fuzzer: how to aim at it, and what a success must look like. */
+export interface RouteFuzzer {
+  readonly method: string;
+  readonly path: string;
+  readonly access: Access;
+  shape(fixture: FuzzFixture, operation: DocumentedOperation): RouteShape;
+  check?(fixture: FuzzFixture, request: FuzzRequest, response: RawResponse): void;
+}
+
+const fail = (message: string): never => {
+  throw new Error(message);
+};
+
+/** Every operation of the API and how to fuzz it. */
+export const ROUTE_FUZZERS: readonly RouteFuzzer[] = [
+  {
+    method: 'POST',
+    path: `${API}/members`,
+    access: 'anyone',
+    shape: (fixture, operation) => {
+      const email = fc.oneof(
+        { weight: 4, arbitrary: fc.emailAddress() },
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom(
+            fixture.alice.email,
+            fixture.alice.email.toUpperCase(),
+            ` ${fixture.alice.email} `,
+          ),
+        },
+        { weight: 2, arbitrary: nastyString() },
+        { weight: 1, arbitrary: boundaryString.map((local) => `${local}@example.com`) },
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom('🎵@example.com', 'a@b.c\u0000', 'x@例え.jp', `${'a'.repeat(240)}@example.com`),
+        },
+      );
+      const password = fc.oneof(
+        { weight: 4, arbitrary: fc.string({ minLength: 8, maxLength: 40 }) },
+        { weight: 2, arbitrary: nastyString() },
+        { weight: 1, arbitrary: boundaryString },
+        { weight: 1, arbitrary: fc.constantFrom('password', 'aaaaaaaa', 'abcabcab', '🎵🎵🎵🎵🎵🎵🎵🎵') },
+      );
+      const name = fc.oneof(
+        { weight: 4, arbitrary: fc.string({ minLength: 1, maxLength: 100 }) },
+        { weight: 2, arbitrary: nastyString() },
+        { weight: 2, arbitrary: boundaryString },
+      );
+      return { operation, access: 'anyone', body: bodyText({ email, password, name }) };
+    },
+    check: (fixture, request, response) => {
+      if (response.status === 201 && response.json.role !== 'USER') fail(`a sign-up made a ${response.json.role}`);
+    },
+  },
+  {
+    method: 'POST',
+    path: `${API}/auth/login`,
+    access: 'anyone',
+    shape: (fixture, operation) => {
+      const email = fc.oneof(
+        fc.constant(fixture.alice.email),
+        fc.constant(fixture.alice.email.toUpperCase()),
+        fc.emailAddress(),
+        nastyString(),
+        boundaryString,
+      );
+      const password = fc.oneof(fc.constant(fixture.alice.password), nastyString(), boundaryString);
+      return { operation, access: 'anyone', body: bodyText({ email, password }) };
+    },
+  },
+  {
+    method: 'GET',
+    path: `${API}/members/me`,
+    access: 'member',
+    shape: (fixture, operation) => ({ operation, access: 'member' }),
+    // Only Alice's genuine token gets through (every forged one claims ADMIN), and it shows Alice.
+    check: (fixture, request, response) => {
+      if (response.status === 200 && response.json.id !== fixture.alice.id) fail(`showed member ${response.json.id}`);
+    },
+  },
+  {
+    method: 'GET',
+    path: `${API}/members/me/reservations`,
+    access: 'member',
+    shape: (fixture, operation) => ({ operation, access: 'member' }),
+    check: (fixture, request, response) => {
+      if (response.status !== 200) return;
+      for (const reservation of response.json.items) {
+        if (reservation.memberId !== fixture.alice.id)
+          fail(`listed reservation ${reservation.id} of ${reservation.memberId}`);
+      }
+    },
+  },
+  {
+    method: 'POST',
+    path: `${API}/performances`,
+    access: 'admin',
+    shape: (fixture, operation) => {
+      const bodies = performanceBodies(fixture.nowMs);
+      return {
+        operation,
+        access: 'admin',
+        body: fc.oneof(
+          { weight: 2, arbitrary: bodies.valid.map(toJsonText) },
+          { weight: 6, arbitrary: withOneFieldReplaced(bodies.valid, bodies.replacements).map(toJsonText) },
+          { weight: 3, arbitrary: bodyText(bodies.fields) },
+        ),
+      };
+    },
+    check: (fixture, request, response) => {
+      if (response.status === 201 && !(response.json.seatCount > 0)) fail('created a hall without seats');
+    },
+  },
+  {
+    method: 'GET',
+    path: `${API}/performances`,
+    access: 'anyone',
+    shape: (fixture, operation) => ({ operation, access: 'anyone', query: queryString }),
+    check: (fixture, request, response) => {
+      if (response.status === 200 && response.json.items.length > response.json.size)
+        fail('a page longer than its size');
+    },
+  },
+  {
+    method: 'GET',
+    path: `${API}/performances/:id`,
+    access: 'anyone',
+    shape: (fixture, operation) => ({
+      operation,
+      access: 'anyone',
+      pathId: pathId([fixture.onSale, fixture.other, fixture.closed]),
+    }),
+  },
+  {
+    method: 'GET',
+    path: `${API}/performances/:id/seats`,
+    access: 'anyone',
+    shape: (fixture, operation) => ({
+      operation,
+      access: 'anyone',
+      pathId: pathId([fixture.onSale, fixture.other, fixture.closed]),
+    }),
+  },
+  {
+    method: 'POST',
+    path: `${API}/reservations`,
+    access: 'member',
+    shape: (fixture, operation) => {
+      const seat = fc.constantFrom(...fixture.onSaleSeats);
+      const seatIds = fc.oneof(
+        { weight: 4, arbitrary: fc.uniqueArray(seat, { minLength: 1, maxLength: 4 }) },
+        { weight: 2, arbitrary: fc.array(seat, { minLength: 1, maxLength: 3 }).map((seats) => [...seats, seats[0]!]) },
+        { weight: 2, arbitrary: fc.uniqueArray(seat, { minLength: 5, maxLength: 8 }) },
+        { weight: 2, arbitrary: fc.tuple(seat, fc.constantFrom(...fixture.otherSeats)).map((pair) => [...pair]) },
+        { weight: 1, arbitrary: fc.constantFrom(...fixture.otherSeats).map((other) => [other]) },
+        { weight: 1, arbitrary: fc.array(fc.uuid(), { minLength: 1, maxLength: 4 }) },
+        { weight: 1, arbitrary: fc.constant([]) },
+        { weight: 1, arbitrary: fc.array(fc.uuid(), { minLength: 101, maxLength: 110 }) },
+        { weight: 1, arbitrary: seat.map((id) => [id.toUpperCase()]) },
+        { weight: 2, arbitrary: fc.array(fc.oneof(nastyString(40), nastyNumber), { minLength: 1, maxLength: 3 }) },
+        { weight: 1, arbitrary: fc.array(seat, { minLength: 2, maxLength: 2 }).map((seats) => [seats, seats]) },
+      );
+      const performanceId = fc.oneof(
+        { weight: 6, arbitrary: fc.constant(fixture.onSale) },
+        { weight: 1, arbitrary: fc.constantFrom(fixture.other, fixture.closed) },
+        { weight: 1, arbitrary: fc.uuid() },
+        { weight: 1, arbitrary: fc.constant(fixture.onSale.toUpperCase()) },
+        { weight: 1, arbitrary: nastyString(40) },
+      );
+      return { operation, access: 'member', body: bodyText({ performanceId, seatIds }) };
+    },
+    check: (fixture, request, response) => {
+      if (response.status !== 201) return;
+      const seats = response.json.seats.map((seat: { id: string }) => seat.id);
+      if (response.json.status !== 'PENDING') fail(`a new hold is ${response.json.status}`);
+      if (new Set(seats).size !== seats.length) fail('a hold with a seat twice');
+      if (seats.some((seat: string) => !fixture.onSaleSeats.includes(seat)))
+        fail('a hold on a seat of another performance');
+    },
+  },
+  ...(['GET /reservations/:id', 'POST /reservations/:id/confirm', 'POST /reservations/:id/cancel'] as const).map(
+    (route): RouteFuzzer => {
+      const [method, path] = route.split(' ') as [string, string];
+      return {
+        method,
+        path: `${API}${path}`,
+        access: 'member',
+        shape: (fixture, operation) => ({
+          operation,
+          access: 'member',
+          pathId: pathId([fixture.alicePending, fixture.aliceConfirmed, fixture.bobPending]),
+        }),
+        // Bob's reservation is never shown to, confirmed or cancelled by Alice's token.
+        check: (fixture, request, response) => {
+          if (request.path.includes(fixture.bobPending) && response.status < 300)
+            fail(`Alice reached Bob's reservation: ${response.status}`);
+        },
+      };
+    },
+  ),
+  // /metrics exists only where the service is built with metrics (not in the bare HTTP test app).
+  ...['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs'].map((path): RouteFuzzer => ({
+    method: 'GET',
+    path,
+    access: 'anyone',
+    shape: (fixture, operation) => ({ operation, access: 'anyone' }),
+  })),
+];
