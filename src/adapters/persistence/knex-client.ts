@@ -30,6 +30,9 @@ export function createKnex(databaseUrl: string, options: KnexOptions): Knex {
       supportBigNumbers: true,
       // Fail fast when the server is unreachable instead of hanging on the OS default.
       connectTimeout: 5_000,
+      // The reservation claim sends its statements in one batch (one round trip on the hot
+      // path). Values are always bound by the driver, never spliced into SQL.
+      multipleStatements: true,
     },
     pool: {
       min: options.poolMin ?? 0,

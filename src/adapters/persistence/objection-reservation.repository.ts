@@ -30,14 +30,7 @@ export class ObjectionReservationRepository implements ReservationRepository {
     const seats = reservationSeatsToRows(reservation).sort((a, b) => compare(a.seat_id, b.seat_id));
     return mysqlCall(async () => {
       try {
-        await retryOnDeadlock(() =>
-          this.knex.transaction(async (trx) => {
-            await trx('reservations').insert(row);
-            await trx('reservation_seats').insert(seats);
-            // Last, so the member's row is locked only from here to the commit.
-            await countSeats(trx, row.member_id, row.performance_id, seats.length, limits.maxSeatsPerMember);
-          }),
-        );
+        await retryOnDeadlock(() => this.insertClaim(row, seats, limits.maxSeatsPerMember));
       } catch (error) {
         if (isMissingParent(error, MEMBER_FOREIGN_KEY)) throw new MemberNotFoundError(row.member_id);
         if (!isDuplicateKey(error, ACTIVE_SEAT_INDEX)) throw error;
@@ -55,6 +48,36 @@ export class ObjectionReservationRepository implements ReservationRepository {
         );
       }
     });
+  }
+
+  /**
+   * The claim in two round trips instead of six: one multi-statement batch opens the
+   * transaction, inserts the reservation and its seats (the unique index refuses a taken
+   * seat right there), counts the seats against the member's cap and reads the new count;
+   * the second commits, or rolls back when the count is over the cap. The count row's
+   * exclusive lock (taken by the upsert) queues a member's concurrent holds for one
+   * performance, so each sees the count the previous one committed.
+   */
+  private async insertClaim(row: ReservationRow, seats: readonly ReservationSeatRow[], maxSeatsPerMember: number) {
+    const client = this.knex.client as PooledClient;
+    const connection = await client.acquireConnection();
+    try {
+      let counted: number;
+      try {
+        const results = await query(connection, claimBatch(row, seats));
+        counted = Number((results[4] as { seats: number }[])[0]!.seats);
+      } catch (error) {
+        await query(connection, { sql: 'ROLLBACK', values: [] }).catch(() => {});
+        throw error;
+      }
+      if (counted > maxSeatsPerMember) {
+        await query(connection, { sql: 'ROLLBACK', values: [] });
+        throw new MemberSeatLimitError(row.performance_id, maxSeatsPerMember, counted - seats.length, seats.length);
+      }
+      await query(connection, { sql: 'COMMIT', values: [] });
+    } finally {
+      await client.releaseConnection(connection);
+    }
   }
 
   save(reservation: Reservation): Promise<void> {
@@ -186,33 +209,55 @@ export class ObjectionReservationRepository implements ReservationRepository {
   }
 }
 
-/**
- * Counts `seats` more against the member's cap for the performance, or throws
- * MemberSeatLimitError (and the caller's transaction rolls back). The upsert takes the row's
- * exclusive lock straight away (a plain INSERT IGNORE would take a shared one first, and two
- * of the member's concurrent holds would deadlock upgrading it), so the member's holds for
- * one performance queue here and each sees the count the previous one committed.
- */
-async function countSeats(
-  trx: Knex.Transaction,
-  memberId: string,
-  performanceId: string,
-  seats: number,
-  maxSeatsPerMember: number,
-): Promise<void> {
-  await trx.raw(
-    'INSERT INTO member_seat_counts (member_id, performance_id, seats) VALUES (?, ?, 0) ON DUPLICATE KEY UPDATE seats = seats',
-    [memberId, performanceId],
+/** What this repository uses of knex's client: its pool, whose waits are traced. */
+interface PooledClient {
+  acquireConnection(): Promise<RawConnection>;
+  releaseConnection(connection: RawConnection): Promise<void>;
+}
+
+interface RawConnection {
+  query(sql: string, values: unknown[], callback: (error: Error | null, results: unknown) => void): void;
+}
+
+function query(connection: RawConnection, statement: { sql: string; values: unknown[] }): Promise<unknown[]> {
+  return new Promise((resolve, reject) =>
+    connection.query(statement.sql, statement.values, (error, results) =>
+      error ? reject(error) : resolve(results as unknown[]),
+    ),
   );
-  const counted = await trx('member_seat_counts')
-    .where({ member_id: memberId, performance_id: performanceId })
-    .andWhereRaw('seats + ? <= ?', [seats, maxSeatsPerMember])
-    .update({ seats: trx.raw('seats + ?', [seats]) });
-  if (counted === 1) return;
-  const current = await trx('member_seat_counts')
-    .first<{ seats: number } | undefined>('seats')
-    .where({ member_id: memberId, performance_id: performanceId });
-  throw new MemberSeatLimitError(performanceId, maxSeatsPerMember, Number(current?.seats ?? 0), seats);
+}
+
+const RESERVATION_COLUMNS = [
+  'id', 'member_id', 'performance_id', 'status', 'total_price', 'currency',
+  'created_at', 'expires_at', 'confirmed_at', 'cancelled_at', 'version',
+] as const satisfies readonly (keyof ReservationRow)[];
+const SEAT_COLUMNS = [
+  'reservation_id', 'seat_id', 'performance_id', 'label', 'grade', 'price', 'active_seat_id', 'position',
+] as const satisfies readonly (keyof ReservationSeatRow)[];
+const placeholders = (count: number) => `(${new Array(count).fill('?').join(', ')})`;
+
+/** BEGIN; the reservation; its seats; the member's count + n; the new count (result 4). */
+function claimBatch(row: ReservationRow, seats: readonly ReservationSeatRow[]): { sql: string; values: unknown[] } {
+  const seatRow = placeholders(SEAT_COLUMNS.length);
+  return {
+    sql: [
+      'BEGIN',
+      `INSERT INTO reservations (${RESERVATION_COLUMNS.join(', ')}) VALUES ${placeholders(RESERVATION_COLUMNS.length)}`,
+      `INSERT INTO reservation_seats (${SEAT_COLUMNS.join(', ')}) VALUES ${seats.map(() => seatRow).join(', ')}`,
+      'INSERT INTO member_seat_counts (member_id, performance_id, seats) VALUES (?, ?, ?) ' +
+        'ON DUPLICATE KEY UPDATE seats = seats + VALUES(seats)',
+      'SELECT seats FROM member_seat_counts WHERE member_id = ? AND performance_id = ?',
+    ].join(';\n'),
+    values: [
+      ...RESERVATION_COLUMNS.map((column) => row[column]),
+      ...seats.flatMap((seat) => SEAT_COLUMNS.map((column) => seat[column])),
+      row.member_id,
+      row.performance_id,
+      seats.length,
+      row.member_id,
+      row.performance_id,
+    ],
+  };
 }
 
 interface Released {
