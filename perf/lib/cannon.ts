@@ -74,7 +74,7 @@ export function runCannon<Tag>(options: CannonOptions<Tag>): Promise<CannonResul
         sent++;
         context.work = true;
         context.tag = work.tag;
-        return { ...work.request };
+        return { headers: {}, ...work.request };
       },
       onResponse: (status, body, context: Context) => {
         lastTag = { work: context.work === true, tag: context.tag };

@@ -25,8 +25,15 @@ function escape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-function text(x: number, y: number, content: string, attributes = ''): string {
-  return `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${FONT} font-size="12" fill="${COLORS.text}" ${attributes}>${escape(content)}</text>`;
+interface TextStyle {
+  readonly size?: number;
+  readonly anchor?: 'start' | 'middle' | 'end';
+  readonly bold?: boolean;
+}
+
+function text(x: number, y: number, content: string, style: TextStyle = {}): string {
+  const weight = style.bold ? ' font-weight="bold"' : '';
+  return `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${FONT} font-size="${style.size ?? 12}" text-anchor="${style.anchor ?? 'start'}"${weight} fill="${COLORS.text}">${escape(content)}</text>`;
 }
 
 interface Panel {
@@ -37,17 +44,17 @@ interface Panel {
 }
 
 function axes(panel: Panel, seconds: number, title: string): string[] {
-  const parts = [text(PLOT_LEFT, panel.top - 8, title, 'font-weight="bold"')];
+  const parts = [text(PLOT_LEFT, panel.top - 8, title, { bold: true })];
   for (let tick = 0; tick <= 4; tick++) {
     const value = (panel.max / 4) * tick;
     const y = panel.top + panel.height - (panel.height * tick) / 4;
     parts.push(`<line x1="${PLOT_LEFT}" x2="${PLOT_RIGHT}" y1="${y}" y2="${y}" stroke="${COLORS.grid}"/>`);
-    parts.push(text(PLOT_LEFT - 6, y + 4, `${Number(value.toPrecision(3))}${panel.unit}`, 'text-anchor="end"'));
+    parts.push(text(PLOT_LEFT - 6, y + 4, `${Number(value.toPrecision(3))}${panel.unit}`, { anchor: 'end' }));
   }
   const every = Math.max(1, Math.ceil(seconds / 15));
   for (let second = 0; second <= seconds; second += every) {
     const x = xOf(second, seconds);
-    parts.push(text(x, panel.top + panel.height + 16, `${second}s`, 'text-anchor="middle"'));
+    parts.push(text(x, panel.top + panel.height + 16, `${second}s`, { anchor: 'middle' }));
   }
   parts.push(
     `<rect x="${PLOT_LEFT}" y="${panel.top}" width="${PLOT_RIGHT - PLOT_LEFT}" height="${panel.height}" fill="none" stroke="#999"/>`,
@@ -80,7 +87,7 @@ export function timeSeriesChart(title: string, subtitle: string, buckets: readon
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="570" viewBox="0 0 ${WIDTH} 570">`,
     `<rect width="100%" height="100%" fill="white"/>`,
-    text(PLOT_LEFT, 24, title, 'font-size="16" font-weight="bold"'),
+    text(PLOT_LEFT, 24, title, { size: 16, bold: true }),
     text(PLOT_LEFT, 44, subtitle),
     ...axes(latency, seconds, 'Latency per second (p50, p95, p99)'),
     ...axes(throughput, seconds, 'Answers per second (green: success, red: error or refusal)'),
@@ -136,13 +143,13 @@ export function barChart(title: string, subtitle: string, bars: readonly Bar[], 
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}">`,
     `<rect width="100%" height="100%" fill="white"/>`,
-    text(20, 24, title, 'font-size="16" font-weight="bold"'),
+    text(20, 24, title, { size: 16, bold: true }),
     text(20, 44, subtitle),
   ];
   bars.forEach((bar, index) => {
     const y = 70 + index * rowHeight;
     const width = ((WIDTH - labelWidth - 260) * bar.value) / max;
-    parts.push(text(labelWidth - 8, y + 16, bar.label, 'text-anchor="end"'));
+    parts.push(text(labelWidth - 8, y + 16, bar.label, { anchor: 'end' }));
     parts.push(
       `<rect x="${labelWidth}" y="${y}" width="${width.toFixed(1)}" height="${rowHeight - 8}" fill="${COLORS.p50}"/>`,
     );

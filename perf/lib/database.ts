@@ -16,8 +16,14 @@ export async function connect(database?: string): Promise<Connection> {
   return connection;
 }
 
-/** Drops and re-creates `database`, then applies the service's own migrations to it. */
-export async function recreateDatabase(database: string): Promise<void> {
+/**
+ * Drops and re-creates `database`; with `migrate`, applies the migrations of src/ to it
+ * (otherwise the service under test migrates it on start, with its own migrations).
+ */
+export async function recreateDatabase(
+  database: string,
+  options: { migrate: boolean } = { migrate: true },
+): Promise<void> {
   databaseUrl(database); // refuses names outside ticketing_perf*
   const server = await connect();
   try {
@@ -26,6 +32,10 @@ export async function recreateDatabase(database: string): Promise<void> {
   } finally {
     await server.end();
   }
+  if (options.migrate) await migrateDatabase(database);
+}
+
+export async function migrateDatabase(database: string): Promise<void> {
   const knex = createKnex(databaseUrl(database), { poolMax: 2 });
   try {
     await migrate(knex, 'latest');

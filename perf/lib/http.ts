@@ -6,7 +6,7 @@ export interface Reply<T = unknown> {
   readonly ms: number;
 }
 
-/** JSON over an undici Pool: one keep-alive pool per target, as a browser fleet would not, but cheaply. */
+/** JSON over one undici Pool of keep-alive connections to the target. */
 export class HttpClient {
   readonly #pool: Pool;
 
@@ -25,6 +25,16 @@ export class HttpClient {
     path: string,
     options: { token?: string; body?: unknown } = {},
   ): Promise<Reply<T>> {
+    const reply = await this.text(method, path, options);
+    return { ...reply, body: (reply.body ? JSON.parse(reply.body) : undefined) as T };
+  }
+
+  /** The body as text, unparsed. */
+  async text(
+    method: 'GET' | 'POST',
+    path: string,
+    options: { token?: string; body?: unknown } = {},
+  ): Promise<Reply<string>> {
     const started = performance.now();
     const headers: Record<string, string> = {};
     if (options.token) headers['authorization'] = `Bearer ${options.token}`;
@@ -37,7 +47,7 @@ export class HttpClient {
     });
     const text = await response.body.text();
     const ms = performance.now() - started;
-    return { status: response.statusCode, body: (text ? JSON.parse(text) : undefined) as T, ms };
+    return { status: response.statusCode, body: text, ms };
   }
 
   close(): Promise<void> {

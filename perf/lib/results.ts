@@ -35,6 +35,25 @@ export function machine(): Machine {
   };
 }
 
+/** Which code was measured: the commit, and the files of src/ changed on top of it (others' work in progress). */
+export function provenance(): { commit: string; uncommittedSrc: string[]; serviceEntry: string } {
+  const git = (...args: string[]) => {
+    try {
+      return execFileSync('git', args, { cwd: REPO_ROOT }).toString().trim();
+    } catch {
+      return '';
+    }
+  };
+  return {
+    commit: git('rev-parse', '--short', 'HEAD'),
+    uncommittedSrc: git('status', '--porcelain', '--', 'src')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.slice(3)),
+    serviceEntry: process.env['PERF_SERVICE_ENTRY'] ?? 'dist/bootstrap/main.js (npm run build of the working tree)',
+  };
+}
+
 export function today(): string {
   const now = new Date();
   return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;

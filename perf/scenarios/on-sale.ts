@@ -1,0 +1,296 @@
+import { audit, AuditResult } from '../lib/audit';
+import { runCannon, Work } from '../lib/cannon';
+import { timeSeriesChart } from '../lib/chart';
+import { CpuReport, waitForQuiet } from '../lib/cpu';
+import { API } from '../lib/environment';
+import { HttpClient } from '../lib/http';
+import { LatencyRecorder, LatencySummary } from '../lib/latency';
+import { Options } from '../lib/options';
+import { auditSection, commandLine, cpuTable, latencyTable, machineLine } from '../lib/results';
+import type { ScenarioOutcome } from '../lib/scenario';
+import type { SeededMember, SeededPerformance, SeededSeat } from '../lib/seed-data';
+import { startStack } from '../lib/stack';
+import { distinctSeatRequests } from './hot-path';
+
+export interface OnSaleSettings {
+  readonly members: number;
+  readonly seats: number;
+  readonly connections: number;
+  readonly maxSeconds: number;
+  /** Every n-th winner confirms at once (its confirmation must then be CONFIRMED in MySQL). */
+  readonly confirmEvery: number;
+  readonly warmupSeconds: number;
+  readonly database: string;
+}
+
+export interface OnSaleRun {
+  readonly settings: OnSaleSettings;
+  readonly soldOut: boolean;
+  readonly soldOutMs: number | null;
+  readonly seatsSold: number;
+  readonly requests: number;
+  readonly requestsPerSecond: number;
+  readonly winners: LatencySummary;
+  readonly losers: LatencySummary;
+  readonly confirms: LatencySummary;
+  readonly statuses: Record<string, number>;
+  readonly unanswered: number;
+  readonly recorder: LatencyRecorder;
+  readonly cpu: CpuReport;
+  readonly audit: AuditResult;
+}
+
+export function onSaleSettings(options: Options, overrides: Partial<OnSaleSettings> = {}): OnSaleSettings {
+  return {
+    members: options.number('members', 2000),
+    seats: options.number('seats', 500),
+    connections: options.number('connections', 100),
+    maxSeconds: options.number('duration', 30),
+    confirmEvery: options.number('confirm-every', 2),
+    warmupSeconds: options.number('warmup', 2),
+    database: 'ticketing_perf_on_sale',
+    ...overrides,
+  };
+}
+
+/** Front rows and the middle of a row are wanted most: weight ∝ centrality / (row rank + 1). */
+function popularity(performance: SeededPerformance): number[] {
+  const rows = [...new Set(performance.seats.map((seat) => `${seat.grade}/${seat.row}`))];
+  const widest = Math.max(...performance.seats.map((seat) => seat.number));
+  return performance.seats.map((seat) => {
+    const rank = rows.indexOf(`${seat.grade}/${seat.row}`);
+    const centrality = 1.5 - Math.abs(seat.number / widest - 0.5);
+    return centrality / (rank + 1);
+  });
+}
+
+interface Attempt {
+  readonly member: SeededMember;
+  readonly seats: readonly SeededSeat[];
+}
+
+/**
+ * What the crowd does: each member still without tickets picks 1–4 adjacent seats around a
+ * popular one it believes free (the seat map: seats seen sold or refused are off it), and
+ * tries again with the next member as soon as it has an answer. Winners leave the crowd.
+ */
+class Crowd {
+  readonly #weights: number[];
+  readonly #unavailable = new Set<string>();
+  readonly #waiting: SeededMember[];
+  #turn = 0;
+
+  constructor(
+    private readonly performance: SeededPerformance,
+    members: readonly SeededMember[],
+    private readonly random: () => number,
+  ) {
+    this.#weights = popularity(performance);
+    this.#waiting = [...members];
+  }
+
+  next(): Attempt | null {
+    if (this.#waiting.length === 0) return null;
+    const free = this.performance.seats.map((seat, index) =>
+      this.#unavailable.has(seat.id) ? 0 : this.#weights[index]!,
+    );
+    const total = free.reduce((sum, weight) => sum + weight, 0);
+    if (total === 0) return null;
+    let pick = this.random() * total;
+    let index = free.findIndex((weight) => (pick -= weight) < 0);
+    if (index < 0) index = free.length - 1;
+    const wanted = 1 + Math.floor(this.random() * 4);
+    const start = this.performance.seats[index]!;
+    const seats = this.performance.seats
+      .slice(index, index + wanted)
+      .filter((seat) => seat.grade === start.grade && seat.row === start.row && !this.#unavailable.has(seat.id));
+    const member = this.#waiting[this.#turn++ % this.#waiting.length]!;
+    return { member, seats };
+  }
+
+  won(attempt: Attempt): void {
+    for (const seat of attempt.seats) this.#unavailable.add(seat.id);
+    const index = this.#waiting.indexOf(attempt.member);
+    if (index >= 0) this.#waiting.splice(index, 1);
+  }
+
+  refused(seatIds: readonly string[]): void {
+    for (const seatId of seatIds) this.#unavailable.add(seatId);
+  }
+}
+
+/** A small deterministic PRNG (mulberry32), so two runs make the same choices. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export async function runOnSale(settings: OnSaleSettings): Promise<OnSaleRun> {
+  // Performance 0 is the sale; performance 1 only warms the service up (JIT, pools) before it.
+  const stack = await startStack({
+    database: settings.database,
+    seed: { performances: 2, seatsPerPerformance: settings.seats, members: settings.members },
+  });
+  const confirmer = new HttpClient(stack.url, 20);
+  try {
+    const [sale, warm] = stack.seeded.performances as [SeededPerformance, SeededPerformance];
+    let created = 0;
+    let seatsCreated = 0;
+    if (settings.warmupSeconds > 0) {
+      const warmup = await runCannon({
+        url: stack.url,
+        connections: settings.connections,
+        durationSeconds: settings.warmupSeconds,
+        next: distinctSeatRequests({ ...stack.seeded, performances: [warm] }),
+      });
+      created += warmup.statuses['201'] ?? 0;
+      seatsCreated += warmup.statuses['201'] ?? 0;
+    }
+
+    const crowd = new Crowd(sale, stack.seeded.members, seededRandom(42));
+    const confirmedIds: string[] = [];
+    const confirmations: Promise<void>[] = [];
+    const recorder = new LatencyRecorder();
+    let seatsSold = 0;
+    let soldOutAt: number | null = null;
+    let end = () => {};
+    await waitForQuiet();
+    const started = performance.now();
+    stack.meter.start();
+    const result = await runCannon<Attempt>({
+      url: stack.url,
+      connections: settings.connections,
+      durationSeconds: settings.maxSeconds,
+      onStart: (stop) => (end = stop),
+      next: (): Work<Attempt> | null => {
+        const attempt = crowd.next();
+        if (!attempt) return null;
+        return {
+          request: {
+            method: 'POST',
+            path: `${API}/reservations`,
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${attempt.member.token}` },
+            body: JSON.stringify({ performanceId: sale.id, seatIds: attempt.seats.map((seat) => seat.id) }),
+          },
+          tag: attempt,
+        };
+      },
+      label: (status) => (status === 201 ? 'winner' : status === 409 ? 'loser' : 'other'),
+      onAnswer: (status, body, attempt) => {
+        if (status === 201) {
+          created++;
+          seatsCreated += attempt.seats.length;
+          seatsSold += attempt.seats.length;
+          crowd.won(attempt);
+          if (created % settings.confirmEvery === 0) {
+            const { id } = JSON.parse(body) as { id: string };
+            confirmations.push(
+              confirmer.call('POST', `${API}/reservations/${id}/confirm`, { token: attempt.member.token }).then(
+                (reply) => {
+                  recorder.record('confirm', reply.ms, reply.status, reply.status === 200);
+                  if (reply.status === 200) confirmedIds.push(id);
+                },
+                () => recorder.record('confirm', 0, 'error', false),
+              ),
+            );
+          }
+          if (seatsSold >= sale.seats.length && soldOutAt === null) {
+            soldOutAt = performance.now() - started;
+            end();
+          }
+        } else if (status === 409) {
+          const problem = JSON.parse(body) as { seatIds?: string[] };
+          crowd.refused(problem.seatIds ?? attempt.seats.map((seat) => seat.id));
+        }
+      },
+    });
+    await Promise.all(confirmations);
+    const cpu = stack.meter.stop();
+    const audited = await audit(stack.database, {
+      created,
+      seatsCreated,
+      confirmedIds,
+      ...(soldOutAt !== null ? { soldOut: { performanceId: sale.id, seats: sale.seats.length } } : {}),
+    });
+    return {
+      settings,
+      soldOut: soldOutAt !== null,
+      soldOutMs: soldOutAt === null ? null : Math.round(soldOutAt),
+      seatsSold,
+      requests: result.requests,
+      requestsPerSecond: result.requestsPerSecond,
+      winners: result.recorder.summary('winner'),
+      losers: result.recorder.summary('loser'),
+      confirms: recorder.summary('confirm'),
+      statuses: {
+        ...result.statuses,
+        ...Object.fromEntries(Object.entries(recorder.statuses).map(([status, count]) => [`confirm ${status}`, count])),
+      },
+      unanswered: result.unanswered,
+      recorder: result.recorder,
+      cpu,
+      audit: audited,
+    };
+  } finally {
+    await confirmer.close();
+    await stack.stop();
+  }
+}
+
+export function describeOnSale(run: OnSaleRun): Record<string, unknown> {
+  const { recorder, ...rest } = run;
+  return { ...rest, perSecond: recorder.seconds() };
+}
+
+export function onSaleMarkdown(run: OnSaleRun, command: string): { title: string; markdown: string } {
+  const { settings } = run;
+  const title = `on-sale: ${run.seatsSold}/${settings.seats} seats ${run.soldOut ? `sold out in ${run.soldOutMs} ms` : 'NOT sold out'}, loser p99 ${run.losers.p99Ms} ms`;
+  const markdown = [
+    `# ${title}`,
+    '',
+    `A sale opens: ${settings.members} members race for ${settings.seats} seats over ${settings.connections} connections, each asking for 1–4 adjacent seats around a popular one it believes free (seats seen sold or refused are off its map); winners leave, every ${settings.confirmEvery}nd winner confirms at once. Ends at sell-out (or after ${settings.maxSeconds} s).`,
+    '',
+    `Command: \`${command}\`  `,
+    `Machine: ${machineLine()}`,
+    '',
+    `- Sold out: **${run.soldOut ? `yes, in ${run.soldOutMs} ms` : 'no'}** (${run.seatsSold} seats); ${run.requests} hold requests, ${run.requestsPerSecond} req/s.`,
+    `- Loser p99: **${run.losers.p99Ms} ms** (target ≤ 50 ms) → ${run.losers.p99Ms <= 50 ? 'met' : 'missed'}.`,
+    '',
+    latencyTable([
+      ['winners (201)', run.winners],
+      ['losers (409)', run.losers],
+      ['confirm (200)', run.confirms],
+    ]),
+    '',
+    `Statuses: ${JSON.stringify(run.statuses)}; unanswered ${run.unanswered}.`,
+    '',
+    cpuTable(run.cpu),
+    '',
+    auditSection(run.audit),
+  ].join('\n');
+  return { title, markdown };
+}
+
+export async function onSale(options: Options): Promise<ScenarioOutcome[]> {
+  const run = await runOnSale(onSaleSettings(options));
+  const { title, markdown } = onSaleMarkdown(run, commandLine('perf:on-sale'));
+  return [
+    {
+      name: 'on-sale',
+      json: describeOnSale(run),
+      markdown,
+      svg: timeSeriesChart(
+        title,
+        `${run.settings.members} members, ${run.settings.seats} seats, ${run.settings.connections} connections; green = 201 winners, red = 409 losers`,
+        run.recorder.seconds(),
+      ),
+      passed: run.audit.passed,
+    },
+  ];
+}
