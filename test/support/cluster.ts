@@ -8,6 +8,7 @@ import path from 'node:path';
 import Redis from 'ioredis';
 import { createConnection } from 'mysql2/promise';
 import { TEST_MYSQL_SERVER_URL, TEST_REDIS_SERVER_URL } from './environment';
+import { createOnSalePerformance as createHall } from './full-stack';
 
 /**
  * The service as it runs in production, several processes of `node dist/bootstrap/main.js`
@@ -471,28 +472,12 @@ export async function logIn(baseUrl: string, email: string, password: string): P
 }
 
 /** A one-section hall of `rows × seatsPerRow` seats, on sale now; returns its seat ids in order. */
-export async function createOnSalePerformance(
+export function createOnSalePerformance(
   baseUrl: string,
   adminToken: string,
   title: string,
   rows: number,
   seatsPerRow: number,
 ) {
-  const now = Date.now();
-  const created = await request(baseUrl, 'POST', '/api/v1/performances', {
-    token: adminToken,
-    body: {
-      title,
-      venue: 'Cluster Arena',
-      startsAt: new Date(now + 7 * 86_400_000).toISOString(),
-      salesOpenAt: new Date(now - 60_000).toISOString(),
-      salesCloseAt: new Date(now + 6 * 86_400_000).toISOString(),
-      grades: [{ name: 'R', price: 120_000 }],
-      sections: [{ name: 'A', grade: 'R', rows, seatsPerRow }],
-    },
-  });
-  if (created.status !== 201)
-    throw new Error(`create performance failed: ${created.status} ${JSON.stringify(created.body)}`);
-  const seats = await request(baseUrl, 'GET', `/api/v1/performances/${created.body.id}/seats`);
-  return { id: created.body.id as string, seatIds: (seats.body.seats as { id: string }[]).map((seat) => seat.id) };
+  return createHall(baseUrl, adminToken, rows, seatsPerRow, title);
 }

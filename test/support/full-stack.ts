@@ -89,12 +89,18 @@ export async function logIn(baseUrl: string, email: string, password: string): P
 }
 
 /** A hall of `rows × seatsPerRow` seats in one section, on sale now. */
-export async function createOnSalePerformance(baseUrl: string, adminToken: string, rows = 5, seatsPerRow = 10) {
+export async function createOnSalePerformance(
+  baseUrl: string,
+  adminToken: string,
+  rows = 5,
+  seatsPerRow = 10,
+  title = 'Race Night',
+) {
   const now = Date.now();
   const created = await call(baseUrl, 'POST', '/api/v1/performances', {
     token: adminToken,
     body: {
-      title: 'Race Night',
+      title,
       venue: 'Test Arena',
       startsAt: new Date(now + 7 * 86_400_000).toISOString(),
       salesOpenAt: new Date(now - 60_000).toISOString(),
