@@ -65,6 +65,13 @@ export function isMissingParent(error: unknown, constraintName?: string): boolea
   return constraintName === undefined || (driverError.sqlMessage ?? '').includes(`\`${constraintName}\``);
 }
 
+/** A CHECK constraint refused a row: MariaDB's ER_CONSTRAINT_FAILED (4025), MySQL's 3819. */
+export function isCheckViolation(error: unknown, constraintName?: string): boolean {
+  const { errno, message } = error as { errno?: unknown; message?: unknown };
+  if (errno !== 4025 && errno !== 3819) return false;
+  return constraintName === undefined || (typeof message === 'string' && message.includes(constraintName));
+}
+
 export function isDeadlock(error: unknown): boolean {
   return asDriverError(error).errno === ER_LOCK_DEADLOCK;
 }

@@ -7,12 +7,14 @@ import {
   SeatsAlreadyClaimedError,
 } from '../../domain/reservation/reservation.errors';
 import { ExpiredHold, ReservationLimits, ReservationRepository } from '../../domain/reservation/reservation.repository';
-import { isDuplicateKey, isMissingParent, mysqlCall, retryOnDeadlock } from './mysql-errors';
+import { isCheckViolation, isDuplicateKey, isMissingParent, mysqlCall, retryOnDeadlock } from './mysql-errors';
 import { ReservationRow, ReservationSeatRow } from './objection-models';
 import { reservationFromRows, reservationSeatsToRows, reservationToRow } from './reservation.mapper';
 
 /** The unique index that allows one active claim per seat (see the reservations migration). */
 const ACTIVE_SEAT_INDEX = 'reservation_seats_active_seat_unique';
+/** The CHECK that keeps a member's count within the cap (see migration 006). */
+const SEAT_LIMIT_CHECK = 'member_seat_counts_within_limit';
 /** The foreign key from a reservation to its member (knex's default name). */
 const MEMBER_FOREIGN_KEY = 'reservations_member_id_foreign';
 
@@ -51,30 +53,25 @@ export class ObjectionReservationRepository implements ReservationRepository {
   }
 
   /**
-   * The claim in two round trips instead of six: one multi-statement batch opens the
-   * transaction, inserts the reservation and its seats (the unique index refuses a taken
-   * seat right there), counts the seats against the member's cap and reads the new count;
-   * the second commits, or rolls back when the count is over the cap. The count row's
-   * exclusive lock (taken by the upsert) queues a member's concurrent holds for one
-   * performance, so each sees the count the previous one committed.
+   * The claim in one round trip: a single multi-statement batch opens the transaction,
+   * inserts the reservation and its seats (the unique index refuses a taken seat right
+   * there), counts the seats against the member's cap (the count row's CHECK refuses a count
+   * past the limit) and commits. A failing statement stops the batch before COMMIT; the
+   * transaction is then rolled back. The count row's exclusive lock (taken by the upsert)
+   * queues a member's concurrent holds for one performance.
    */
   private async insertClaim(row: ReservationRow, seats: readonly ReservationSeatRow[], maxSeatsPerMember: number) {
     const client = this.knex.client as PooledClient;
     const connection = await client.acquireConnection();
     try {
-      let counted: number;
-      try {
-        const results = await query(connection, claimBatch(row, seats));
-        counted = Number((results[4] as { seats: number }[])[0]!.seats);
-      } catch (error) {
-        await query(connection, { sql: 'ROLLBACK', values: [] }).catch(() => {});
-        throw error;
-      }
-      if (counted > maxSeatsPerMember) {
-        await query(connection, { sql: 'ROLLBACK', values: [] });
-        throw new MemberSeatLimitError(row.performance_id, maxSeatsPerMember, counted - seats.length, seats.length);
-      }
-      await query(connection, { sql: 'COMMIT', values: [] });
+      await query(connection, claimBatch(row, seats, maxSeatsPerMember));
+    } catch (error) {
+      await query(connection, { sql: 'ROLLBACK', values: [] }).catch(() => {});
+      if (!isCheckViolation(error, SEAT_LIMIT_CHECK)) throw error;
+      const current = await this.knex('member_seat_counts')
+        .first<{ seats: number } | undefined>('seats')
+        .where({ member_id: row.member_id, performance_id: row.performance_id });
+      throw new MemberSeatLimitError(row.performance_id, maxSeatsPerMember, Number(current?.seats ?? 0), seats.length);
     } finally {
       await client.releaseConnection(connection);
     }
@@ -236,17 +233,21 @@ const SEAT_COLUMNS = [
 ] as const satisfies readonly (keyof ReservationSeatRow)[];
 const placeholders = (count: number) => `(${new Array(count).fill('?').join(', ')})`;
 
-/** BEGIN; the reservation; its seats; the member's count + n; the new count (result 4). */
-function claimBatch(row: ReservationRow, seats: readonly ReservationSeatRow[]): { sql: string; values: unknown[] } {
+/** BEGIN; the reservation; its seats; the member's count + n, within the limit; COMMIT. */
+function claimBatch(
+  row: ReservationRow,
+  seats: readonly ReservationSeatRow[],
+  maxSeatsPerMember: number,
+): { sql: string; values: unknown[] } {
   const seatRow = placeholders(SEAT_COLUMNS.length);
   return {
     sql: [
       'BEGIN',
       `INSERT INTO reservations (${RESERVATION_COLUMNS.join(', ')}) VALUES ${placeholders(RESERVATION_COLUMNS.length)}`,
       `INSERT INTO reservation_seats (${SEAT_COLUMNS.join(', ')}) VALUES ${seats.map(() => seatRow).join(', ')}`,
-      'INSERT INTO member_seat_counts (member_id, performance_id, seats) VALUES (?, ?, ?) ' +
-        'ON DUPLICATE KEY UPDATE seats = seats + VALUES(seats)',
-      'SELECT seats FROM member_seat_counts WHERE member_id = ? AND performance_id = ?',
+      'INSERT INTO member_seat_counts (member_id, performance_id, seats, seat_limit) VALUES (?, ?, ?, ?) ' +
+        'ON DUPLICATE KEY UPDATE seats = seats + VALUES(seats), seat_limit = VALUES(seat_limit)',
+      'COMMIT',
     ].join(';\n'),
     values: [
       ...RESERVATION_COLUMNS.map((column) => row[column]),
@@ -254,8 +255,7 @@ function claimBatch(row: ReservationRow, seats: readonly ReservationSeatRow[]): 
       row.member_id,
       row.performance_id,
       seats.length,
-      row.member_id,
-      row.performance_id,
+      maxSeatsPerMember,
     ],
   };
 }

@@ -80,7 +80,8 @@ describe('migrations', () => {
       await knex.migrate.down(migrationConfig);
     }
     expect(await tables()).toEqual([]);
-    expect(tablesAfter.map((list) => list.length)).toEqual([1, 5, 7, 8, 9]);
+    // 006 adds a column and a CHECK to an existing table, no table.
+    expect(tablesAfter.map((list) => list.length)).toEqual([1, 5, 7, 8, 9, 9]);
   });
 
   it('rolls back only the last batch by default', async () => {

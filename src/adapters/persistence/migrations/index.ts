@@ -4,6 +4,7 @@ import * as createPerformances from './002-create-performances.migration';
 import * as createReservations from './003-create-reservations.migration';
 import * as createMemberSeatCounts from './004-create-member-seat-counts.migration';
 import * as createIdempotencyKeys from './005-create-idempotency-keys.migration';
+import * as addSeatLimitCheck from './006-add-seat-limit-check.migration';
 
 /**
  * Every migration, in order. A static list instead of a directory glob, so the same code
@@ -20,4 +21,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Knex.M
   ['003-create-reservations', createReservations],
   ['004-create-member-seat-counts', createMemberSeatCounts],
   ['005-create-idempotency-keys', createIdempotencyKeys],
+  ['006-add-seat-limit-check', addSeatLimitCheck],
 ];
