@@ -340,8 +340,9 @@ export const ROUTE_FUZZERS: readonly RouteFuzzer[] = [
       const seats = response.json.seats.map((seat: { id: string }) => seat.id);
       if (response.json.status !== 'PENDING') fail(`a new hold is ${response.json.status}`);
       if (new Set(seats).size !== seats.length) fail('a hold with a seat twice');
-      if (seats.some((seat: string) => !fixture.onSaleSeats.includes(seat)))
-        fail('a hold on a seat of another performance');
+      // Both fixture halls are on sale; a hold must stay within the hall it names.
+      const hall = response.json.performanceId === fixture.onSale ? fixture.onSaleSeats : fixture.otherSeats;
+      if (seats.some((seat: string) => !hall.includes(seat))) fail('a hold on a seat of another performance');
     },
   },
   ...(['GET /reservations/:id', 'POST /reservations/:id/confirm', 'POST /reservations/:id/cancel'] as const).map(
