@@ -14,7 +14,8 @@ export interface SeatHoldStoreTestbed {
 }
 
 /** Short enough to keep a real-time suite fast, long enough to check a hold before it ends. */
-const SHORT_HOLD_MS = 150;
+// Long enough that a loaded CI machine still reaches the next step before the hold ends.
+const SHORT_HOLD_MS = 1_000;
 const LONG_HOLD_MS = 10 * 60_000;
 
 /** One behaviour for every SeatHoldStore: run against the in-memory twin and the real adapter. */
