@@ -13,8 +13,10 @@ export interface SeatHoldStoreTestbed {
   waitForHoldsToEnd(performanceId: string, seatIds: readonly string[], expiresAt: Date): Promise<void>;
 }
 
-/** Short enough to keep a real-time suite fast, long enough to check a hold before it ends. */
-// Long enough that a loaded CI machine still reaches the next step before the hold ends.
+/**
+ * Short enough to keep a real-time suite fast, long enough that even a loaded CI machine
+ * checks a hold before it ends.
+ */
 const SHORT_HOLD_MS = 1_000;
 const LONG_HOLD_MS = 10 * 60_000;
 
