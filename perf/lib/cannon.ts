@@ -19,6 +19,8 @@ export interface CannonOptions<Tag> {
   readonly label?: (status: number, tag: Tag) => string;
   /** Hands over a function that ends the run early (a sold-out sale). */
   readonly onStart?: (end: () => void) => void;
+  /** Length of the recorder's time buckets (default a second). */
+  readonly bucketMs?: number;
 }
 
 export interface CannonResult {
@@ -53,21 +55,25 @@ const DRAIN_LIMIT_SECONDS = 30;
  * reservation rows = 201s exactly.
  */
 export function runCannon<Tag>(options: CannonOptions<Tag>): Promise<CannonResult> {
-  const recorder = new LatencyRecorder();
+  const recorder = new LatencyRecorder(options.bucketMs);
   const label = options.label ?? ((status: number) => `${Math.floor(status / 100)}xx`);
+  // Connecting: every connection answers one idle request first, so no measured request
+  // waits for its TCP handshake (autocannon writes the first request before connecting).
+  let phase: 'connecting' | 'running' | 'draining' = 'connecting';
+  const connected = new Set<unknown>();
   let sent = 0;
   let answered = 0;
-  let draining = false;
   let lastTag: { work: boolean; tag: unknown } = { work: false, tag: undefined };
   let started = 0;
   let finished = 0;
+  let deadline: NodeJS.Timeout | undefined;
 
   return new Promise((resolve, reject) => {
     const request: autocannon.RequestSpec = {
       setupRequest: (_base, context: Context) => {
-        const work = draining ? null : options.next();
+        const work = phase === 'running' ? options.next() : null;
         if (work === null) {
-          draining = true;
+          if (phase === 'running') phase = 'draining';
           context.work = false;
           return { ...IDLE };
         }
@@ -106,27 +112,33 @@ export function runCannon<Tag>(options: CannonOptions<Tag>): Promise<CannonResul
         });
       },
     );
+    const run = () => {
+      phase = 'running';
+      started = performance.now();
+      recorder.restart();
+      deadline = setTimeout(() => {
+        phase = 'draining';
+      }, options.durationSeconds * 1000);
+      options.onStart?.(() => {
+        phase = 'draining';
+      });
+    };
     const stopWhenDrained = () => {
-      if (draining && answered >= sent && finished === 0) {
+      if (phase === 'draining' && answered >= sent && finished === 0) {
         finished = performance.now();
         instance.stop();
       }
     };
-    instance.on('response', (_client, status, _bytes, ms) => {
-      if (!lastTag.work) return stopWhenDrained();
+    instance.on('response', (client, status, _bytes, ms) => {
+      if (!lastTag.work) {
+        if (phase === 'connecting' && connected.add(client).size >= options.connections) run();
+        return stopWhenDrained();
+      }
       answered++;
       recorder.record(label(status, lastTag.tag as Tag), ms, status, status < 400);
       stopWhenDrained();
     });
-    started = performance.now();
-    recorder.restart();
-    const deadline = setTimeout(() => {
-      draining = true;
-    }, options.durationSeconds * 1000);
     // A connection that is idle when the drain starts never answers again: check on a timer too.
     const watcher = setInterval(stopWhenDrained, 50);
-    options.onStart?.(() => {
-      draining = true;
-    });
   });
 }

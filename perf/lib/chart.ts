@@ -43,7 +43,7 @@ interface Panel {
   readonly unit: string;
 }
 
-function axes(panel: Panel, seconds: number, title: string): string[] {
+function axes(panel: Panel, seconds: number, title: string, step: number): string[] {
   const parts = [text(PLOT_LEFT, panel.top - 8, title, { bold: true })];
   for (let tick = 0; tick <= 4; tick++) {
     const value = (panel.max / 4) * tick;
@@ -51,10 +51,10 @@ function axes(panel: Panel, seconds: number, title: string): string[] {
     parts.push(`<line x1="${PLOT_LEFT}" x2="${PLOT_RIGHT}" y1="${y}" y2="${y}" stroke="${COLORS.grid}"/>`);
     parts.push(text(PLOT_LEFT - 6, y + 4, `${Number(value.toPrecision(3))}${panel.unit}`, { anchor: 'end' }));
   }
-  const every = Math.max(1, Math.ceil(seconds / 15));
-  for (let second = 0; second <= seconds; second += every) {
-    const x = xOf(second, seconds);
-    parts.push(text(x, panel.top + panel.height + 16, `${second}s`, { anchor: 'middle' }));
+  const every = step * Math.max(1, Math.ceil(seconds / step / 15));
+  for (let tick = 0; tick * every <= seconds + 1e-9; tick++) {
+    const second = tick * every;
+    parts.push(text(xOf(second, seconds), panel.top + panel.height + 16, `${Number(second.toFixed(2))}s`, { anchor: 'middle' }));
   }
   parts.push(
     `<rect x="${PLOT_LEFT}" y="${panel.top}" width="${PLOT_RIGHT - PLOT_LEFT}" height="${panel.height}" fill="none" stroke="#999"/>`,
@@ -63,15 +63,17 @@ function axes(panel: Panel, seconds: number, title: string): string[] {
 }
 
 function xOf(second: number, seconds: number): number {
-  return PLOT_LEFT + ((PLOT_RIGHT - PLOT_LEFT) * second) / Math.max(1, seconds);
+  return PLOT_LEFT + ((PLOT_RIGHT - PLOT_LEFT) * second) / seconds;
 }
 
 /**
- * A run at a glance: latency percentiles per second (top) and answers per second, split
- * into successes and failures (bottom). Plain SVG, no library.
+ * A run at a glance: latency percentiles per time bucket (top) and answers per second,
+ * split into successes and failures (bottom). Plain SVG, no library. Buckets are a second
+ * long unless `bucketSeconds` says otherwise (a sale that sells out in a second).
  */
-export function timeSeriesChart(title: string, subtitle: string, buckets: readonly SecondBucket[]): string {
-  const seconds = Math.max(1, buckets.length);
+export function timeSeriesChart(title: string, subtitle: string, buckets: readonly SecondBucket[], bucketSeconds = 1): string {
+  const seconds = Math.max(bucketSeconds, buckets.length * bucketSeconds);
+  const bucketName = bucketSeconds === 1 ? 'second' : `${Math.round(bucketSeconds * 1000)} ms`;
   const latency: Panel = {
     top: 70,
     height: 220,
@@ -81,7 +83,7 @@ export function timeSeriesChart(title: string, subtitle: string, buckets: readon
   const throughput: Panel = {
     top: 350,
     height: 170,
-    max: niceMax(Math.max(...buckets.map((bucket) => bucket.count), 1)),
+    max: niceMax(Math.max(...buckets.map((bucket) => bucket.count / bucketSeconds), 1)),
     unit: '/s',
   };
   const parts = [
@@ -89,10 +91,10 @@ export function timeSeriesChart(title: string, subtitle: string, buckets: readon
     `<rect width="100%" height="100%" fill="white"/>`,
     text(PLOT_LEFT, 24, title, { size: 16, bold: true }),
     text(PLOT_LEFT, 44, subtitle),
-    ...axes(latency, seconds, 'Latency per second (p50, p95, p99)'),
-    ...axes(throughput, seconds, 'Answers per second (green: success, red: error or refusal)'),
+    ...axes(latency, seconds, `Latency per ${bucketName} (p50, p95, p99)`, bucketSeconds),
+    ...axes(throughput, seconds, `Answers per second, per ${bucketName} (green: success, red: error or refusal)`, bucketSeconds),
   ];
-  const center = (second: number) => xOf(second + 0.5, seconds);
+  const center = (second: number) => xOf(second + bucketSeconds / 2, seconds);
   for (const key of ['p50', 'p95', 'p99'] as const) {
     const points = buckets
       .filter((bucket) => bucket.count > 0)
@@ -109,9 +111,9 @@ export function timeSeriesChart(title: string, subtitle: string, buckets: readon
     );
     parts.push(text(x + 22, latency.top - 8, key));
   });
-  const barWidth = Math.max(1, (PLOT_RIGHT - PLOT_LEFT) / seconds - 2);
+  const barWidth = Math.max(1, ((PLOT_RIGHT - PLOT_LEFT) * bucketSeconds) / seconds - 2);
   for (const bucket of buckets) {
-    const scale = (value: number) => (throughput.height * value) / throughput.max;
+    const scale = (value: number) => (throughput.height * value) / bucketSeconds / throughput.max;
     const x = xOf(bucket.second, seconds) + 1;
     const base = throughput.top + throughput.height;
     parts.push(

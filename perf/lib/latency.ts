@@ -31,8 +31,9 @@ export function summarize(histogram: hdr.Histogram): LatencySummary {
   };
 }
 
-/** One second of a run: how many answers, how many were successes, and their latency. */
+/** One time bucket of a run (a second by default): how many answers, how many succeeded, their latency. */
 export interface SecondBucket extends LatencySummary {
+  /** Start of the bucket, in seconds since the run started. */
   readonly second: number;
   readonly ok: number;
 }
@@ -47,7 +48,10 @@ export class LatencyRecorder {
   readonly statuses: Record<string, number> = {};
   #origin = performance.now();
 
-  /** Time zero of the per-second buckets. */
+  /** `bucketMs`: the time buckets' length; a second unless a run lasts only a second or two. */
+  constructor(readonly bucketMs = 1000) {}
+
+  /** Time zero of the time buckets. */
   restart(): void {
     this.#origin = performance.now();
   }
@@ -56,7 +60,7 @@ export class LatencyRecorder {
     const us = Math.max(1, Math.round(latencyMs * 1000));
     this.histogram(label).recordValue(us);
     this.statuses[status] = (this.statuses[status] ?? 0) + 1;
-    const second = Math.max(0, Math.floor((at - this.#origin) / 1000));
+    const second = Math.max(0, Math.floor((at - this.#origin) / this.bucketMs));
     for (let index = this.#perSecond.length; index <= second; index++)
       this.#perSecond.push({ histogram: newHistogram(), ok: 0 });
     const bucket = this.#perSecond[second]!;
@@ -89,6 +93,10 @@ export class LatencyRecorder {
   }
 
   seconds(): SecondBucket[] {
-    return this.#perSecond.map(({ histogram, ok }, second) => ({ second, ok, ...summarize(histogram) }));
+    return this.#perSecond.map(({ histogram, ok }, index) => ({
+      second: (index * this.bucketMs) / 1000,
+      ok,
+      ...summarize(histogram),
+    }));
   }
 }

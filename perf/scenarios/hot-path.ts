@@ -54,21 +54,26 @@ export function hotPathSettings(options: Options, overrides: Partial<HotPathSett
 }
 
 /**
- * Request i holds seat ⌊i / P⌋ of performance i mod P, for member ⌊i / P⌋ mod (seats per
- * performance): every request a different seat, no member over one seat per performance, and
- * every performance (P of them) busy at once, like many concurrent sales. Null once every
- * seat was asked for.
+ * Request i holds seat ⌊i / P⌋ of performance i mod P for member i mod M: every request a
+ * different seat, consecutive (so concurrent) requests from different members and different
+ * performances, like many concurrent sales. With M ≥ seats per performance and M coprime to
+ * P, no member gets two seats of one performance (the cap is never the subject). Null once
+ * every seat was asked for.
  */
 export function distinctSeatRequests(seeded: Seeded): () => Work<null> | null {
   const performances = seeded.performances;
   const seatsPerPerformance = performances[0]?.seats.length ?? 0;
+  const members = seeded.members.length;
+  if (members < seatsPerPerformance || gcd(members, performances.length) !== 1) {
+    throw new Error(`${members} members cannot hold ${performances.length} × ${seatsPerPerformance} seats one per performance`);
+  }
   let index = 0;
   return () => {
     const i = index++;
     const performance = performances[i % performances.length]!;
     const slot = Math.floor(i / performances.length);
     if (slot >= seatsPerPerformance) return null;
-    const member = seeded.members[slot % seeded.members.length]!;
+    const member = seeded.members[i % members]!;
     return {
       request: {
         method: 'POST',
@@ -81,13 +86,24 @@ export function distinctSeatRequests(seeded: Seeded): () => Work<null> | null {
   };
 }
 
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+/** The fewest members (at least one per seat of a performance) that distinctSeatRequests can use. */
+export function membersFor(seatsPerPerformance: number, performances: number): number {
+  let members = seatsPerPerformance;
+  while (gcd(members, performances) !== 1) members++;
+  return members;
+}
+
 export async function runHotPath(settings: HotPathSettings): Promise<HotPathRun> {
   const stack = await startStack({
     database: settings.database,
     seed: {
       performances: settings.performances,
       seatsPerPerformance: settings.seatsPerPerformance,
-      members: settings.seatsPerPerformance,
+      members: membersFor(settings.seatsPerPerformance, settings.performances),
     },
     topology: settings.topology,
     env: settings.env,
