@@ -1,24 +1,26 @@
 import 'reflect-metadata';
 import { Container, ServiceIdentifier } from 'inversify';
 import type { Logger } from 'pino';
-import { CancelReservation } from '../application/cancel-reservation/cancel-reservation.use-case';
-import { ConfirmReservation } from '../application/confirm-reservation/confirm-reservation.use-case';
-import { CreatePerformance } from '../application/create-performance/create-performance.use-case';
-import { EnsureAdmin } from '../application/ensure-admin/ensure-admin.use-case';
-import { ExpireOverdueHolds } from '../application/expire-overdue-holds/expire-overdue-holds.use-case';
-import { GetMember } from '../application/get-member/get-member.use-case';
-import { GetPerformance } from '../application/get-performance/get-performance.use-case';
-import { GetReservation } from '../application/get-reservation/get-reservation.use-case';
-import { GetSeatMap } from '../application/get-seat-map/get-seat-map.use-case';
-import { HoldSeats } from '../application/hold-seats/hold-seats.use-case';
-import { ListMemberReservations } from '../application/list-member-reservations/list-member-reservations.use-case';
-import { ListPerformances } from '../application/list-performances/list-performances.use-case';
-import { PurgeExpiredIdempotencyKeys } from '../application/purge-idempotency-keys/purge-expired-idempotency-keys.use-case';
-import { LogIn } from '../application/log-in/log-in.use-case';
-import type { Clock } from '../application/ports/clock';
-import type { PasswordHasher } from '../application/ports/password-hasher';
-import { RegisterMember } from '../application/register-member/register-member.use-case';
-import type { ReservationPolicy } from '../application/reservation-policy';
+import { CancelReservation } from '../application/sales/cancel-reservation/cancel-reservation.use-case';
+import { ConfirmReservation } from '../application/sales/confirm-reservation/confirm-reservation.use-case';
+import { CreatePerformance } from '../application/catalog/create-performance/create-performance.use-case';
+import { EnsureAdmin } from '../application/identity/ensure-admin/ensure-admin.use-case';
+import { ExpireOverdueHolds } from '../application/sales/expire-overdue-holds/expire-overdue-holds.use-case';
+import { GetMember } from '../application/identity/get-member/get-member.use-case';
+import { GetPerformance } from '../application/catalog/get-performance/get-performance.use-case';
+import { GetReservation } from '../application/sales/get-reservation/get-reservation.use-case';
+import { GetSeatMap } from '../application/catalog/get-seat-map/get-seat-map.use-case';
+import { HoldSeats } from '../application/sales/hold-seats/hold-seats.use-case';
+import { ListMemberReservations } from '../application/sales/list-member-reservations/list-member-reservations.use-case';
+import { ListPerformances } from '../application/catalog/list-performances/list-performances.use-case';
+import { PurgeExpiredIdempotencyKeys } from '../application/idempotency/purge-expired-keys/purge-expired-idempotency-keys.use-case';
+import { LogIn } from '../application/identity/log-in/log-in.use-case';
+import type { Clock } from '../application/shared/ports/clock';
+import type { PasswordHasher } from '../application/identity/ports/password-hasher';
+import { MemberRegistration } from '../application/identity/member-registration';
+import { SeatMapReader } from '../application/catalog/seat-map';
+import { RegisterMember } from '../application/identity/register-member/register-member.use-case';
+import type { ReservationPolicy } from '../application/sales/reservation-policy';
 import { CachedPerformanceRepository } from '../adapters/cache/cached-performance.repository';
 import { MicroCachedSeatStatusQuery } from '../adapters/cache/micro-cached-seat-status.query';
 import { InMemoryEventPublisher } from '../adapters/memory/in-memory-event.publisher';
@@ -96,14 +98,26 @@ export function buildContainer(options: ContainerOptions): Container {
       .inSingletonScope();
 
   const T = TOKENS;
-  bindUseCase(T.RegisterMember, RegisterMember, [T.MemberRepository, T.PasswordHasher, T.IdGenerator, T.Clock, T.EventPublisher]);
+  container
+    .bind(T.MemberRegistration)
+    .toResolvedValue(
+      (...deps: unknown[]) => new MemberRegistration(...(deps as ConstructorParameters<typeof MemberRegistration>)),
+      [T.MemberRepository, T.PasswordHasher, T.IdGenerator, T.Clock, T.EventPublisher],
+    );
+  container
+    .bind(T.SeatMapReader)
+    .toResolvedValue(
+      (...deps: unknown[]) => new SeatMapReader(...(deps as ConstructorParameters<typeof SeatMapReader>)),
+      [T.PerformanceRepository, T.SeatStatusQuery, T.Clock],
+    );
+  bindUseCase(T.RegisterMember, RegisterMember, [T.MemberRegistration]);
   bindUseCase(T.LogIn, LogIn, [T.MemberRepository, T.PasswordHasher, T.TokenService]);
   bindUseCase(T.GetMember, GetMember, [T.MemberRepository]);
-  bindUseCase(T.EnsureAdmin, EnsureAdmin, [T.MemberRepository, T.RegisterMember]);
+  bindUseCase(T.EnsureAdmin, EnsureAdmin, [T.MemberRepository, T.MemberRegistration]);
   bindUseCase(T.CreatePerformance, CreatePerformance, [T.PerformanceRepository, T.IdGenerator, T.Clock, T.EventPublisher]);
   bindUseCase(T.ListPerformances, ListPerformances, [T.PerformanceCatalog, T.Clock]);
-  bindUseCase(T.GetSeatMap, GetSeatMap, [T.PerformanceRepository, T.SeatStatusQuery, T.Clock]);
-  bindUseCase(T.GetPerformance, GetPerformance, [T.GetSeatMap]);
+  bindUseCase(T.GetSeatMap, GetSeatMap, [T.SeatMapReader]);
+  bindUseCase(T.GetPerformance, GetPerformance, [T.SeatMapReader]);
   bindUseCase(T.ConfirmReservation, ConfirmReservation, [T.ReservationRepository, T.SeatHoldStore, T.Clock, T.EventPublisher]);
   bindUseCase(T.CancelReservation, CancelReservation, [T.ReservationRepository, T.SeatHoldStore, T.Clock, T.EventPublisher]);
   bindUseCase(T.GetReservation, GetReservation, [T.ReservationRepository, T.Clock]);

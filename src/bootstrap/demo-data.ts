@@ -1,5 +1,5 @@
-import type { CreatePerformance } from '../application/create-performance/create-performance.use-case';
-import type { Actor } from '../application/ports/token-service';
+import type { CreatePerformance } from '../application/catalog/create-performance/create-performance.use-case';
+import type { Actor } from '../application/shared/actor';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

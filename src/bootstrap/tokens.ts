@@ -20,6 +20,8 @@ export const TOKENS = {
   IdempotencyStore: Symbol.for('IdempotencyStore'),
   Readiness: Symbol.for('Readiness'),
 
+  MemberRegistration: Symbol.for('MemberRegistration'),
+  SeatMapReader: Symbol.for('SeatMapReader'),
   RegisterMember: Symbol.for('RegisterMember'),
   LogIn: Symbol.for('LogIn'),
   GetMember: Symbol.for('GetMember'),

@@ -1,5 +1,5 @@
-import { PerformanceCatalog } from '../../src/application/ports/performance-catalog';
-import { PerformanceRepository } from '../../src/domain/performance/performance.repository';
+import { PerformanceCatalog } from '../../src/application/catalog/ports/performance-catalog';
+import { PerformanceRepository } from '../../src/domain/catalog/performance.repository';
 import { Money } from '../../src/domain/shared/money';
 import { aPerformance, at, DAY, HOUR, seatIdsOf, T0 } from '../support/builders';
 

@@ -1,14 +1,14 @@
 import { MemberRepository } from '../../src/domain/identity/member.repository';
-import { Performance } from '../../src/domain/performance/performance';
-import { PerformanceRepository } from '../../src/domain/performance/performance.repository';
-import { Reservation } from '../../src/domain/reservation/reservation';
+import { Performance } from '../../src/domain/catalog/performance';
+import { PerformanceRepository } from '../../src/domain/catalog/performance.repository';
+import { Reservation } from '../../src/domain/sales/reservation';
 import { MemberNotFoundError } from '../../src/domain/identity/member.errors';
 import {
   ConcurrentModificationError,
   MemberSeatLimitError,
   SeatsAlreadyClaimedError,
-} from '../../src/domain/reservation/reservation.errors';
-import { ReservationRepository } from '../../src/domain/reservation/reservation.repository';
+} from '../../src/domain/sales/reservation.errors';
+import { ReservationRepository } from '../../src/domain/sales/reservation.repository';
 import {
   aMember,
   aPerformance,

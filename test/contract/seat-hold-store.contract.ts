@@ -1,4 +1,4 @@
-import { SeatHoldStore } from '../../src/application/ports/seat-hold-store';
+import { SeatHoldStore } from '../../src/application/sales/ports/seat-hold-store';
 import { aPerformanceId, aReservationId, millisecondsAfter } from '../support/seat-hold.mother';
 
 /** What the contract needs from each adapter's test file. */

@@ -1,9 +1,9 @@
-import { SeatStatusQuery } from '../../src/application/ports/seat-status-query';
+import { SeatStatusQuery } from '../../src/application/catalog/ports/seat-status-query';
 import { MemberRepository } from '../../src/domain/identity/member.repository';
-import { Performance } from '../../src/domain/performance/performance';
-import { PerformanceRepository } from '../../src/domain/performance/performance.repository';
-import { Reservation } from '../../src/domain/reservation/reservation';
-import { ReservationRepository } from '../../src/domain/reservation/reservation.repository';
+import { Performance } from '../../src/domain/catalog/performance';
+import { PerformanceRepository } from '../../src/domain/catalog/performance.repository';
+import { Reservation } from '../../src/domain/sales/reservation';
+import { ReservationRepository } from '../../src/domain/sales/reservation.repository';
 import { aMember, aPerformance, aReservation, at, MINUTE, NO_MEMBER_CAP, SECOND, seatIdsOf } from '../support/builders';
 
 export interface SeatStatusStores {

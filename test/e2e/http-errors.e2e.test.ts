@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { StoreUnavailableError } from '../../src/application/errors';
+import { StoreUnavailableError } from '../../src/application/shared/errors';
 import { startTestApp, type TestApp, type Json } from '../support/http-app';
 import { expectProblem } from '../support/problem-assertions';
 

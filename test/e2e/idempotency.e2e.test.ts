@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { StoreUnavailableError } from '../../src/application/errors';
+import { StoreUnavailableError } from '../../src/application/shared/errors';
 import type { UseCases } from '../../src/adapters/http/http-dependencies';
 import { startTestApp, type Json, type TestApp, type TestMember } from '../support/http-app';
 import { expectProblem } from '../support/problem-assertions';

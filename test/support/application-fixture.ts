@@ -1,10 +1,11 @@
-import { CancelReservation } from '../../src/application/cancel-reservation/cancel-reservation.use-case';
-import { ConfirmReservation } from '../../src/application/confirm-reservation/confirm-reservation.use-case';
-import { ExpireOverdueHolds } from '../../src/application/expire-overdue-holds/expire-overdue-holds.use-case';
-import { GetSeatMap } from '../../src/application/get-seat-map/get-seat-map.use-case';
-import { HoldSeats } from '../../src/application/hold-seats/hold-seats.use-case';
-import { SeatHoldStore } from '../../src/application/ports/seat-hold-store';
-import { Actor } from '../../src/application/ports/token-service';
+import { CancelReservation } from '../../src/application/sales/cancel-reservation/cancel-reservation.use-case';
+import { ConfirmReservation } from '../../src/application/sales/confirm-reservation/confirm-reservation.use-case';
+import { ExpireOverdueHolds } from '../../src/application/sales/expire-overdue-holds/expire-overdue-holds.use-case';
+import { SeatMapReader } from '../../src/application/catalog/seat-map';
+import { GetSeatMap } from '../../src/application/catalog/get-seat-map/get-seat-map.use-case';
+import { HoldSeats } from '../../src/application/sales/hold-seats/hold-seats.use-case';
+import { SeatHoldStore } from '../../src/application/sales/ports/seat-hold-store';
+import { Actor } from '../../src/application/shared/actor';
 import { InMemoryEventPublisher } from '../../src/adapters/memory/in-memory-event.publisher';
 import { InMemoryPerformanceRepository } from '../../src/adapters/memory/in-memory-performance.repository';
 import { InMemoryReservationRepository } from '../../src/adapters/memory/in-memory-reservation.repository';
@@ -49,6 +50,6 @@ export async function reservationFixture(options: { seatHolds?: SeatHoldStore; m
     confirm: new ConfirmReservation(reservations, seatHolds, clock, events),
     cancel: new CancelReservation(reservations, seatHolds, clock, events),
     sweep: new ExpireOverdueHolds(reservations, seatHolds, clock, events, 2),
-    seatMap: new GetSeatMap(performances, reservations, clock),
+    seatMap: new GetSeatMap(new SeatMapReader(performances, reservations, clock)),
   };
 }

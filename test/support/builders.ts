@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Member, MemberSnapshot } from '../../src/domain/identity/member';
-import { NewPerformance, Performance } from '../../src/domain/performance/performance';
-import { Reservation } from '../../src/domain/reservation/reservation';
-import { ReservationLimits } from '../../src/domain/reservation/reservation.repository';
+import { NewPerformance, Performance } from '../../src/domain/catalog/performance';
+import { Reservation } from '../../src/domain/sales/reservation';
+import { ReservationLimits } from '../../src/domain/sales/reservation.repository';
 import { Money } from '../../src/domain/shared/money';
 
 /**

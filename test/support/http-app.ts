@@ -12,7 +12,7 @@ import {
 } from '../../src/adapters/http/rate-limits';
 import { InMemoryIdempotencyStore } from '../../src/adapters/memory/in-memory-idempotency.store';
 import { memoryRateLimiterFactory } from '../../src/adapters/memory/memory-rate-limiter';
-import type { IdempotencyStore } from '../../src/application/ports/idempotency-store';
+import type { IdempotencyStore } from '../../src/application/idempotency/ports/idempotency-store';
 import { InMemoryEventPublisher } from '../../src/adapters/memory/in-memory-event.publisher';
 import { InMemoryMemberRepository } from '../../src/adapters/memory/in-memory-member.repository';
 import { InMemoryPerformanceRepository } from '../../src/adapters/memory/in-memory-performance.repository';
@@ -22,19 +22,21 @@ import { ManualClock } from '../../src/adapters/memory/manual-clock';
 import { Argon2PasswordHasher } from '../../src/adapters/security/argon2-password.hasher';
 import { JoseTokenService } from '../../src/adapters/security/jose-token.service';
 import { UuidV7IdGenerator } from '../../src/adapters/system/uuid-v7.id-generator';
-import { CancelReservation } from '../../src/application/cancel-reservation/cancel-reservation.use-case';
-import { ConfirmReservation } from '../../src/application/confirm-reservation/confirm-reservation.use-case';
-import { CreatePerformance } from '../../src/application/create-performance/create-performance.use-case';
-import { GetMember } from '../../src/application/get-member/get-member.use-case';
-import { GetPerformance } from '../../src/application/get-performance/get-performance.use-case';
-import { GetReservation } from '../../src/application/get-reservation/get-reservation.use-case';
-import { GetSeatMap } from '../../src/application/get-seat-map/get-seat-map.use-case';
-import { HoldSeats } from '../../src/application/hold-seats/hold-seats.use-case';
-import { ListMemberReservations } from '../../src/application/list-member-reservations/list-member-reservations.use-case';
-import { ListPerformances } from '../../src/application/list-performances/list-performances.use-case';
-import { LogIn } from '../../src/application/log-in/log-in.use-case';
-import { RegisterMember } from '../../src/application/register-member/register-member.use-case';
-import type { ReservationPolicy } from '../../src/application/reservation-policy';
+import { CancelReservation } from '../../src/application/sales/cancel-reservation/cancel-reservation.use-case';
+import { ConfirmReservation } from '../../src/application/sales/confirm-reservation/confirm-reservation.use-case';
+import { CreatePerformance } from '../../src/application/catalog/create-performance/create-performance.use-case';
+import { GetMember } from '../../src/application/identity/get-member/get-member.use-case';
+import { GetPerformance } from '../../src/application/catalog/get-performance/get-performance.use-case';
+import { GetReservation } from '../../src/application/sales/get-reservation/get-reservation.use-case';
+import { MemberRegistration } from '../../src/application/identity/member-registration';
+import { SeatMapReader } from '../../src/application/catalog/seat-map';
+import { GetSeatMap } from '../../src/application/catalog/get-seat-map/get-seat-map.use-case';
+import { HoldSeats } from '../../src/application/sales/hold-seats/hold-seats.use-case';
+import { ListMemberReservations } from '../../src/application/sales/list-member-reservations/list-member-reservations.use-case';
+import { ListPerformances } from '../../src/application/catalog/list-performances/list-performances.use-case';
+import { LogIn } from '../../src/application/identity/log-in/log-in.use-case';
+import { RegisterMember } from '../../src/application/identity/register-member/register-member.use-case';
+import type { ReservationPolicy } from '../../src/application/sales/reservation-policy';
 
 /** Shared with tests that forge tokens (expired, wrongly signed) against the test app. */
 export const TEST_JWT_SECRET = 'http-e2e-secret-that-is-long-enough-0123456789';
@@ -168,15 +170,17 @@ export async function startTestApp(overrides: TestAppOverrides = {}): Promise<Te
     overrides.tokensOnTestClock ? clock : undefined,
   );
   const policy = { ...DEFAULT_TEST_POLICY, ...overrides.policy };
-  const registerMember = new RegisterMember(members, hasher, ids, clock, events);
-  const getSeatMap = new GetSeatMap(performances, reservations, clock);
+  const registration = new MemberRegistration(members, hasher, ids, clock, events);
+  const registerMember = new RegisterMember(registration);
+  const seatMaps = new SeatMapReader(performances, reservations, clock);
+  const getSeatMap = new GetSeatMap(seatMaps);
   const useCases: { -readonly [K in keyof UseCases]: UseCases[K] } = {
     registerMember,
     logIn: new LogIn(members, hasher, tokens),
     getMember: new GetMember(members),
     createPerformance: new CreatePerformance(performances, ids, clock, events),
     listPerformances: new ListPerformances(performances, clock),
-    getPerformance: new GetPerformance(getSeatMap),
+    getPerformance: new GetPerformance(seatMaps),
     getSeatMap,
     holdSeats: new HoldSeats(performances, reservations, holds, ids, clock, events, policy),
     confirmReservation: new ConfirmReservation(reservations, holds, clock, events),
@@ -243,7 +247,7 @@ export async function startTestApp(overrides: TestAppOverrides = {}): Promise<Te
   const adminToken = (): Promise<string> =>
     (admin ??= (async () => {
       const credentials = { email: 'admin@example.com', password: 'admin-password-for-tests' };
-      await registerMember.execute({ ...credentials, name: 'Administrator' }, 'ADMIN');
+      await registration.register({ ...credentials, name: 'Administrator' }, 'ADMIN');
       const login = await request('POST', '/api/v1/auth/login', { body: credentials });
       if (login.status !== 200) throw new Error(`admin login failed: ${login.status}`);
       return login.body.accessToken as string;

@@ -1,5 +1,5 @@
-import { Performance } from '../../domain/performance/performance';
-import { PerformanceRepository } from '../../domain/performance/performance.repository';
+import { Performance } from '../../domain/catalog/performance';
+import { PerformanceRepository } from '../../domain/catalog/performance.repository';
 
 interface Entry {
   readonly loadedAt: number;

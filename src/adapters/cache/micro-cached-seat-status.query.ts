@@ -1,4 +1,4 @@
-import { SeatStatus, SeatStatusQuery } from '../../application/ports/seat-status-query';
+import { SeatStatus, SeatStatusQuery } from '../../application/catalog/ports/seat-status-query';
 
 type Taken = ReadonlyMap<string, Exclude<SeatStatus, 'AVAILABLE'>>;
 

@@ -2,7 +2,8 @@ import Router from '@koa/router';
 import { OpenAPIRegistry, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import type { Middleware } from 'koa';
 import type { z } from 'zod';
-import type { Actor, TokenService } from '../../application/ports/token-service';
+import type { Actor } from '../../application/shared/actor';
+import type { TokenService } from '../../application/identity/ports/token-service';
 import { type Access, authenticate } from './auth';
 import {
   ADAPTER_ERRORS,

@@ -1,5 +1,6 @@
-import { ForbiddenError, InvalidTokenError } from '../../application/errors';
-import type { Actor, TokenService } from '../../application/ports/token-service';
+import { ForbiddenError, InvalidTokenError } from '../../application/shared/errors';
+import type { Actor } from '../../application/shared/actor';
+import type { TokenService } from '../../application/identity/ports/token-service';
 import { RequestError } from './error-codes';
 import type { HttpContext } from './http-context';
 

@@ -1,5 +1,5 @@
 import type { ParameterizedContext } from 'koa';
-import type { Actor } from '../../application/ports/token-service';
+import type { Actor } from '../../application/shared/actor';
 
 /** What middleware leaves on ctx.state for the ones after it. */
 export interface RequestState {

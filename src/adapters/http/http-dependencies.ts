@@ -1,20 +1,20 @@
 import type { Logger } from 'pino';
-import type { Clock } from '../../application/ports/clock';
-import type { IdempotencyStore } from '../../application/ports/idempotency-store';
-import type { TokenService } from '../../application/ports/token-service';
+import type { Clock } from '../../application/shared/ports/clock';
+import type { IdempotencyStore } from '../../application/idempotency/ports/idempotency-store';
+import type { TokenService } from '../../application/identity/ports/token-service';
 import type { HttpRateLimits } from './rate-limits';
-import type { RegisterMember } from '../../application/register-member/register-member.use-case';
-import type { LogIn } from '../../application/log-in/log-in.use-case';
-import type { GetMember } from '../../application/get-member/get-member.use-case';
-import type { CreatePerformance } from '../../application/create-performance/create-performance.use-case';
-import type { ListPerformances } from '../../application/list-performances/list-performances.use-case';
-import type { GetPerformance } from '../../application/get-performance/get-performance.use-case';
-import type { GetSeatMap } from '../../application/get-seat-map/get-seat-map.use-case';
-import type { HoldSeats } from '../../application/hold-seats/hold-seats.use-case';
-import type { ConfirmReservation } from '../../application/confirm-reservation/confirm-reservation.use-case';
-import type { CancelReservation } from '../../application/cancel-reservation/cancel-reservation.use-case';
-import type { GetReservation } from '../../application/get-reservation/get-reservation.use-case';
-import type { ListMemberReservations } from '../../application/list-member-reservations/list-member-reservations.use-case';
+import type { RegisterMember } from '../../application/identity/register-member/register-member.use-case';
+import type { LogIn } from '../../application/identity/log-in/log-in.use-case';
+import type { GetMember } from '../../application/identity/get-member/get-member.use-case';
+import type { CreatePerformance } from '../../application/catalog/create-performance/create-performance.use-case';
+import type { ListPerformances } from '../../application/catalog/list-performances/list-performances.use-case';
+import type { GetPerformance } from '../../application/catalog/get-performance/get-performance.use-case';
+import type { GetSeatMap } from '../../application/catalog/get-seat-map/get-seat-map.use-case';
+import type { HoldSeats } from '../../application/sales/hold-seats/hold-seats.use-case';
+import type { ConfirmReservation } from '../../application/sales/confirm-reservation/confirm-reservation.use-case';
+import type { CancelReservation } from '../../application/sales/cancel-reservation/cancel-reservation.use-case';
+import type { GetReservation } from '../../application/sales/get-reservation/get-reservation.use-case';
+import type { ListMemberReservations } from '../../application/sales/list-member-reservations/list-member-reservations.use-case';
 
 /** The use cases the HTTP adapter drives; bootstrap may hand in traced wrappers of them. */
 export interface UseCases {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Clock } from '../../application/ports/clock';
-import type { IdempotencyStore, RecordedResponse } from '../../application/ports/idempotency-store';
-import type { Actor } from '../../application/ports/token-service';
+import type { Clock } from '../../application/shared/ports/clock';
+import type { IdempotencyStore, RecordedResponse } from '../../application/idempotency/ports/idempotency-store';
+import type { Actor } from '../../application/shared/actor';
 import { problemReplyFor } from './error-middleware';
 import { RequestError } from './error-codes';
 import type { HttpContext } from './http-context';

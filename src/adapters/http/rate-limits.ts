@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { InvalidCredentialsError } from '../../application/errors';
-import type { Actor } from '../../application/ports/token-service';
+import { InvalidCredentialsError } from '../../application/shared/errors';
+import type { Actor } from '../../application/shared/actor';
 import { RequestError } from './error-codes';
 import type { HttpContext } from './http-context';
 

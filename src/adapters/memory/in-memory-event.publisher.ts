@@ -1,4 +1,4 @@
-import { EventPublisher } from '../../application/ports/event-publisher';
+import { EventPublisher } from '../../application/shared/ports/event-publisher';
 import { DomainEvent } from '../../domain/shared/aggregate-root';
 
 export type EventListener = (event: DomainEvent) => void;

@@ -3,7 +3,7 @@ import {
   IdempotencyStart,
   IdempotencyStore,
   RecordedResponse,
-} from '../../application/ports/idempotency-store';
+} from '../../application/idempotency/ports/idempotency-store';
 
 interface IdempotencyRecord {
   readonly fingerprint: string;

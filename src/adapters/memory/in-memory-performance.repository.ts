@@ -1,6 +1,6 @@
-import { Performance } from '../../domain/performance/performance';
-import { PerformanceRepository } from '../../domain/performance/performance.repository';
-import { Page, PerformanceCatalog, PerformanceSummary } from '../../application/ports/performance-catalog';
+import { Performance } from '../../domain/catalog/performance';
+import { PerformanceRepository } from '../../domain/catalog/performance.repository';
+import { Page, PerformanceCatalog, PerformanceSummary } from '../../application/catalog/ports/performance-catalog';
 
 export class InMemoryPerformanceRepository implements PerformanceRepository, PerformanceCatalog {
   readonly #byId = new Map<string, Performance>();

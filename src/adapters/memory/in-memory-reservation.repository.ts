@@ -1,13 +1,13 @@
-import { SeatStatus, SeatStatusQuery } from '../../application/ports/seat-status-query';
+import { SeatStatus, SeatStatusQuery } from '../../application/catalog/ports/seat-status-query';
 import { MemberNotFoundError } from '../../domain/identity/member.errors';
 import { MemberRepository } from '../../domain/identity/member.repository';
-import { Reservation, ReservationSnapshot } from '../../domain/reservation/reservation';
+import { Reservation, ReservationSnapshot } from '../../domain/sales/reservation';
 import {
   ConcurrentModificationError,
   MemberSeatLimitError,
   SeatsAlreadyClaimedError,
-} from '../../domain/reservation/reservation.errors';
-import { ExpiredHold, ReservationLimits, ReservationRepository } from '../../domain/reservation/reservation.repository';
+} from '../../domain/sales/reservation.errors';
+import { ExpiredHold, ReservationLimits, ReservationRepository } from '../../domain/sales/reservation.repository';
 
 /**
  * Keeps the same invariants as the database: one active claim per seat, enforced by a map

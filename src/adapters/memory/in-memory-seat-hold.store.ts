@@ -1,5 +1,5 @@
-import { HoldAttempt, SeatHoldStore } from '../../application/ports/seat-hold-store';
-import { Clock } from '../../application/ports/clock';
+import { HoldAttempt, SeatHoldStore } from '../../application/sales/ports/seat-hold-store';
+import { Clock } from '../../application/shared/ports/clock';
 
 interface Hold {
   readonly reservationId: string;

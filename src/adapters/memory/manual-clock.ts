@@ -1,4 +1,4 @@
-import { Clock } from '../../application/ports/clock';
+import { Clock } from '../../application/shared/ports/clock';
 
 /** A clock that moves only when told: for tests and reproducible demos. */
 export class ManualClock implements Clock {

@@ -1,4 +1,4 @@
-import { StoreUnavailableError } from '../../application/errors';
+import { StoreUnavailableError } from '../../application/shared/errors';
 
 /** The fields mysql2 and Node's net module put on their errors. */
 interface DriverError {

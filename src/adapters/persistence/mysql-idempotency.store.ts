@@ -4,7 +4,7 @@ import {
   IdempotencyStart,
   IdempotencyStore,
   RecordedResponse,
-} from '../../application/ports/idempotency-store';
+} from '../../application/idempotency/ports/idempotency-store';
 import { mysqlCall } from './mysql-errors';
 
 interface IdempotencyKeyRow {

@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
-import { Page, PerformanceCatalog, PerformanceSummary } from '../../application/ports/performance-catalog';
-import { Performance } from '../../domain/performance/performance';
-import { PerformanceRepository } from '../../domain/performance/performance.repository';
+import { Page, PerformanceCatalog, PerformanceSummary } from '../../application/catalog/ports/performance-catalog';
+import { Performance } from '../../domain/catalog/performance';
+import { PerformanceRepository } from '../../domain/catalog/performance.repository';
 import { Money } from '../../domain/shared/money';
 import { mysqlCall } from './mysql-errors';
 import { PerformanceGradeModel, PerformanceModel, PerformanceSectionModel, SeatRow } from './objection-models';

@@ -1,12 +1,12 @@
 import { Knex } from 'knex';
 import { MemberNotFoundError } from '../../domain/identity/member.errors';
-import { ACTIVE_STATUSES, Reservation } from '../../domain/reservation/reservation';
+import { ACTIVE_STATUSES, Reservation } from '../../domain/sales/reservation';
 import {
   ConcurrentModificationError,
   MemberSeatLimitError,
   SeatsAlreadyClaimedError,
-} from '../../domain/reservation/reservation.errors';
-import { ExpiredHold, ReservationLimits, ReservationRepository } from '../../domain/reservation/reservation.repository';
+} from '../../domain/sales/reservation.errors';
+import { ExpiredHold, ReservationLimits, ReservationRepository } from '../../domain/sales/reservation.repository';
 import { isCheckViolation, isDuplicateKey, isMissingParent, mysqlCall, retryOnDeadlock } from './mysql-errors';
 import { ReservationRow, ReservationSeatRow } from './objection-models';
 import { reservationFromRows, reservationSeatsToRows, reservationToRow } from './reservation.mapper';

@@ -1,4 +1,4 @@
-import { Performance } from '../../domain/performance/performance';
+import { Performance } from '../../domain/catalog/performance';
 import { Money } from '../../domain/shared/money';
 import { PerformanceGradeModel, PerformanceModel, PerformanceSectionModel, SeatRow } from './objection-models';
 

@@ -1,4 +1,4 @@
-import { ACTIVE_STATUSES, Reservation } from '../../domain/reservation/reservation';
+import { ACTIVE_STATUSES, Reservation } from '../../domain/sales/reservation';
 import { Money } from '../../domain/shared/money';
 import { ReservationRow, ReservationSeatRow } from './objection-models';
 import { amountFromColumn } from './performance.mapper';

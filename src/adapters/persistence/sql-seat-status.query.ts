@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { SeatStatus, SeatStatusQuery } from '../../application/ports/seat-status-query';
+import { SeatStatus, SeatStatusQuery } from '../../application/catalog/ports/seat-status-query';
 import { mysqlCall } from './mysql-errors';
 
 /**

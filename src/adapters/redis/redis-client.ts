@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { StoreUnavailableError } from '../../application/errors';
+import { StoreUnavailableError } from '../../application/shared/errors';
 
 export interface RedisClientOptions {
   /** Prefix ioredis adds to every key. Leave empty for stores that prefix their own keys. */

@@ -1,7 +1,7 @@
 import type Redis from 'ioredis';
 import { ReplyError } from 'ioredis';
-import { StoreUnavailableError } from '../../application/errors';
-import { HoldAttempt, SeatHoldStore } from '../../application/ports/seat-hold-store';
+import { StoreUnavailableError } from '../../application/shared/errors';
+import { HoldAttempt, SeatHoldStore } from '../../application/sales/ports/seat-hold-store';
 
 // Every script gets its seat keys as KEYS and the reservation id as ARGV[1]. A key's value is
 // the reservation holding the seat; its TTL is the hold's end, and no TTL means sold.

@@ -1,5 +1,5 @@
 import * as argon2 from 'argon2';
-import { PasswordHasher } from '../../application/ports/password-hasher';
+import { PasswordHasher } from '../../application/identity/ports/password-hasher';
 
 /** OWASP Password Storage Cheat Sheet, argon2id first choice: m = 19 MiB, t = 2, p = 1. */
 export const OWASP_ARGON2ID = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;

@@ -1,7 +1,8 @@
 import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
-import { InvalidTokenError } from '../../application/errors';
-import { Clock } from '../../application/ports/clock';
-import { Actor, IssuedToken, TokenService } from '../../application/ports/token-service';
+import { InvalidTokenError } from '../../application/shared/errors';
+import { Clock } from '../../application/shared/ports/clock';
+import { Actor } from '../../application/shared/actor';
+import { IssuedToken, TokenService } from '../../application/identity/ports/token-service';
 
 const ALGORITHM = 'HS256';
 const ISSUER = 'ticketing-service';

@@ -1,4 +1,4 @@
-import { Clock } from '../../application/ports/clock';
+import { Clock } from '../../application/shared/ports/clock';
 
 export class SystemClock implements Clock {
   now(): Date {

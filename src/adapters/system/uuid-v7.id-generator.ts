@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { IdGenerator } from '../../application/ports/id-generator';
+import { IdGenerator } from '../../application/shared/ports/id-generator';
 
 /**
  * RFC 9562 UUID version 7: 48 bits of Unix milliseconds, then randomness. Time-ordered ids

@@ -1,7 +1,7 @@
 import { ObjectionMemberRepository } from '../../../src/adapters/persistence/objection-member.repository';
 import { ObjectionPerformanceRepository } from '../../../src/adapters/persistence/objection-performance.repository';
 import { ObjectionReservationRepository } from '../../../src/adapters/persistence/objection-reservation.repository';
-import { ExpiredHold } from '../../../src/domain/reservation/reservation.repository';
+import { ExpiredHold } from '../../../src/domain/sales/reservation.repository';
 import { aMember, aPerformance, aReservation, at, MINUTE, NO_MEMBER_CAP, seatIdsOf, SECOND } from '../../support/builders';
 import { useTestDatabase } from '../../support/mysql';
 

@@ -1,5 +1,5 @@
 import { ObjectionPerformanceRepository } from '../../../src/adapters/persistence/objection-performance.repository';
-import { LAYOUT_LIMITS } from '../../../src/domain/performance/performance';
+import { LAYOUT_LIMITS } from '../../../src/domain/catalog/performance';
 import { Money } from '../../../src/domain/shared/money';
 import { aPerformance } from '../../support/builders';
 import { useTestDatabase } from '../../support/mysql';

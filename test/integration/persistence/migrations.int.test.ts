@@ -5,7 +5,7 @@ import { MIGRATIONS } from '../../../src/adapters/persistence/migrations';
 import { ObjectionMemberRepository } from '../../../src/adapters/persistence/objection-member.repository';
 import { ObjectionPerformanceRepository } from '../../../src/adapters/persistence/objection-performance.repository';
 import { reservationSeatsToRows, reservationToRow } from '../../../src/adapters/persistence/reservation.mapper';
-import { Reservation } from '../../../src/domain/reservation/reservation';
+import { Reservation } from '../../../src/domain/sales/reservation';
 import { aMember, aPerformance, aReservation, seatIdsOf, T0 } from '../../support/builders';
 import { TEST_MYSQL_SERVER_URL } from '../../support/environment';
 import { dropDatabase, scratchDatabaseUrl } from '../../support/mysql';

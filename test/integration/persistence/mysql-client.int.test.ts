@@ -1,4 +1,4 @@
-import { StoreUnavailableError } from '../../../src/application/errors';
+import { StoreUnavailableError } from '../../../src/application/shared/errors';
 import { createKnex } from '../../../src/adapters/persistence/knex-client';
 import { ObjectionMemberRepository } from '../../../src/adapters/persistence/objection-member.repository';
 import { ObjectionPerformanceRepository } from '../../../src/adapters/persistence/objection-performance.repository';

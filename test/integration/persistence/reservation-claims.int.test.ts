@@ -2,9 +2,9 @@ import { ObjectionMemberRepository } from '../../../src/adapters/persistence/obj
 import { ObjectionPerformanceRepository } from '../../../src/adapters/persistence/objection-performance.repository';
 import { ObjectionReservationRepository } from '../../../src/adapters/persistence/objection-reservation.repository';
 import { Member } from '../../../src/domain/identity/member';
-import { Performance } from '../../../src/domain/performance/performance';
-import { Reservation } from '../../../src/domain/reservation/reservation';
-import { SeatsAlreadyClaimedError } from '../../../src/domain/reservation/reservation.errors';
+import { Performance } from '../../../src/domain/catalog/performance';
+import { Reservation } from '../../../src/domain/sales/reservation';
+import { SeatsAlreadyClaimedError } from '../../../src/domain/sales/reservation.errors';
 import {
   aMember,
   aPerformance,

@@ -1,5 +1,5 @@
 import Redis, { ReplyError } from 'ioredis';
-import { StoreUnavailableError } from '../../../src/application/errors';
+import { StoreUnavailableError } from '../../../src/application/shared/errors';
 import { connectRedis, createRedis } from '../../../src/adapters/redis/redis-client';
 import { RedisSeatHoldStore } from '../../../src/adapters/redis/redis-seat-hold.store';
 import { testRedisUrl } from '../../support/environment';

@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { StoreUnavailableError } from '../../../src/application/errors';
+import { StoreUnavailableError } from '../../../src/application/shared/errors';
 import { connectRedis, createRedis, isRedisUp } from '../../../src/adapters/redis/redis-client';
 import { RedisSeatHoldStore } from '../../../src/adapters/redis/redis-seat-hold.store';
 import { TEST_REDIS_SERVER_URL, testRedisDb } from '../../support/environment';

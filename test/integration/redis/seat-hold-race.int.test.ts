@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { HoldAttempt } from '../../../src/application/ports/seat-hold-store';
+import { HoldAttempt } from '../../../src/application/sales/ports/seat-hold-store';
 import { connectRedis, createRedis } from '../../../src/adapters/redis/redis-client';
 import { RedisSeatHoldStore } from '../../../src/adapters/redis/redis-seat-hold.store';
 import { testRedisUrl } from '../../support/environment';

@@ -1,5 +1,5 @@
-import { seatStatus } from '../../../src/application/get-seat-map/get-seat-map.use-case';
-import { HoldAttempt, SeatHoldStore } from '../../../src/application/ports/seat-hold-store';
+import { seatStatus } from '../../../src/application/catalog/seat-map';
+import { HoldAttempt, SeatHoldStore } from '../../../src/application/sales/ports/seat-hold-store';
 import { InMemorySeatHoldStore } from '../../../src/adapters/memory/in-memory-seat-hold.store';
 import { HOLD_SECONDS, reservationFixture } from '../../support/application-fixture';
 import { T0 } from '../../support/builders';

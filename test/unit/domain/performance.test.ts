@@ -1,5 +1,5 @@
-import { InvalidPerformanceError } from '../../../src/domain/performance/performance.errors';
-import { Performance } from '../../../src/domain/performance/performance';
+import { InvalidPerformanceError } from '../../../src/domain/catalog/performance.errors';
+import { Performance } from '../../../src/domain/catalog/performance';
 import { Money } from '../../../src/domain/shared/money';
 import { randomUUID } from 'node:crypto';
 import { aNewPerformance, aPerformance, T0 } from '../../support/builders';

@@ -1,5 +1,5 @@
-import { Reservation } from '../../../src/domain/reservation/reservation';
-import { HoldExpiredError, ReservationStateError } from '../../../src/domain/reservation/reservation.errors';
+import { Reservation } from '../../../src/domain/sales/reservation';
+import { HoldExpiredError, ReservationStateError } from '../../../src/domain/sales/reservation.errors';
 import { Money } from '../../../src/domain/shared/money';
 import { T0 } from '../../support/builders';
 

@@ -2,7 +2,7 @@ import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { tracedUseCase } from '../../../src/adapters/telemetry/traced-use-case';
-import { SeatUnavailableError } from '../../../src/domain/reservation/reservation.errors';
+import { SeatUnavailableError } from '../../../src/domain/sales/reservation.errors';
 
 describe('tracedUseCase', () => {
   const exporter = new InMemorySpanExporter();

@@ -1,4 +1,4 @@
-import type { IssuedToken } from '../../../application/ports/token-service';
+import type { IssuedToken } from '../../../application/identity/ports/token-service';
 import type { MemberSnapshot } from '../../../domain/identity/member';
 import type { MemberJson, TokenJson } from '../schemas/member.schema';
 

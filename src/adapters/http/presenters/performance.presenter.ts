@@ -1,8 +1,8 @@
-import type { PerformanceDetail } from '../../../application/get-performance/get-performance.use-case';
-import type { SeatMap } from '../../../application/get-seat-map/get-seat-map.use-case';
-import type { SeatStatus } from '../../../application/ports/seat-status-query';
-import type { Page, PerformanceSummary } from '../../../application/ports/performance-catalog';
-import type { Performance, PerformanceSnapshot } from '../../../domain/performance/performance';
+import type { PerformanceDetail } from '../../../application/catalog/get-performance/get-performance.use-case';
+import type { SeatMap } from '../../../application/catalog/seat-map';
+import type { SeatStatus } from '../../../application/catalog/ports/seat-status-query';
+import type { Page, PerformanceSummary } from '../../../application/catalog/ports/performance-catalog';
+import type { Performance, PerformanceSnapshot } from '../../../domain/catalog/performance';
 import type {
   PerformanceDetailJson,
   PerformanceJson,

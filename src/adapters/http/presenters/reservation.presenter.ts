@@ -1,4 +1,4 @@
-import type { ReservationSnapshot } from '../../../domain/reservation/reservation';
+import type { ReservationSnapshot } from '../../../domain/sales/reservation';
 import type { ReservationJson } from '../schemas/reservation.schema';
 
 export function presentReservation(reservation: ReservationSnapshot): ReservationJson {

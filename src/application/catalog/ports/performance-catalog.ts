@@ -1,0 +1,25 @@
+import { Money } from '../../../domain/shared/money';
+
+export interface PerformanceSummary {
+  readonly id: string;
+  readonly title: string;
+  readonly venue: string;
+  readonly startsAt: Date;
+  readonly salesOpenAt: Date;
+  readonly salesCloseAt: Date;
+  readonly seatCount: number;
+  readonly lowestPrice: Money;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly page: number;
+  readonly size: number;
+  readonly total: number;
+}
+
+/** Read model for browsing: skips the aggregate, as listings need no business rule. */
+export interface PerformanceCatalog {
+  /** Performances that have not started yet, the most recently opened sales first. */
+  listUpcoming(now: Date, page: number, size: number): Promise<Page<PerformanceSummary>>;
+}

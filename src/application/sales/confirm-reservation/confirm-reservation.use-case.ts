@@ -1,0 +1,46 @@
+import { ReservationSnapshot } from '../../../domain/sales/reservation';
+import { ConcurrentModificationError, HoldExpiredError } from '../../../domain/sales/reservation.errors';
+import { ReservationRepository } from '../../../domain/sales/reservation.repository';
+import { expireIfOverdue } from '../expire-if-overdue';
+import { Clock } from '../../shared/ports/clock';
+import { EventPublisher } from '../../shared/ports/event-publisher';
+import { SeatHoldStore } from '../ports/seat-hold-store';
+import { Actor } from '../../shared/actor';
+import { findVisibleReservation } from '../find-visible-reservation';
+
+export class ConfirmReservation {
+  constructor(
+    private readonly reservations: ReservationRepository,
+    private readonly holds: SeatHoldStore,
+    private readonly clock: Clock,
+    private readonly events: EventPublisher,
+  ) {}
+
+  /** Only the owner confirms (paying is theirs to do); confirming twice answers the same. */
+  async execute(actor: Actor, reservationId: string): Promise<ReservationSnapshot> {
+    try {
+      return await this.confirmOnce(actor, reservationId);
+    } catch (error) {
+      // Lost a race with the sweeper or a cancel: decide again on what was saved.
+      if (error instanceof ConcurrentModificationError) return this.confirmOnce(actor, reservationId);
+      throw error;
+    }
+  }
+
+  private async confirmOnce(actor: Actor, reservationId: string): Promise<ReservationSnapshot> {
+    const reservation = await findVisibleReservation(this.reservations, { ...actor, role: 'USER' }, reservationId);
+    const now = this.clock.now();
+    if (reservation.isOverdue(now)) {
+      await expireIfOverdue(reservation, now, this.reservations, this.holds, this.events);
+      throw new HoldExpiredError(reservation.id, reservation.expiresAt);
+    }
+    if (reservation.status === 'CONFIRMED') return reservation.toSnapshot();
+    reservation.confirm(now);
+    // The database write is the confirmation: a crash after it loses nothing, a crash
+    // before it leaves a hold that expires. The store is told only afterwards.
+    await this.reservations.save(reservation);
+    this.events.publish(reservation.pullEvents());
+    await this.holds.markSold(reservation.performanceId, reservation.seatIds, reservation.id).catch(() => {});
+    return reservation.toSnapshot();
+  }
+}

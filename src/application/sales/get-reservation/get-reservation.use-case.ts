@@ -1,0 +1,18 @@
+import { ReservationSnapshot } from '../../../domain/sales/reservation';
+import { ReservationRepository } from '../../../domain/sales/reservation.repository';
+import { Clock } from '../../shared/ports/clock';
+import { Actor } from '../../shared/actor';
+import { findVisibleReservation } from '../find-visible-reservation';
+import { presentStatus } from '../present-status';
+
+export class GetReservation {
+  constructor(
+    private readonly reservations: ReservationRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(actor: Actor, reservationId: string): Promise<ReservationSnapshot> {
+    const reservation = await findVisibleReservation(this.reservations, actor, reservationId);
+    return presentStatus(reservation, this.clock.now());
+  }
+}

@@ -1,0 +1,145 @@
+import { MemberNotFoundError } from '../../../domain/identity/member.errors';
+import { PerformanceNotFoundError } from '../../../domain/catalog/performance.errors';
+import { PerformanceRepository } from '../../../domain/catalog/performance.repository';
+import { Reservation, ReservationSnapshot } from '../../../domain/sales/reservation';
+import {
+  MemberSeatLimitError,
+  SeatsAlreadyClaimedError,
+  SeatUnavailableError,
+} from '../../../domain/sales/reservation.errors';
+import { ReservationRepository } from '../../../domain/sales/reservation.repository';
+import { InvalidTokenError } from '../../shared/errors';
+import { Clock } from '../../shared/ports/clock';
+import { EventPublisher } from '../../shared/ports/event-publisher';
+import { IdGenerator } from '../../shared/ports/id-generator';
+import { SeatHoldStore } from '../ports/seat-hold-store';
+import { Actor } from '../../shared/actor';
+import { ReservationPolicy } from '../reservation-policy';
+import { expireIfOverdue } from '../expire-if-overdue';
+
+export interface HoldSeatsInput {
+  readonly performanceId: string;
+  readonly seatIds: readonly string[];
+}
+
+/**
+ * The hot path of an on-sale: validate against the (cached) performance, take the seats in
+ * the hold store (one atomic step, losers leave here), then record the claim in the
+ * database, whose unique constraint (and per-member seat count) has the last word.
+ */
+export class HoldSeats {
+  constructor(
+    private readonly performances: PerformanceRepository,
+    private readonly reservations: ReservationRepository,
+    private readonly holds: SeatHoldStore,
+    private readonly ids: IdGenerator,
+    private readonly clock: Clock,
+    private readonly events: EventPublisher,
+    private readonly policy: ReservationPolicy,
+    private readonly onHoldStoreFailure: (error: unknown) => void = () => {},
+  ) {}
+
+  async execute(actor: Actor, input: HoldSeatsInput): Promise<ReservationSnapshot> {
+    const performance = await this.performances.findById(input.performanceId);
+    if (!performance) throw new PerformanceNotFoundError(input.performanceId);
+    const now = this.clock.now();
+    const seats = performance.selectSeatsForHold(input.seatIds, now, this.policy.maxSeatsPerReservation);
+    const reservation = Reservation.hold({
+      id: this.ids.next(),
+      memberId: actor.memberId,
+      performanceId: performance.id,
+      seats: seats.map((seat) => ({ seatId: seat.id, label: seat.label, grade: seat.grade, price: seat.price })),
+      now,
+      holdSeconds: this.policy.holdSeconds,
+    });
+
+    const heldInStore = await this.holdInStore(reservation);
+    try {
+      await this.record(reservation, now);
+    } catch (error) {
+      if (heldInStore) await this.releaseInStore(reservation);
+      throw error;
+    }
+    this.events.publish(reservation.pullEvents());
+    return reservation.toSnapshot();
+  }
+
+  /** Returns whether the store holds the seats for us; a store that is down is skipped, not fatal. */
+  private async holdInStore(reservation: Reservation): Promise<boolean> {
+    let attempt;
+    try {
+      attempt = await this.holds.tryHold(reservation.performanceId, reservation.seatIds, reservation.id, reservation.expiresAt);
+    } catch (error) {
+      this.onHoldStoreFailure(error);
+      return false;
+    }
+    if (!attempt.granted) throw new SeatUnavailableError(reservation.performanceId, attempt.conflicts);
+    return true;
+  }
+
+  /**
+   * Inserts the claim. If it collides only with holds that are overdue but not yet swept
+   * (another member's seats, or the member's own cap), those are expired on the spot and
+   * the insert is tried once more.
+   */
+  private async record(reservation: Reservation, now: Date): Promise<void> {
+    const limits = { maxSeatsPerMember: this.policy.maxSeatsPerMember };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.reservations.add(reservation, limits);
+        return;
+      } catch (error) {
+        if (error instanceof MemberNotFoundError) {
+          // The token is well signed, but its member is gone (deleted, or another environment's).
+          throw new InvalidTokenError('The member this access token was issued to does not exist');
+        }
+        if (error instanceof MemberSeatLimitError) {
+          if (attempt > 1 || !(await this.expireOwnOverdueHolds(reservation, now))) throw error;
+          continue;
+        }
+        if (!(error instanceof SeatsAlreadyClaimedError)) throw error;
+        const holderIds = [...new Set(error.holders.values())];
+        const holders = await this.reservations.findByIds(holderIds);
+        const stillActive = holders.filter((holder) => holder.ownsSeats(now));
+        if (stillActive.length > 0 || attempt > 1) {
+          await this.teachStore(reservation.performanceId, error.holders, stillActive);
+          throw new SeatUnavailableError(reservation.performanceId, [...error.holders.keys()]);
+        }
+        for (const holder of holders) {
+          await expireIfOverdue(holder, now, this.reservations, this.holds, this.events);
+        }
+      }
+    }
+  }
+
+  /** Overdue holds still count against the member's cap until expired; returns whether any was. */
+  private async expireOwnOverdueHolds(reservation: Reservation, now: Date): Promise<boolean> {
+    const own = await this.reservations.listByMember(reservation.memberId);
+    let expired = false;
+    for (const held of own) {
+      if (held.performanceId !== reservation.performanceId) continue;
+      if (await expireIfOverdue(held, now, this.reservations, this.holds, this.events)) expired = true;
+    }
+    return expired;
+  }
+
+  private async teachStore(performanceId: string, claims: ReadonlyMap<string, string>, holders: readonly Reservation[]) {
+    try {
+      for (const holder of holders) {
+        const seats = new Map([...claims].filter(([, reservationId]) => reservationId === holder.id));
+        await this.holds.remember(performanceId, seats, holder.status === 'CONFIRMED' ? null : holder.expiresAt);
+      }
+    } catch (error) {
+      this.onHoldStoreFailure(error);
+    }
+  }
+
+  private async releaseInStore(reservation: Reservation): Promise<void> {
+    try {
+      await this.holds.release(reservation.performanceId, reservation.seatIds, reservation.id);
+    } catch (error) {
+      // The hold expires by itself at expiresAt; meanwhile the database still says the seats are free.
+      this.onHoldStoreFailure(error);
+    }
+  }
+}
