@@ -9,7 +9,8 @@
  * application) or its events, never through its use cases; and one use-case folder never
  * imports another: what two use cases share lives beside them, in the module's own files.
  */
-const FRAMEWORKS = 'node_modules/(koa|@koa/|knex|objection|mysql2|ioredis|inversify|@opentelemetry/|pino|zod|jose|argon2)';
+const FRAMEWORKS =
+  'node_modules/(koa|@koa/|knex|objection|mysql2|ioredis|inversify|@opentelemetry/|pino|zod|jose|argon2)';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -35,7 +35,11 @@ async function main(): Promise<void> {
   for (const outcome of outcomes) {
     const code = provenance();
     const markdown = `${outcome.markdown}\n\nCode measured: commit ${code.commit}${code.uncommittedSrc.length > 0 ? ` + ${code.uncommittedSrc.length} uncommitted files in src/` : ''}; ${code.serviceEntry}.`;
-    const files = writeResults(outcome.name, { ...outcome, markdown, json: { ...outcome.json, machine: machine(), code } });
+    const files = writeResults(outcome.name, {
+      ...outcome,
+      markdown,
+      json: { ...outcome.json, machine: machine(), code },
+    });
     console.log(`\n${markdown}\n\nwritten: ${files.join(', ')}`);
     passed &&= outcome.passed;
   }

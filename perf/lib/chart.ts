@@ -54,7 +54,9 @@ function axes(panel: Panel, seconds: number, title: string, step: number): strin
   const every = step * Math.max(1, Math.ceil(seconds / step / 15));
   for (let tick = 0; tick * every <= seconds + 1e-9; tick++) {
     const second = tick * every;
-    parts.push(text(xOf(second, seconds), panel.top + panel.height + 16, `${Number(second.toFixed(2))}s`, { anchor: 'middle' }));
+    parts.push(
+      text(xOf(second, seconds), panel.top + panel.height + 16, `${Number(second.toFixed(2))}s`, { anchor: 'middle' }),
+    );
   }
   parts.push(
     `<rect x="${PLOT_LEFT}" y="${panel.top}" width="${PLOT_RIGHT - PLOT_LEFT}" height="${panel.height}" fill="none" stroke="#999"/>`,
@@ -71,7 +73,12 @@ function xOf(second: number, seconds: number): number {
  * split into successes and failures (bottom). Plain SVG, no library. Buckets are a second
  * long unless `bucketSeconds` says otherwise (a sale that sells out in a second).
  */
-export function timeSeriesChart(title: string, subtitle: string, buckets: readonly SecondBucket[], bucketSeconds = 1): string {
+export function timeSeriesChart(
+  title: string,
+  subtitle: string,
+  buckets: readonly SecondBucket[],
+  bucketSeconds = 1,
+): string {
   const seconds = Math.max(bucketSeconds, buckets.length * bucketSeconds);
   const bucketName = bucketSeconds === 1 ? 'second' : `${Math.round(bucketSeconds * 1000)} ms`;
   const latency: Panel = {
@@ -92,7 +99,12 @@ export function timeSeriesChart(title: string, subtitle: string, buckets: readon
     text(PLOT_LEFT, 24, title, { size: 16, bold: true }),
     text(PLOT_LEFT, 44, subtitle),
     ...axes(latency, seconds, `Latency per ${bucketName} (p50, p95, p99)`, bucketSeconds),
-    ...axes(throughput, seconds, `Answers per second, per ${bucketName} (green: success, red: error or refusal)`, bucketSeconds),
+    ...axes(
+      throughput,
+      seconds,
+      `Answers per second, per ${bucketName} (green: success, red: error or refusal)`,
+      bucketSeconds,
+    ),
   ];
   const center = (second: number) => xOf(second + bucketSeconds / 2, seconds);
   for (const key of ['p50', 'p95', 'p99'] as const) {

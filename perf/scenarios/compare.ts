@@ -163,7 +163,11 @@ export async function compare(options: Options): Promise<ScenarioOutcome[]> {
       svg: barChart(
         'Comparisons: answers per second (ratio to the group baseline, p99)',
         `${durationSeconds} s per run, 100 connections, ${rounds} round(s)`,
-        rows.map((row) => ({ label: row.label, value: row.perSecond, note: `×${row.ratio}  p99 ${row.p99Ms.toFixed(1)} ms` })),
+        rows.map((row) => ({
+          label: row.label,
+          value: row.perSecond,
+          note: `×${row.ratio}  p99 ${row.p99Ms.toFixed(1)} ms`,
+        })),
         '/s',
       ),
       passed,

@@ -65,7 +65,9 @@ export function distinctSeatRequests(seeded: Seeded): () => Work<null> | null {
   const seatsPerPerformance = performances[0]?.seats.length ?? 0;
   const members = seeded.members.length;
   if (members < seatsPerPerformance || gcd(members, performances.length) !== 1) {
-    throw new Error(`${members} members cannot hold ${performances.length} × ${seatsPerPerformance} seats one per performance`);
+    throw new Error(
+      `${members} members cannot hold ${performances.length} × ${seatsPerPerformance} seats one per performance`,
+    );
   }
   let index = 0;
   return () => {

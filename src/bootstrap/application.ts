@@ -43,7 +43,11 @@ export interface Application {
 /** The embedded default's admin, announced at start-up; never created against real stores. */
 export const EMBEDDED_ADMIN = { email: 'admin@ticketing.local', password: 'embedded-admin-demo' } as const;
 
-export async function createApplication(config: Config, logger: Logger, options: ApplicationOptions = {}): Promise<Application> {
+export async function createApplication(
+  config: Config,
+  logger: Logger,
+  options: ApplicationOptions = {},
+): Promise<Application> {
   const clock = options.clock ?? new SystemClock();
   const stores =
     options.stores ??
@@ -59,7 +63,9 @@ export async function createApplication(config: Config, logger: Logger, options:
   // Every use case gets a span and a duration-by-outcome histogram; with tracing off the
   // span is a no-op, so the wrapper costs a function call.
   const traced: UseCaseDecorator = (name, useCase) =>
-    tracedUseCase(name, useCase, (useCaseName, outcome, seconds) => metrics.observeUseCase(useCaseName, outcome, seconds));
+    tracedUseCase(name, useCase, (useCaseName, outcome, seconds) =>
+      metrics.observeUseCase(useCaseName, outcome, seconds),
+    );
   const container = buildContainer({
     config,
     logger,
@@ -81,7 +87,9 @@ export async function createApplication(config: Config, logger: Logger, options:
   if (stores.kind === 'embedded') {
     const seeded = config.demoData ? await seedDemoPerformances(get(TOKENS.CreatePerformance), clock.now()) : 0;
     // The demo admin's credentials are printed on purpose: they exist only in this mode.
-    const adminHint = config.admin ? 'admin from ADMIN_EMAIL' : `admin ${EMBEDDED_ADMIN.email} / ${EMBEDDED_ADMIN.password}`;
+    const adminHint = config.admin
+      ? 'admin from ADMIN_EMAIL'
+      : `admin ${EMBEDDED_ADMIN.email} / ${EMBEDDED_ADMIN.password}`;
     logger.warn(
       { demoPerformances: seeded },
       `EMBEDDED MODE: no DATABASE_URL/REDIS_URL set; in-memory stores, nothing is kept when the process exits; ${adminHint}`,
@@ -115,7 +123,11 @@ export async function createApplication(config: Config, logger: Logger, options:
     metrics,
     // RATE_LIMIT_ENABLED=false lifts the rate limits only: the seat caps are business rules.
     rateLimits: config.rateLimitEnabled
-      ? new FlexibleRateLimits(config.rateLimits, stores.rateLimiters, throttled(logger, 'rate limiter failed; request let through'))
+      ? new FlexibleRateLimits(
+          config.rateLimits,
+          stores.rateLimiters,
+          throttled(logger, 'rate limiter failed; request let through'),
+        )
       : NO_RATE_LIMITS,
     idempotency: { store: stores.idempotency, clock, ttlSeconds: config.idempotencyTtlSeconds },
   });

@@ -94,7 +94,10 @@ export function buildContainer(options: ContainerOptions): Container {
   ) =>
     container
       .bind<T>(id)
-      .toResolvedValue((...resolved: unknown[]) => decorate(UseCase.name, new UseCase(...(resolved as A))), dependencies)
+      .toResolvedValue(
+        (...resolved: unknown[]) => decorate(UseCase.name, new UseCase(...(resolved as A))),
+        dependencies,
+      )
       .inSingletonScope();
 
   const T = TOKENS;
@@ -114,15 +117,35 @@ export function buildContainer(options: ContainerOptions): Container {
   bindUseCase(T.LogIn, LogIn, [T.MemberRepository, T.PasswordHasher, T.TokenService]);
   bindUseCase(T.GetMember, GetMember, [T.MemberRepository]);
   bindUseCase(T.EnsureAdmin, EnsureAdmin, [T.MemberRepository, T.MemberRegistration]);
-  bindUseCase(T.CreatePerformance, CreatePerformance, [T.PerformanceRepository, T.IdGenerator, T.Clock, T.EventPublisher]);
+  bindUseCase(T.CreatePerformance, CreatePerformance, [
+    T.PerformanceRepository,
+    T.IdGenerator,
+    T.Clock,
+    T.EventPublisher,
+  ]);
   bindUseCase(T.ListPerformances, ListPerformances, [T.PerformanceCatalog, T.Clock]);
   bindUseCase(T.GetSeatMap, GetSeatMap, [T.SeatMapReader]);
   bindUseCase(T.GetPerformance, GetPerformance, [T.SeatMapReader]);
-  bindUseCase(T.ConfirmReservation, ConfirmReservation, [T.ReservationRepository, T.SeatHoldStore, T.Clock, T.EventPublisher]);
-  bindUseCase(T.CancelReservation, CancelReservation, [T.ReservationRepository, T.SeatHoldStore, T.Clock, T.EventPublisher]);
+  bindUseCase(T.ConfirmReservation, ConfirmReservation, [
+    T.ReservationRepository,
+    T.SeatHoldStore,
+    T.Clock,
+    T.EventPublisher,
+  ]);
+  bindUseCase(T.CancelReservation, CancelReservation, [
+    T.ReservationRepository,
+    T.SeatHoldStore,
+    T.Clock,
+    T.EventPublisher,
+  ]);
   bindUseCase(T.GetReservation, GetReservation, [T.ReservationRepository, T.Clock]);
   bindUseCase(T.ListMemberReservations, ListMemberReservations, [T.ReservationRepository, T.Clock]);
-  bindUseCase(T.ExpireOverdueHolds, ExpireOverdueHolds, [T.ReservationRepository, T.SeatHoldStore, T.Clock, T.EventPublisher]);
+  bindUseCase(T.ExpireOverdueHolds, ExpireOverdueHolds, [
+    T.ReservationRepository,
+    T.SeatHoldStore,
+    T.Clock,
+    T.EventPublisher,
+  ]);
   bindUseCase(T.PurgeExpiredIdempotencyKeys, PurgeExpiredIdempotencyKeys, [T.IdempotencyStore, T.Clock]);
 
   const logger = options.logger;
@@ -143,13 +166,23 @@ export function buildContainer(options: ContainerOptions): Container {
     .bind(T.HoldSeats)
     .toResolvedValue(
       (...deps: unknown[]) => {
-        const [performances, reservations, holds, ids, clock, events, policy] = deps as ConstructorParameters<typeof HoldSeats>;
+        const [performances, reservations, holds, ids, clock, events, policy] = deps as ConstructorParameters<
+          typeof HoldSeats
+        >;
         return decorate(
           'HoldSeats',
           new HoldSeats(performances, reservations, holds, ids, clock, events, policy, warnHoldStoreFailure),
         );
       },
-      [T.PerformanceRepository, T.ReservationRepository, T.SeatHoldStore, T.IdGenerator, T.Clock, T.EventPublisher, T.ReservationPolicy],
+      [
+        T.PerformanceRepository,
+        T.ReservationRepository,
+        T.SeatHoldStore,
+        T.IdGenerator,
+        T.Clock,
+        T.EventPublisher,
+        T.ReservationPolicy,
+      ],
     )
     .inSingletonScope();
 

@@ -8,7 +8,10 @@ const DAY = 24 * HOUR;
  * A few performances for the embedded default, so a newcomer can browse, hold and confirm
  * seats right after `npm start`. Sales are open from an hour ago, so holds work at once.
  */
-export async function seedDemoPerformances(createPerformance: Pick<CreatePerformance, 'execute'>, now: Date): Promise<number> {
+export async function seedDemoPerformances(
+  createPerformance: Pick<CreatePerformance, 'execute'>,
+  now: Date,
+): Promise<number> {
   const admin: Actor = { memberId: 'demo-data', role: 'ADMIN' };
   const demos = [
     { title: 'Symphony No. 9 — New Year Gala', venue: 'Seoul Arts Center Concert Hall', inDays: 30 },

@@ -20,7 +20,10 @@ async function main(): Promise<void> {
   const server = await application.listen();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info({ port, storage: config.storage.kind }, `listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port} (API docs at /docs)`);
+  logger.info(
+    { port, storage: config.storage.kind },
+    `listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port} (API docs at /docs)`,
+  );
 
   let stopping = false;
   const shutdown = (signal: string) => {

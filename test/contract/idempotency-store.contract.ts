@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { IdempotencyClaim, IdempotencyStore, RecordedResponse } from '../../src/application/idempotency/ports/idempotency-store';
+import {
+  IdempotencyClaim,
+  IdempotencyStore,
+  RecordedResponse,
+} from '../../src/application/idempotency/ports/idempotency-store';
 import { at, MINUTE, SECOND, T0 } from '../support/builders';
 
 const TTL = 24 * 60 * MINUTE;

@@ -46,7 +46,11 @@ export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
 export const DAY_MS = 24 * HOUR_MS;
 /** No practical per-member cap, so tests may hold many seats as one member; tests of the cap set one. */
-export const DEFAULT_TEST_POLICY: ReservationPolicy = { holdSeconds: 300, maxSeatsPerReservation: 4, maxSeatsPerMember: 1000 };
+export const DEFAULT_TEST_POLICY: ReservationPolicy = {
+  holdSeconds: 300,
+  maxSeatsPerReservation: 4,
+  maxSeatsPerMember: 1000,
+};
 export const DEFAULT_TEST_HTTP_OPTIONS: HttpOptions = {
   bodyLimitBytes: 16 * 1024,
   requestTimeoutMs: 5_000,
@@ -93,7 +97,7 @@ export interface TestAppOverrides {
  * A parsed JSON body. Tests assert on bodies rather than type them, so this is the one
  * deliberate `any` of the HTTP tests.
  */
- 
+
 export type Json = any;
 
 export interface ApiResponse<T = Json> {

@@ -18,7 +18,8 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
     type: problemType(code),
     title: kind.title,
     status: kind.status,
-    detail: code === 'HEADERS_TOO_LARGE' ? 'The request headers are too large' : 'The request could not be parsed as HTTP',
+    detail:
+      code === 'HEADERS_TOO_LARGE' ? 'The request headers are too large' : 'The request could not be parsed as HTTP',
     code,
   });
   socket.end(

@@ -18,20 +18,18 @@ export class InMemoryPerformanceRepository implements PerformanceRepository, Per
       .map((performance) => performance.toSnapshot())
       .filter((performance) => performance.startsAt > now)
       .sort((a, b) => b.salesOpenAt.getTime() - a.salesOpenAt.getTime() || a.id.localeCompare(b.id));
-    const items = upcoming.slice((page - 1) * size, page * size).map(
-      (performance): PerformanceSummary => ({
-        id: performance.id,
-        title: performance.title,
-        venue: performance.venue,
-        startsAt: performance.startsAt,
-        salesOpenAt: performance.salesOpenAt,
-        salesCloseAt: performance.salesCloseAt,
-        seatCount: performance.seats.length,
-        lowestPrice: performance.grades
-          .map((grade) => grade.price)
-          .reduce((lowest, price) => (price.amount < lowest.amount ? price : lowest)),
-      }),
-    );
+    const items = upcoming.slice((page - 1) * size, page * size).map((performance): PerformanceSummary => ({
+      id: performance.id,
+      title: performance.title,
+      venue: performance.venue,
+      startsAt: performance.startsAt,
+      salesOpenAt: performance.salesOpenAt,
+      salesCloseAt: performance.salesCloseAt,
+      seatCount: performance.seats.length,
+      lowestPrice: performance.grades
+        .map((grade) => grade.price)
+        .reduce((lowest, price) => (price.amount < lowest.amount ? price : lowest)),
+    }));
     return { items, page, size, total: upcoming.length };
   }
 }

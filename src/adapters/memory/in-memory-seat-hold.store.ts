@@ -12,7 +12,12 @@ export class InMemorySeatHoldStore implements SeatHoldStore {
 
   constructor(private readonly clock: Clock) {}
 
-  async tryHold(performanceId: string, seatIds: readonly string[], reservationId: string, expiresAt: Date): Promise<HoldAttempt> {
+  async tryHold(
+    performanceId: string,
+    seatIds: readonly string[],
+    reservationId: string,
+    expiresAt: Date,
+  ): Promise<HoldAttempt> {
     const conflicts = seatIds.filter((seatId) => {
       const hold = this.live(key(performanceId, seatId));
       return hold !== undefined && hold.reservationId !== reservationId;
@@ -40,7 +45,8 @@ export class InMemorySeatHoldStore implements SeatHoldStore {
   }
 
   async remember(performanceId: string, holders: ReadonlyMap<string, string>, expiresAt: Date | null): Promise<void> {
-    for (const [seatId, reservationId] of holders) this.#holds.set(key(performanceId, seatId), { reservationId, expiresAt });
+    for (const [seatId, reservationId] of holders)
+      this.#holds.set(key(performanceId, seatId), { reservationId, expiresAt });
   }
 
   private live(holdKey: string): Hold | undefined {

@@ -225,11 +225,27 @@ function query(connection: RawConnection, statement: { sql: string; values: unkn
 }
 
 const RESERVATION_COLUMNS = [
-  'id', 'member_id', 'performance_id', 'status', 'total_price', 'currency',
-  'created_at', 'expires_at', 'confirmed_at', 'cancelled_at', 'version',
+  'id',
+  'member_id',
+  'performance_id',
+  'status',
+  'total_price',
+  'currency',
+  'created_at',
+  'expires_at',
+  'confirmed_at',
+  'cancelled_at',
+  'version',
 ] as const satisfies readonly (keyof ReservationRow)[];
 const SEAT_COLUMNS = [
-  'reservation_id', 'seat_id', 'performance_id', 'label', 'grade', 'price', 'active_seat_id', 'position',
+  'reservation_id',
+  'seat_id',
+  'performance_id',
+  'label',
+  'grade',
+  'price',
+  'active_seat_id',
+  'position',
 ] as const satisfies readonly (keyof ReservationSeatRow)[];
 const placeholders = (count: number) => `(${new Array(count).fill('?').join(', ')})`;
 

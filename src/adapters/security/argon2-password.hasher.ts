@@ -5,7 +5,9 @@ import { PasswordHasher } from '../../application/identity/ports/password-hasher
 export const OWASP_ARGON2ID = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 export class Argon2PasswordHasher implements PasswordHasher {
-  constructor(private readonly options: { memoryCost: number; timeCost: number; parallelism: number } = OWASP_ARGON2ID) {}
+  constructor(
+    private readonly options: { memoryCost: number; timeCost: number; parallelism: number } = OWASP_ARGON2ID,
+  ) {}
 
   hash(password: string): Promise<string> {
     return argon2.hash(password, { ...this.options, type: argon2.argon2id });

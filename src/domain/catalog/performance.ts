@@ -167,7 +167,8 @@ const LATEST_DATE_MS = Date.UTC(10000, 0, 1);
  * ignores trailing spaces, so names may not start or end with white space.
  */
 function assertPlainName(kind: string, name: string, fail: (message: string) => never): void {
-  if (name.length === 0 || name !== name.trim()) fail(`${kind} name "${name}" must not be blank or start or end with spaces`);
+  if (name.length === 0 || name !== name.trim())
+    fail(`${kind} name "${name}" must not be blank or start or end with spaces`);
 }
 
 function validate(input: NewPerformance): void {
@@ -178,7 +179,8 @@ function validate(input: NewPerformance): void {
   if (input.venue.trim().length === 0) fail('venue must not be blank');
   const dates = { startsAt: input.startsAt, salesOpenAt: input.salesOpenAt, salesCloseAt: input.salesCloseAt };
   for (const [name, date] of Object.entries(dates)) {
-    if (!(date.getTime() >= EARLIEST_DATE_MS && date.getTime() < LATEST_DATE_MS)) fail(`${name} must lie in the years 1000 to 9999`);
+    if (!(date.getTime() >= EARLIEST_DATE_MS && date.getTime() < LATEST_DATE_MS))
+      fail(`${name} must lie in the years 1000 to 9999`);
   }
   if (!(input.salesOpenAt < input.salesCloseAt)) fail('salesOpenAt must be before salesCloseAt');
   if (input.salesCloseAt > input.startsAt) fail('sales must close no later than the performance starts');

@@ -2,7 +2,16 @@ import { ObjectionMemberRepository } from '../../../src/adapters/persistence/obj
 import { ObjectionPerformanceRepository } from '../../../src/adapters/persistence/objection-performance.repository';
 import { ObjectionReservationRepository } from '../../../src/adapters/persistence/objection-reservation.repository';
 import { ExpiredHold } from '../../../src/domain/sales/reservation.repository';
-import { aMember, aPerformance, aReservation, at, MINUTE, NO_MEMBER_CAP, seatIdsOf, SECOND } from '../../support/builders';
+import {
+  aMember,
+  aPerformance,
+  aReservation,
+  at,
+  MINUTE,
+  NO_MEMBER_CAP,
+  seatIdsOf,
+  SECOND,
+} from '../../support/builders';
 import { useTestDatabase } from '../../support/mysql';
 
 const knex = useTestDatabase({ poolMax: 10 });
@@ -18,17 +27,15 @@ describe('expireOverdue from several sweepers at once', () => {
     const now = at(10 * MINUTE);
     // 60 holds, one seat each, made a second apart: those made in the first 5 minutes are
     // overdue at `now` (holds last 300 s); 2 of them were confirmed in time.
-    const holds = seats
-      .slice(0, 60)
-      .map((seatId, i) =>
-        aReservation({
-          performance,
-          memberId: member.id,
-          seatIds: [seatId],
-          now: at(i * 10 * SECOND),
-          holdSeconds: 300,
-        }),
-      );
+    const holds = seats.slice(0, 60).map((seatId, i) =>
+      aReservation({
+        performance,
+        memberId: member.id,
+        seatIds: [seatId],
+        now: at(i * 10 * SECOND),
+        holdSeconds: 300,
+      }),
+    );
     for (const hold of holds) await reservations.add(hold, NO_MEMBER_CAP);
     for (const hold of [holds[3]!, holds[17]!]) {
       hold.confirm(at(4 * MINUTE));

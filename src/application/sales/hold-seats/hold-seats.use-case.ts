@@ -68,7 +68,12 @@ export class HoldSeats {
   private async holdInStore(reservation: Reservation): Promise<boolean> {
     let attempt;
     try {
-      attempt = await this.holds.tryHold(reservation.performanceId, reservation.seatIds, reservation.id, reservation.expiresAt);
+      attempt = await this.holds.tryHold(
+        reservation.performanceId,
+        reservation.seatIds,
+        reservation.id,
+        reservation.expiresAt,
+      );
     } catch (error) {
       this.onHoldStoreFailure(error);
       return false;
@@ -123,7 +128,11 @@ export class HoldSeats {
     return expired;
   }
 
-  private async teachStore(performanceId: string, claims: ReadonlyMap<string, string>, holders: readonly Reservation[]) {
+  private async teachStore(
+    performanceId: string,
+    claims: ReadonlyMap<string, string>,
+    holders: readonly Reservation[],
+  ) {
     try {
       for (const holder of holders) {
         const seats = new Map([...claims].filter(([, reservationId]) => reservationId === holder.id));

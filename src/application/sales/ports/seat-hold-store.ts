@@ -1,4 +1,5 @@
-export type HoldAttempt = { readonly granted: true } | { readonly granted: false; readonly conflicts: readonly string[] };
+export type HoldAttempt =
+  { readonly granted: true } | { readonly granted: false; readonly conflicts: readonly string[] };
 
 /**
  * A fast, shared view of which seats are taken, consulted before the database so that
@@ -8,7 +9,12 @@ export type HoldAttempt = { readonly granted: true } | { readonly granted: false
  */
 export interface SeatHoldStore {
   /** Takes every seat for `reservationId` until `expiresAt`, or none of them. */
-  tryHold(performanceId: string, seatIds: readonly string[], reservationId: string, expiresAt: Date): Promise<HoldAttempt>;
+  tryHold(
+    performanceId: string,
+    seatIds: readonly string[],
+    reservationId: string,
+    expiresAt: Date,
+  ): Promise<HoldAttempt>;
   /** Keeps the seats taken with no expiry: they are sold. */
   markSold(performanceId: string, seatIds: readonly string[], reservationId: string): Promise<void>;
   /** Frees the seats if, and only if, they are still taken by `reservationId`. */
