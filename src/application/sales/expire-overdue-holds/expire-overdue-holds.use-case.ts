@@ -20,7 +20,7 @@ export class ExpireOverdueHolds {
       const now = this.clock.now();
       const expired = await this.reservations.expireOverdue(now, this.batchSize);
       for (const hold of expired) {
-        await this.holds.release(hold.performanceId, hold.seatIds, hold.reservationId).catch(() => {});
+        await this.holds.release(hold.performanceId, hold.seatIds, hold.reservationId);
       }
       this.events.publish(
         expired.map((hold) => ({
