@@ -189,6 +189,15 @@ describe('holding, confirming and cancelling seats', () => {
     expect(await app.sweep.execute()).toBe(3);
     for (const reservation of overdue)
       expect((await app.reservations.findById(reservation.id))!.status).toBe('EXPIRED');
+    expect(app.events.published.filter((event) => event.type === 'ReservationExpired')).toEqual(
+      overdue.map((reservation) => ({
+        type: 'ReservationExpired',
+        occurredAt: app.clock.now(),
+        reservationId: reservation.id,
+        performanceId: reservation.performanceId,
+        seatIds: reservation.seats.map((seat) => seat.seatId),
+      })),
+    );
     expect((await app.reservations.findById(confirmed.id))!.status).toBe('CONFIRMED');
     expect((await app.reservations.findById(live.id))!.status).toBe('PENDING');
     expect(await app.sweep.execute()).toBe(0);
