@@ -22,6 +22,7 @@ import type { InMemoryEventPublisher } from '../adapters/memory/in-memory-event.
 import { instrumentKnexPool, knexPoolStats } from '../adapters/telemetry/knex-pool-instrumentation';
 import { ServiceMetrics } from '../adapters/telemetry/metrics';
 import { tracedUseCase } from '../adapters/telemetry/traced-use-case';
+import { throttledWarning } from '../adapters/telemetry/throttled-warning';
 
 export interface ApplicationOptions {
   readonly clock?: Clock;
@@ -126,7 +127,7 @@ export async function createApplication(
       ? new FlexibleRateLimits(
           config.rateLimits,
           stores.rateLimiters,
-          throttled(logger, 'rate limiter failed; request let through'),
+          throttledWarning(logger, 'rate limiter failed; request let through'),
         )
       : NO_RATE_LIMITS,
     idempotency: { store: stores.idempotency, clock, ttlSeconds: config.idempotencyTtlSeconds },
@@ -205,22 +206,6 @@ function startPeriodic(
   }, intervalMs);
   timer.unref();
   return { stop: () => clearInterval(timer), idle: () => running };
-}
-
-/** A warning at most every 10 s, counting the ones it kept quiet: outages fail every request. */
-function throttled(logger: Logger, message: string): (error: unknown) => void {
-  let quietUntil = 0;
-  let suppressed = 0;
-  return (error) => {
-    const now = Date.now();
-    if (now < quietUntil) {
-      suppressed++;
-      return;
-    }
-    logger.warn({ err: error, failuresSinceLastWarning: suppressed }, message);
-    quietUntil = now + 10_000;
-    suppressed = 0;
-  };
 }
 
 function closeServer(server: Server, timeoutMs: number): Promise<void> {

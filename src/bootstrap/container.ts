@@ -11,6 +11,7 @@ import { GetPerformance } from '../application/catalog/get-performance/get-perfo
 import { GetReservation } from '../application/sales/get-reservation/get-reservation.use-case';
 import { GetSeatMap } from '../application/catalog/get-seat-map/get-seat-map.use-case';
 import { HoldSeats } from '../application/sales/hold-seats/hold-seats.use-case';
+import { BestEffortSeatHoldStore } from '../application/sales/best-effort-seat-hold-store';
 import { ListMemberReservations } from '../application/sales/list-member-reservations/list-member-reservations.use-case';
 import { ListPerformances } from '../application/catalog/list-performances/list-performances.use-case';
 import { PurgeExpiredIdempotencyKeys } from '../application/idempotency/purge-expired-keys/purge-expired-idempotency-keys.use-case';
@@ -27,6 +28,7 @@ import { InMemoryEventPublisher } from '../adapters/memory/in-memory-event.publi
 import { Argon2PasswordHasher } from '../adapters/security/argon2-password.hasher';
 import { JoseTokenService } from '../adapters/security/jose-token.service';
 import { SystemClock } from '../adapters/system/system-clock';
+import { throttledWarning } from '../adapters/telemetry/throttled-warning';
 import { UuidV7IdGenerator } from '../adapters/system/uuid-v7.id-generator';
 import type { Config } from './config';
 import type { Stores } from './stores';
@@ -72,7 +74,14 @@ export function buildContainer(options: ContainerOptions): Container {
   constant(TOKENS.MemberRepository, stores.members);
   constant(TOKENS.PerformanceCatalog, stores.catalog);
   constant(TOKENS.ReservationRepository, stores.reservations);
-  constant(TOKENS.SeatHoldStore, stores.seatHolds);
+  // While Redis is down every hold fails over to MySQL; one warning per 10 s says so.
+  constant(
+    TOKENS.SeatHoldStore,
+    new BestEffortSeatHoldStore(
+      stores.seatHolds,
+      throttledWarning(options.logger, 'seat hold store failed; MySQL alone decides'),
+    ),
+  );
   constant(TOKENS.IdempotencyStore, stores.idempotency);
   constant(TOKENS.Readiness, () => stores.readiness());
   // Caching is a wiring decision: CACHE_ENABLED=false measures the service without it.
@@ -148,43 +157,15 @@ export function buildContainer(options: ContainerOptions): Container {
   ]);
   bindUseCase(T.PurgeExpiredIdempotencyKeys, PurgeExpiredIdempotencyKeys, [T.IdempotencyStore, T.Clock]);
 
-  const logger = options.logger;
-  // While Redis is down every hold fails over to MySQL; one warning per 10 s says so.
-  let suppressedUntil = 0;
-  let suppressed = 0;
-  const warnHoldStoreFailure = (error: unknown) => {
-    const now = Date.now();
-    if (now < suppressedUntil) {
-      suppressed++;
-      return;
-    }
-    logger.warn({ err: error, failuresSinceLastWarning: suppressed }, 'seat hold store failed; MySQL alone decides');
-    suppressedUntil = now + 10_000;
-    suppressed = 0;
-  };
-  container
-    .bind(T.HoldSeats)
-    .toResolvedValue(
-      (...deps: unknown[]) => {
-        const [performances, reservations, holds, ids, clock, events, policy] = deps as ConstructorParameters<
-          typeof HoldSeats
-        >;
-        return decorate(
-          'HoldSeats',
-          new HoldSeats(performances, reservations, holds, ids, clock, events, policy, warnHoldStoreFailure),
-        );
-      },
-      [
-        T.PerformanceRepository,
-        T.ReservationRepository,
-        T.SeatHoldStore,
-        T.IdGenerator,
-        T.Clock,
-        T.EventPublisher,
-        T.ReservationPolicy,
-      ],
-    )
-    .inSingletonScope();
+  bindUseCase(T.HoldSeats, HoldSeats, [
+    T.PerformanceRepository,
+    T.ReservationRepository,
+    T.SeatHoldStore,
+    T.IdGenerator,
+    T.Clock,
+    T.EventPublisher,
+    T.ReservationPolicy,
+  ]);
 
   // Seats freed by a cancel or an expiry show as free at once to this instance's readers.
   const seatStatuses = container.get<unknown>(T.SeatStatusQuery);

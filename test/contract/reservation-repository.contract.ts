@@ -352,6 +352,22 @@ export function reservationRepositoryContract(makeStores: () => ReservationStore
         ).rejects.toBeInstanceOf(SeatsAlreadyClaimedError);
       });
 
+      it('expires exactly the holds the domain calls overdue, leaving each as expire() and save would', async () => {
+        const holds = [-1, 0, 1].map((offsetMs, index) => hold({ seatIds: [seats[index]!], now: at(offsetMs) }));
+        for (const reservation of holds) await reservations.add(reservation, NO_MEMBER_CAP);
+        const overdue = holds.filter((reservation) => reservation.isOverdue(afterTheHold));
+        expect(overdue).toHaveLength(2);
+
+        const expired = await reservations.expireOverdue(afterTheHold, 10);
+
+        expect(expired.map((hold) => hold.reservationId)).toEqual(overdue.map((reservation) => reservation.id));
+        for (const reservation of overdue) {
+          reservation.expire(afterTheHold);
+          expect(await stored(reservation.id)).toEqual({ ...reservation.toSnapshot(), version: 1 });
+        }
+        expect(await stored(holds[2]!.id)).toEqual(holds[2]!.toSnapshot());
+      });
+
       it('expires each hold once, the longest overdue first, at most `limit` per call', async () => {
         const third = hold({ seatIds: [seats[0]!], now: at(-1 * MINUTE) });
         const first = hold({ seatIds: [seats[1]!], now: at(-3 * MINUTE) });

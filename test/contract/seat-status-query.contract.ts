@@ -2,7 +2,7 @@ import { SeatStatusQuery } from '../../src/application/catalog/ports/seat-status
 import { MemberRepository } from '../../src/domain/identity/member.repository';
 import { Performance } from '../../src/domain/catalog/performance';
 import { PerformanceRepository } from '../../src/domain/catalog/performance.repository';
-import { Reservation } from '../../src/domain/sales/reservation';
+import { Reservation, seatClaimAt } from '../../src/domain/sales/reservation';
 import { ReservationRepository } from '../../src/domain/sales/reservation.repository';
 import { aMember, aPerformance, aReservation, at, MINUTE, NO_MEMBER_CAP, SECOND, seatIdsOf } from '../support/builders';
 
@@ -87,6 +87,42 @@ export function seatStatusQueryContract(makeStores: () => SeatStatusStores | Pro
       await stores.reservations.expireOverdue(at(HOLD_SECONDS * SECOND), 10);
 
       expect(await stores.seatStatuses.takenSeats(performance.id, at(0))).toEqual(new Map());
+    });
+
+    it('takes a seat exactly when the domain rule (seatClaimAt) says, overdue-but-unswept holds included', async () => {
+      const holdAt = async (seatId: string, madeAt: Date) => {
+        const reservation = aReservation({ performance, memberId, seatIds: [seatId], now: madeAt, holdSeconds: 300 });
+        await stores.reservations.add(reservation, NO_MEMBER_CAP);
+        return reservation;
+      };
+      // Holds last 300 s; `overdueSoon` is overdue from 100 s on and never swept.
+      await holdAt(seats[0]!, at(0));
+      await holdAt(seats[1]!, at(-200 * SECOND));
+      const confirmed = await holdAt(seats[2]!, at(0));
+      confirmed.confirm(at(MINUTE));
+      await stores.reservations.save(confirmed);
+      const cancelled = await holdAt(seats[3]!, at(0));
+      cancelled.cancel(at(MINUTE));
+      await stores.reservations.save(cancelled);
+      const expired = await holdAt(seats[4]!, at(-400 * SECOND));
+      expired.expire(at(0));
+      await stores.reservations.save(expired);
+      const stored = await stores.reservations.listByMember(memberId);
+
+      for (const instant of [0, 100 * SECOND - 1, 100 * SECOND, 300 * SECOND - 1, 300 * SECOND, 100 * 300 * SECOND]) {
+        const now = at(instant);
+        const byTheRule = new Map(
+          stored.flatMap((reservation) => {
+            const claim = seatClaimAt(reservation.toSnapshot(), now);
+            return claim ? reservation.seatIds.map((seatId) => [seatId, claim] as const) : [];
+          }),
+        );
+        expect({ instant, taken: await stores.seatStatuses.takenSeats(performance.id, now) }).toEqual({
+          instant,
+          taken: byTheRule,
+        });
+      }
+      expect((await stores.seatStatuses.takenSeats(performance.id, at(100 * SECOND))).get(seats[1]!)).toBeUndefined();
     });
 
     it('answers for the asked performance only', async () => {

@@ -5,6 +5,8 @@ import { SeatMapReader } from '../../src/application/catalog/seat-map';
 import { GetSeatMap } from '../../src/application/catalog/get-seat-map/get-seat-map.use-case';
 import { HoldSeats } from '../../src/application/sales/hold-seats/hold-seats.use-case';
 import { SeatHoldStore } from '../../src/application/sales/ports/seat-hold-store';
+import { BestEffortSeatHoldStore } from '../../src/application/sales/best-effort-seat-hold-store';
+import { StoreUnavailableError } from '../../src/application/shared/errors';
 import { Actor } from '../../src/application/shared/actor';
 import { InMemoryEventPublisher } from '../../src/adapters/memory/in-memory-event.publisher';
 import { InMemoryPerformanceRepository } from '../../src/adapters/memory/in-memory-performance.repository';
@@ -21,7 +23,8 @@ export async function reservationFixture(options: { seatHolds?: SeatHoldStore; m
   const clock = new ManualClock(T0);
   const performances = new InMemoryPerformanceRepository();
   const reservations = new InMemoryReservationRepository();
-  const seatHolds = options.seatHolds ?? new InMemorySeatHoldStore(clock);
+  // As in production, every use case sees the store through the one failure policy.
+  const seatHolds = new BestEffortSeatHoldStore(options.seatHolds ?? new InMemorySeatHoldStore(clock), () => {});
   const events = new InMemoryEventPublisher(true);
   const ids = new UuidV7IdGenerator();
   const policy = {
@@ -44,9 +47,17 @@ export async function reservationFixture(options: { seatHolds?: SeatHoldStore; m
     member,
     admin: { memberId: 'admin', role: 'ADMIN' } as Actor,
     holdSeats: new HoldSeats(performances, reservations, seatHolds, ids, clock, events, policy),
-    /** Another instance's HoldSeats: same database, its own hold store. */
-    holdSeatsWith: (store: SeatHoldStore, onStoreFailure?: (error: unknown) => void) =>
-      new HoldSeats(performances, reservations, store, ids, clock, events, policy, onStoreFailure),
+    /** Another instance's HoldSeats: same database, its own hold store (and its own outage reports). */
+    holdSeatsWith: (store: SeatHoldStore, onStoreUnavailable: (error: StoreUnavailableError) => void = () => {}) =>
+      new HoldSeats(
+        performances,
+        reservations,
+        new BestEffortSeatHoldStore(store, onStoreUnavailable),
+        ids,
+        clock,
+        events,
+        policy,
+      ),
     confirm: new ConfirmReservation(reservations, seatHolds, clock, events),
     cancel: new CancelReservation(reservations, seatHolds, clock, events),
     sweep: new ExpireOverdueHolds(reservations, seatHolds, clock, events, 2),

@@ -1,7 +1,7 @@
 import { SeatStatus, SeatStatusQuery } from '../../application/catalog/ports/seat-status-query';
 import { MemberNotFoundError } from '../../domain/identity/member.errors';
 import { MemberRepository } from '../../domain/identity/member.repository';
-import { Reservation, ReservationSnapshot } from '../../domain/sales/reservation';
+import { ACTIVE_STATUSES, Reservation, ReservationSnapshot, seatClaimAt } from '../../domain/sales/reservation';
 import {
   ConcurrentModificationError,
   MemberSeatLimitError,
@@ -48,11 +48,7 @@ export class InMemoryReservationRepository implements ReservationRepository, Sea
   }
 
   async save(reservation: Reservation): Promise<void> {
-    const stored = this.#byId.get(reservation.id);
-    if (!stored || stored.version !== reservation.version) throw new ConcurrentModificationError(reservation.id);
-    const next = { ...reservation.toSnapshot(), version: stored.version + 1 };
-    this.#byId.set(next.id, next);
-    if (next.status === 'CANCELLED' || next.status === 'EXPIRED') this.releaseClaims(next);
+    this.store(reservation);
   }
 
   async findById(id: string): Promise<Reservation | null> {
@@ -74,21 +70,22 @@ export class InMemoryReservationRepository implements ReservationRepository, Sea
       .map((snapshot) => Reservation.restore(snapshot));
   }
 
+  /** The aggregate's own expiry, one hold after the other, with no await in between. */
   async expireOverdue(now: Date, limit: number): Promise<ExpiredHold[]> {
     const overdue = [...this.#byId.values()]
-      .filter((snapshot) => snapshot.status === 'PENDING' && snapshot.expiresAt <= now)
+      .map((snapshot) => Reservation.restore(snapshot))
+      .filter((reservation) => reservation.isOverdue(now))
       // The longest overdue first, as the database's sweep does.
       .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime() || compareIds(a.id, b.id))
       .slice(0, limit);
-    for (const snapshot of overdue) {
-      const expired = { ...snapshot, status: 'EXPIRED' as const, version: snapshot.version + 1 };
-      this.#byId.set(expired.id, expired);
-      this.releaseClaims(expired);
+    for (const reservation of overdue) {
+      reservation.expire(now);
+      this.store(reservation);
     }
-    return overdue.map((snapshot) => ({
-      reservationId: snapshot.id,
-      performanceId: snapshot.performanceId,
-      seatIds: snapshot.seats.map((seat) => seat.seatId),
+    return overdue.map((reservation) => ({
+      reservationId: reservation.id,
+      performanceId: reservation.performanceId,
+      seatIds: reservation.seatIds,
     }));
   }
 
@@ -97,11 +94,19 @@ export class InMemoryReservationRepository implements ReservationRepository, Sea
     for (const [key, reservationId] of this.#claims) {
       const snapshot = this.#byId.get(reservationId)!;
       if (snapshot.performanceId !== performanceId) continue;
-      const seatId = key.slice(performanceId.length + 1);
-      if (snapshot.status === 'CONFIRMED') taken.set(seatId, 'RESERVED');
-      else if (snapshot.expiresAt > now) taken.set(seatId, 'HELD');
+      const claim = seatClaimAt(snapshot, now);
+      if (claim) taken.set(key.slice(performanceId.length + 1), claim);
     }
     return taken;
+  }
+
+  /** `save` without an await, so a batch of `expireOverdue` cannot interleave with other calls. */
+  private store(reservation: Reservation): void {
+    const stored = this.#byId.get(reservation.id);
+    if (!stored || stored.version !== reservation.version) throw new ConcurrentModificationError(reservation.id);
+    const next = { ...reservation.toSnapshot(), version: stored.version + 1 };
+    this.#byId.set(next.id, next);
+    if (!ACTIVE_STATUSES.includes(next.status)) this.releaseClaims(next);
   }
 
   private releaseClaims(snapshot: ReservationSnapshot): void {

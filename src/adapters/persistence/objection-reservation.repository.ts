@@ -140,6 +140,8 @@ export class ObjectionReservationRepository implements ReservationRepository {
   }
 
   /**
+   * `Reservation.expire()` in bulk, restated in SQL: a PENDING hold is overdue once
+   * `expires_at <= now` (`isOverdue`), and expiring it is what `save` does for EXPIRED.
    * SKIP LOCKED lets several sweepers share the backlog: each takes overdue rows nobody
    * else has locked, and a row another sweeper expired is no longer PENDING when read.
    * READ COMMITTED keeps InnoDB from gap-locking the index range, which would stall

@@ -4,9 +4,11 @@ import { mysqlCall } from './mysql-errors';
 
 /**
  * Reads the claims straight from reservation_seats (one range of its
- * (performance_id, active_seat_id) index) joined to their reservations: CONFIRMED is
- * RESERVED, a PENDING hold is HELD until it expires, and an overdue hold not yet swept
- * counts as free, as it owns nothing any more.
+ * (performance_id, active_seat_id) index) joined to their reservations, and keeps those
+ * that take their seat by the domain's rule (`seatClaimAt`), restated here in SQL so that
+ * the database filters: CONFIRMED is RESERVED, a PENDING hold is HELD until it expires, and
+ * an overdue hold not yet swept counts as free. The seat-status contract tests hold this
+ * query to `seatClaimAt`.
  */
 export class SqlSeatStatusQuery implements SeatStatusQuery {
   constructor(private readonly knex: Knex) {}

@@ -24,6 +24,6 @@ export async function expireIfOverdue(
     throw error;
   }
   events.publish(reservation.pullEvents());
-  await holds.release(reservation.performanceId, reservation.seatIds, reservation.id).catch(() => {});
+  await holds.release(reservation.performanceId, reservation.seatIds, reservation.id);
   return true;
 }

@@ -1,11 +1,10 @@
-import { Reservation } from './reservation';
+import { Reservation, ReservationSeats } from './reservation';
 
-/** What the sweeper expired in one batch: enough to release the seats elsewhere. */
-export interface ExpiredHold {
-  readonly reservationId: string;
-  readonly performanceId: string;
-  readonly seatIds: readonly string[];
-}
+/**
+ * A hold the sweeper expired: enough to release its seats elsewhere and to tell of it
+ * (`Reservation.expiredEvent`).
+ */
+export type ExpiredHold = ReservationSeats;
 
 /** Caps checked in the same atomic step that records a reservation. */
 export interface ReservationLimits {
@@ -37,9 +36,10 @@ export interface ReservationRepository {
   listByMember(memberId: string): Promise<Reservation[]>;
 
   /**
-   * Marks up to `limit` PENDING reservations whose hold ended before `now` as EXPIRED and
-   * releases their seats (and their members' caps). Safe to run from several instances at once: each overdue hold is
-   * expired by exactly one caller.
+   * Does `Reservation.expire(now)` to up to `limit` holds that are overdue at `now`
+   * (`isOverdue`), the longest overdue first, saving each as `save` would: EXPIRED, seats
+   * released and given back to their members' caps. Returns what it expired. Safe to run
+   * from several instances at once: each overdue hold is expired by exactly one caller.
    */
   expireOverdue(now: Date, limit: number): Promise<ExpiredHold[]>;
 }

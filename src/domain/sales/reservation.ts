@@ -38,6 +38,32 @@ export type ReservationEvent = DomainEvent & {
   readonly seatIds: readonly string[];
 };
 
+/** A reservation and its seats, as its events name them. */
+export type ReservationSeats = Pick<ReservationEvent, 'reservationId' | 'performanceId' | 'seatIds'>;
+
+/** How a reservation takes its seats: RESERVED once confirmed, HELD while its hold lasts. */
+export type SeatClaim = 'HELD' | 'RESERVED';
+
+/** A PENDING hold whose time is up: it owns no seat any more, expired yet or not. */
+function isOverdueAt(reservation: Pick<ReservationSnapshot, 'status' | 'expiresAt'>, now: Date): boolean {
+  return reservation.status === 'PENDING' && now >= reservation.expiresAt;
+}
+
+/**
+ * The one statement of "is this seat taken": by a CONFIRMED reservation for good, by a
+ * PENDING one until its hold is overdue, by nothing else (an overdue hold not yet expired
+ * included). Null: the reservation leaves its seats free. Adapters that cannot call it (the
+ * SQL seat-status query) restate it, and the seat-status contract tests hold them to it.
+ */
+export function seatClaimAt(
+  reservation: Pick<ReservationSnapshot, 'status' | 'expiresAt'>,
+  now: Date,
+): SeatClaim | null {
+  if (reservation.status === 'CONFIRMED') return 'RESERVED';
+  if (reservation.status === 'PENDING' && !isOverdueAt(reservation, now)) return 'HELD';
+  return null;
+}
+
 export interface HoldRequest {
   readonly id: string;
   readonly memberId: string;
@@ -82,6 +108,14 @@ export class Reservation extends AggregateRoot<ReservationEvent> {
     return new Reservation(snapshot);
   }
 
+  /**
+   * The event of a hold expired without being loaded (the repository's bulk expiry, which
+   * restates `expire()` for many rows at once): the same event `expire()` records.
+   */
+  static expiredEvent(hold: ReservationSeats, now: Date): ReservationEvent {
+    return reservationEvent('ReservationExpired', now, hold);
+  }
+
   get id(): string {
     return this.props.id;
   }
@@ -106,11 +140,11 @@ export class Reservation extends AggregateRoot<ReservationEvent> {
 
   /** True while the hold is PENDING but its time is up: it no longer owns its seats. */
   isOverdue(now: Date): boolean {
-    return this.props.status === 'PENDING' && now >= this.props.expiresAt;
+    return isOverdueAt(this.props, now);
   }
 
   ownsSeats(now: Date): boolean {
-    return this.props.status === 'CONFIRMED' || (this.props.status === 'PENDING' && !this.isOverdue(now));
+    return seatClaimAt(this.props, now) !== null;
   }
 
   /** Confirming twice is a no-op, so a retried confirm answers like the first one. */
@@ -142,12 +176,18 @@ export class Reservation extends AggregateRoot<ReservationEvent> {
   }
 
   private recordChange(type: ReservationEvent['type'], now: Date): void {
-    this.record({
-      type,
-      occurredAt: now,
-      reservationId: this.id,
-      performanceId: this.performanceId,
-      seatIds: this.seatIds,
-    });
+    this.record(
+      reservationEvent(type, now, { reservationId: this.id, performanceId: this.performanceId, seatIds: this.seatIds }),
+    );
   }
+}
+
+function reservationEvent(type: ReservationEvent['type'], now: Date, about: ReservationSeats): ReservationEvent {
+  return {
+    type,
+    occurredAt: now,
+    reservationId: about.reservationId,
+    performanceId: about.performanceId,
+    seatIds: about.seatIds,
+  };
 }

@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import { BestEffortSeatHoldStore } from '../../../src/application/sales/best-effort-seat-hold-store';
 import { StoreUnavailableError } from '../../../src/application/shared/errors';
 import { connectRedis, createRedis, isRedisUp } from '../../../src/adapters/redis/redis-client';
 import { RedisSeatHoldStore } from '../../../src/adapters/redis/redis-seat-hold.store';
@@ -81,6 +82,31 @@ describe('RedisSeatHoldStore when Redis is unreachable', () => {
     const probing = await timed(async () => expect(await isRedisUp(redis)).toBe(false));
     expect(probing.error).toBeUndefined();
     expect(probing.elapsedMs).toBeLessThan(FAST_MS);
+  });
+});
+
+describe('the seat-hold failure policy over a Redis that is unreachable', () => {
+  it('skips every operation at once, tryHold answering that MySQL alone decides', async () => {
+    const skipped: StoreUnavailableError[] = [];
+    const store = new BestEffortSeatHoldStore(new RedisSeatHoldStore(client(CLOSED_PORT_URL)), (error) =>
+      skipped.push(error),
+    );
+    const performanceId = aPerformanceId();
+    const reservationId = aReservationId();
+
+    const holding = await timed(async () =>
+      expect(await store.tryHold(performanceId, ['A1'], reservationId, millisecondsAfter(new Date(), 60_000))).toEqual({
+        granted: false,
+        storeUnavailable: true,
+      }),
+    );
+    const releasing = await timed(() => store.release(performanceId, ['A1'], reservationId));
+
+    for (const { error, elapsedMs } of [holding, releasing]) {
+      expect(error).toBeUndefined();
+      expect(elapsedMs).toBeLessThan(FAST_MS);
+    }
+    expect(skipped).toHaveLength(2);
   });
 });
 

@@ -1,8 +1,9 @@
 import { seatStatus } from '../../../src/application/catalog/seat-map';
-import { HoldAttempt, SeatHoldStore } from '../../../src/application/sales/ports/seat-hold-store';
+import { StoreUnavailableError } from '../../../src/application/shared/errors';
 import { InMemorySeatHoldStore } from '../../../src/adapters/memory/in-memory-seat-hold.store';
 import { HOLD_SECONDS, reservationFixture } from '../../support/application-fixture';
 import { T0 } from '../../support/builders';
+import { aSeatHoldStoreThatFails } from '../../support/seat-hold.mother';
 
 const pastTheHold = (HOLD_SECONDS + 1) * 1000;
 
@@ -74,18 +75,9 @@ describe('holding, confirming and cancelling seats', () => {
 
   it('sells through the repository alone when the hold store is down, still never twice', async () => {
     const failures: unknown[] = [];
-    const broken: SeatHoldStore = {
-      tryHold: async (): Promise<HoldAttempt> => {
-        throw new Error('connection refused');
-      },
-      markSold: async () => {},
-      release: async () => {},
-      remember: async () => {
-        throw new Error('connection refused');
-      },
-    };
-    const app = await reservationFixture({ seatHolds: broken });
-    const holdSeats = app.holdSeatsWith(broken, (error) => failures.push(error));
+    const down = aSeatHoldStoreThatFails(() => new StoreUnavailableError('Redis', new Error('connection refused')));
+    const app = await reservationFixture({ seatHolds: down });
+    const holdSeats = app.holdSeatsWith(down, (error) => failures.push(error));
 
     const results = await Promise.allSettled(
       [1, 2, 3].map((n) =>
@@ -99,7 +91,35 @@ describe('holding, confirming and cancelling seats', () => {
         .filter((result) => result.status === 'rejected')
         .map((result) => (result as PromiseRejectedResult).reason.code),
     ).toEqual(['SEAT_UNAVAILABLE', 'SEAT_UNAVAILABLE']);
-    expect(failures.length).toBeGreaterThanOrEqual(3);
+    // Three holds skipped, and the two losers could not teach the store either.
+    expect(failures).toHaveLength(5);
+    expect(failures.every((error) => error instanceof StoreUnavailableError)).toBe(true);
+  });
+
+  it('confirms, cancels and sweeps while the hold store is down', async () => {
+    const app = await reservationFixture({
+      seatHolds: aSeatHoldStoreThatFails(() => new StoreUnavailableError('Redis')),
+    });
+    const hold = (n: number) =>
+      app.holdSeats.execute(app.member(n), { performanceId: app.performance.id, seatIds: [app.seatIds[n]!] });
+    const [confirmed, cancelled, overdue] = [await hold(1), await hold(2), await hold(3)];
+
+    await expect(app.confirm.execute(app.member(1), confirmed.id)).resolves.toMatchObject({ status: 'CONFIRMED' });
+    await expect(app.cancel.execute(app.member(2), cancelled.id)).resolves.toMatchObject({ status: 'CANCELLED' });
+    app.clock.advance(pastTheHold);
+    await expect(app.sweep.execute()).resolves.toBe(1);
+    expect((await app.reservations.findById(overdue.id))!.status).toBe('EXPIRED');
+  });
+
+  it('lets a bug in the hold store surface instead of selling around it', async () => {
+    const scriptError = new Error('ERR user_script:1: Script attempted to access nonexistent global variable');
+    const app = await reservationFixture();
+    const holdSeats = app.holdSeatsWith(aSeatHoldStoreThatFails(() => scriptError));
+
+    await expect(
+      holdSeats.execute(app.member(1), { performanceId: app.performance.id, seatIds: [app.seatIds[0]!] }),
+    ).rejects.toBe(scriptError);
+    expect(await app.reservations.listByMember('member-1')).toEqual([]);
   });
 
   it('confirms a live hold, and refuses an overdue one with HOLD_EXPIRED, freeing its seats', async () => {
@@ -169,6 +189,15 @@ describe('holding, confirming and cancelling seats', () => {
     expect(await app.sweep.execute()).toBe(3);
     for (const reservation of overdue)
       expect((await app.reservations.findById(reservation.id))!.status).toBe('EXPIRED');
+    expect(app.events.published.filter((event) => event.type === 'ReservationExpired')).toEqual(
+      overdue.map((reservation) => ({
+        type: 'ReservationExpired',
+        occurredAt: app.clock.now(),
+        reservationId: reservation.id,
+        performanceId: reservation.performanceId,
+        seatIds: reservation.seats.map((seat) => seat.seatId),
+      })),
+    );
     expect((await app.reservations.findById(confirmed.id))!.status).toBe('CONFIRMED');
     expect((await app.reservations.findById(live.id))!.status).toBe('PENDING');
     expect(await app.sweep.execute()).toBe(0);

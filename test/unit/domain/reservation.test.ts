@@ -1,4 +1,4 @@
-import { Reservation } from '../../../src/domain/sales/reservation';
+import { Reservation, seatClaimAt } from '../../../src/domain/sales/reservation';
 import { HoldExpiredError, ReservationStateError } from '../../../src/domain/sales/reservation.errors';
 import { Money } from '../../../src/domain/shared/money';
 import { T0 } from '../../support/builders';
@@ -80,5 +80,32 @@ describe('Reservation', () => {
     expect(reservation.pullEvents()).toEqual([
       expect.objectContaining({ type: 'ReservationExpired', reservationId: 'r-1', seatIds: ['s-1', 's-2', 's-3'] }),
     ]);
+  });
+
+  it('says how it takes its seats: HELD until the hold is overdue, RESERVED for good, else not at all', () => {
+    const pending = aHold(300);
+    const confirmed = aHold(300);
+    confirmed.confirm(at(1));
+    const cancelled = aHold(300);
+    cancelled.cancel(at(1));
+    const expired = aHold(300);
+    expired.expire(at(300));
+    const claimsAt = (seconds: number) =>
+      [pending, confirmed, cancelled, expired].map((reservation) => seatClaimAt(reservation.toSnapshot(), at(seconds)));
+
+    expect(claimsAt(299.999)).toEqual(['HELD', 'RESERVED', null, null]);
+    // Overdue but not expired yet: it owns nothing any more.
+    expect(claimsAt(300)).toEqual([null, 'RESERVED', null, null]);
+    expect(claimsAt(1_000_000)).toEqual([null, 'RESERVED', null, null]);
+  });
+
+  it('makes for a hold expired in bulk the very event that expire() records', () => {
+    const reservation = aHold(60);
+    reservation.pullEvents();
+    reservation.expire(at(61));
+
+    expect(
+      Reservation.expiredEvent({ reservationId: 'r-1', performanceId: 'p-1', seatIds: ['s-1', 's-2', 's-3'] }, at(61)),
+    ).toEqual(reservation.pullEvents()[0]);
   });
 });

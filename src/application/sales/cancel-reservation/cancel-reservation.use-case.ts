@@ -21,7 +21,7 @@ export class CancelReservation {
     reservation.cancel(this.clock.now());
     await this.reservations.save(reservation);
     this.events.publish(reservation.pullEvents());
-    await this.holds.release(reservation.performanceId, reservation.seatIds, reservation.id).catch(() => {});
+    await this.holds.release(reservation.performanceId, reservation.seatIds, reservation.id);
     return reservation.toSnapshot();
   }
 }

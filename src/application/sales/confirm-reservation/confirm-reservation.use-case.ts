@@ -40,7 +40,7 @@ export class ConfirmReservation {
     // before it leaves a hold that expires. The store is told only afterwards.
     await this.reservations.save(reservation);
     this.events.publish(reservation.pullEvents());
-    await this.holds.markSold(reservation.performanceId, reservation.seatIds, reservation.id).catch(() => {});
+    await this.holds.markSold(reservation.performanceId, reservation.seatIds, reservation.id);
     return reservation.toSnapshot();
   }
 }

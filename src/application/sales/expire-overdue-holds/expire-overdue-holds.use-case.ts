@@ -1,3 +1,4 @@
+import { Reservation } from '../../../domain/sales/reservation';
 import { ReservationRepository } from '../../../domain/sales/reservation.repository';
 import { Clock } from '../../shared/ports/clock';
 import { EventPublisher } from '../../shared/ports/event-publisher';
@@ -20,17 +21,9 @@ export class ExpireOverdueHolds {
       const now = this.clock.now();
       const expired = await this.reservations.expireOverdue(now, this.batchSize);
       for (const hold of expired) {
-        await this.holds.release(hold.performanceId, hold.seatIds, hold.reservationId).catch(() => {});
+        await this.holds.release(hold.performanceId, hold.seatIds, hold.reservationId);
       }
-      this.events.publish(
-        expired.map((hold) => ({
-          type: 'ReservationExpired',
-          occurredAt: now,
-          reservationId: hold.reservationId,
-          performanceId: hold.performanceId,
-          seatIds: hold.seatIds,
-        })),
-      );
+      this.events.publish(expired.map((hold) => Reservation.expiredEvent(hold, now)));
       total += expired.length;
       if (expired.length < this.batchSize) return total;
     }

@@ -36,7 +36,6 @@ export class HoldSeats {
     private readonly clock: Clock,
     private readonly events: EventPublisher,
     private readonly policy: ReservationPolicy,
-    private readonly onHoldStoreFailure: (error: unknown) => void = () => {},
   ) {}
 
   async execute(actor: Actor, input: HoldSeatsInput): Promise<ReservationSnapshot> {
@@ -57,29 +56,24 @@ export class HoldSeats {
     try {
       await this.record(reservation, now);
     } catch (error) {
-      if (heldInStore) await this.releaseInStore(reservation);
+      // Otherwise the hold would turn the next buyers away until it expires by itself.
+      if (heldInStore) await this.holds.release(reservation.performanceId, reservation.seatIds, reservation.id);
       throw error;
     }
     this.events.publish(reservation.pullEvents());
     return reservation.toSnapshot();
   }
 
-  /** Returns whether the store holds the seats for us; a store that is down is skipped, not fatal. */
+  /** Returns whether the store holds the seats for us: not when it is unavailable (MySQL alone decides). */
   private async holdInStore(reservation: Reservation): Promise<boolean> {
-    let attempt;
-    try {
-      attempt = await this.holds.tryHold(
-        reservation.performanceId,
-        reservation.seatIds,
-        reservation.id,
-        reservation.expiresAt,
-      );
-    } catch (error) {
-      this.onHoldStoreFailure(error);
-      return false;
-    }
-    if (!attempt.granted) throw new SeatUnavailableError(reservation.performanceId, attempt.conflicts);
-    return true;
+    const attempt = await this.holds.tryHold(
+      reservation.performanceId,
+      reservation.seatIds,
+      reservation.id,
+      reservation.expiresAt,
+    );
+    if ('conflicts' in attempt) throw new SeatUnavailableError(reservation.performanceId, attempt.conflicts);
+    return attempt.granted;
   }
 
   /**
@@ -133,22 +127,9 @@ export class HoldSeats {
     claims: ReadonlyMap<string, string>,
     holders: readonly Reservation[],
   ) {
-    try {
-      for (const holder of holders) {
-        const seats = new Map([...claims].filter(([, reservationId]) => reservationId === holder.id));
-        await this.holds.remember(performanceId, seats, holder.status === 'CONFIRMED' ? null : holder.expiresAt);
-      }
-    } catch (error) {
-      this.onHoldStoreFailure(error);
-    }
-  }
-
-  private async releaseInStore(reservation: Reservation): Promise<void> {
-    try {
-      await this.holds.release(reservation.performanceId, reservation.seatIds, reservation.id);
-    } catch (error) {
-      // The hold expires by itself at expiresAt; meanwhile the database still says the seats are free.
-      this.onHoldStoreFailure(error);
+    for (const holder of holders) {
+      const seats = new Map([...claims].filter(([, reservationId]) => reservationId === holder.id));
+      await this.holds.remember(performanceId, seats, holder.status === 'CONFIRMED' ? null : holder.expiresAt);
     }
   }
 }
