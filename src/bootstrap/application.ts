@@ -23,6 +23,7 @@ import { instrumentKnexPool, knexPoolStats } from '../adapters/telemetry/knex-po
 import { ServiceMetrics } from '../adapters/telemetry/metrics';
 import { tracedUseCase } from '../adapters/telemetry/traced-use-case';
 import { throttledWarning } from '../adapters/telemetry/throttled-warning';
+import { USE_CASE_SPAN_ATTRIBUTES } from '../adapters/telemetry/use-case-span-attributes';
 
 export interface ApplicationOptions {
   readonly clock?: Clock;
@@ -62,11 +63,13 @@ export async function createApplication(
     metrics.watchPool(() => knexPoolStats(knex));
   }
   // Every use case gets a span and a duration-by-outcome histogram; with tracing off the
-  // span is a no-op, so the wrapper costs a function call.
+  // span is a no-op, so the wrapper costs a function call. Spans carry only the attributes
+  // listed for their use case.
   const traced: UseCaseDecorator = (name, useCase) =>
-    tracedUseCase(name, useCase, (useCaseName, outcome, seconds) =>
-      metrics.observeUseCase(useCaseName, outcome, seconds),
-    );
+    tracedUseCase(name, useCase, {
+      attributes: USE_CASE_SPAN_ATTRIBUTES[name],
+      onOutcome: (useCaseName, outcome, seconds) => metrics.observeUseCase(useCaseName, outcome, seconds),
+    });
   const container = buildContainer({
     config,
     logger,

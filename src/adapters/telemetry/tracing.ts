@@ -14,6 +14,7 @@ import {
   SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { JsonLinesFileSpanExporter } from './file-span.exporter';
+import { RedactingSpanExporter } from './redacting-span.exporter';
 
 export interface Tracing {
   shutdown(): Promise<void>;
@@ -34,7 +35,7 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env): Tracing | nu
   if (env['OTEL_LOG_LEVEL']) diag.setLogger(new DiagConsoleLogger(), DiagLogLevel.WARN);
 
   const spanProcessors: SpanProcessor[] = exporters.map((name) => {
-    const exporter = createExporter(name, env);
+    const exporter = new RedactingSpanExporter(createExporter(name, env));
     // Console output is for eyes, so it is immediate; everything else is batched off the hot path.
     return name === 'console'
       ? new SimpleSpanProcessor(exporter)
@@ -45,14 +46,22 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env): Tracing | nu
     serviceName: env['OTEL_SERVICE_NAME'] ?? 'ticketing-service',
     spanProcessors,
     instrumentations: [
+      // No request or response header is copied into spans (headersToSpanAttributes stays
+      // unset): Authorization carries the access token.
       new HttpInstrumentation({
         // Health probes every few seconds would drown the traces that matter.
         ignoreIncomingRequestHook: (request) => ['/healthz', '/readyz', '/metrics'].includes(request.url ?? ''),
       }),
       // Router layers name the route; one span per plain middleware would only add noise and cost.
       new KoaInstrumentation({ ignoreLayersType: [KoaLayerType.MIDDLEWARE] }),
+      // Knex records its SQL with `?` placeholders, never the bound values.
       new KnexInstrumentation({ maxQueryLength: 300 }),
-      new MySQL2Instrumentation(),
+      // Unmasked, mysql2 formats bound values (emails, password hashes) into db.statement
+      // whenever it has caught the driver's format function, which today depends on load
+      // order; masked, it never does, and literals in raw SQL become `?` too.
+      new MySQL2Instrumentation({ maskStatement: true }),
+      // Redis keys hold ids, the client address and, for login limits, a digest of the
+      // email, never the address; values of SET-like commands are left out by default.
       new IORedisInstrumentation(),
     ],
   });
