@@ -128,6 +128,12 @@ describe('the database schema', () => {
       expect((await call(baseUrl, 'GET', '/readyz')).status).toBe(200);
     });
 
+    it('is documented by an OpenAPI example with the checks /readyz really sends', async () => {
+      const document = await call(baseUrl, 'GET', '/openapi.json');
+      const example = document.body.components.schemas.Readiness.properties.checks.example;
+      expect(example).toEqual((await call(baseUrl, 'GET', '/readyz')).body.checks);
+    });
+
     it('stays ready when a newer release applies a migration this one does not know', async () => {
       await knex(migrationConfig.tableName!).insert({
         name: '999-from-a-newer-release',
