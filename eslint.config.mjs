@@ -17,7 +17,7 @@ export default tseslint.config(
     rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
-    files: ['src/bootstrap/migrate.ts'],
+    files: ['src/bootstrap/migrate.ts', 'src/bootstrap/seed-demo.ts'],
     rules: { 'no-console': 'off' },
   },
 );

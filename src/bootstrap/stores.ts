@@ -18,11 +18,12 @@ import { InMemoryReservationRepository } from '../adapters/memory/in-memory-rese
 import { InMemorySeatHoldStore } from '../adapters/memory/in-memory-seat-hold.store';
 import { memoryRateLimiterFactory } from '../adapters/memory/memory-rate-limiter';
 import { createKnex, ensureDatabaseExists } from '../adapters/persistence/knex-client';
-import { migrate } from '../adapters/persistence/migrator';
+import { assertSchemaCurrent, migrate, missingMigrations } from '../adapters/persistence/migrator';
 import { MysqlIdempotencyStore } from '../adapters/persistence/mysql-idempotency.store';
 import { ObjectionMemberRepository } from '../adapters/persistence/objection-member.repository';
 import { ObjectionPerformanceRepository } from '../adapters/persistence/objection-performance.repository';
 import { ObjectionReservationRepository } from '../adapters/persistence/objection-reservation.repository';
+import { SchemaWatch } from '../adapters/persistence/schema-watch';
 import { SqlSeatStatusQuery } from '../adapters/persistence/sql-seat-status.query';
 import { connectRedis, createRedis, isRedisUp } from '../adapters/redis/redis-client';
 import { redisRateLimiterFactory } from '../adapters/redis/redis-rate-limiter';
@@ -67,9 +68,12 @@ export function openEmbeddedStores(clock: Clock): Stores {
   };
 }
 
+/** How long /readyz reuses its answer on the schema: a migration rolled back shows within this. */
+const SCHEMA_CHECK_MAX_AGE_MS = 10_000;
+
 export async function openExternalStores(
   storage: Extract<Config['storage'], { kind: 'external' }>,
-  options: { migrate: boolean; logger: Logger },
+  options: { migrate: boolean; logger: Logger; schemaCheckMaxAgeMs?: number },
 ): Promise<Stores> {
   if (options.migrate) await ensureDatabaseExists(storage.databaseUrl);
   const knex = createKnex(storage.databaseUrl, {
@@ -91,6 +95,8 @@ export async function openExternalStores(
   try {
     if (options.migrate) options.logger.info({ migrations: await migrate(knex, 'latest') }, 'migrations applied');
     await knex.raw('select 1');
+    // A database without the tables would let the service start and answer 500 to everything.
+    await assertSchemaCurrent(knex);
   } catch (error) {
     await knex.destroy();
     redis.disconnect();
@@ -102,6 +108,19 @@ export async function openExternalStores(
     // Redis only accelerates; the service starts without it and reconnects in the background.
     options.logger.warn({ err: error }, 'Redis is unreachable at start-up; holds go to MySQL alone until it returns');
   }
+  const schema = new SchemaWatch(() => missingMigrations(knex), {
+    maxAgeMs: options.schemaCheckMaxAgeMs ?? SCHEMA_CHECK_MAX_AGE_MS,
+    onChange: (status, missing) => {
+      if (status === 'behind') {
+        options.logger.error(
+          { missingMigrations: missing },
+          'database schema is behind this release; not ready until `npm run migrate` applies the missing migrations',
+        );
+      } else {
+        options.logger.info('database schema is current again');
+      }
+    },
+  });
   const performances = new ObjectionPerformanceRepository(knex);
   return {
     kind: 'external',
@@ -116,16 +135,20 @@ export async function openExternalStores(
     knex,
     redis,
     async readiness() {
-      const [mysql, cache] = await Promise.all([
+      const [mysql, cache, schemaStatus] = await Promise.all([
         knex.raw('select 1').then(
           () => 'up' as const,
           () => 'down' as const,
         ),
         isRedisUp(redis).then((up) => (up ? ('up' as const) : ('down' as const))),
+        schema.current(),
       ]);
       // Without Redis the service still sells seats correctly (MySQL decides), only slower,
-      // so only MySQL decides readiness; Redis is reported for operators.
-      return { ready: mysql === 'up', checks: { mysql, redis: cache } };
+      // so only MySQL (and its schema) decides readiness; Redis is reported for operators.
+      return {
+        ready: mysql === 'up' && schemaStatus === 'current',
+        checks: { mysql, redis: cache, schema: schemaStatus },
+      };
     },
     async close() {
       // quit() is refused while Redis is down; disconnect() then stops the reconnect loop.

@@ -98,8 +98,21 @@ describe('HTTP protocol errors', () => {
 
   it('answers 405 METHOD_NOT_ALLOWED with Allow for a known path', async () => {
     const response = await app.request('DELETE', '/api/v1/members/me', { token });
-    expectProblem(response, 405, 'METHOD_NOT_ALLOWED');
+    const problem = expectProblem(response, 405, 'METHOD_NOT_ALLOWED');
     expect(response.headers.get('allow')).toBe('HEAD, GET, OPTIONS');
+    // The body names the same methods as the header, in the same order.
+    expect(problem.allow).toEqual(['HEAD', 'GET', 'OPTIONS']);
+  });
+
+  it('lists in a 405 body exactly the methods of its Allow header, on every path', async () => {
+    for (const path of ['/api/v1/performances', '/api/v1/reservations', '/healthz', '/docs']) {
+      const response = await app.request('PUT', path, { token });
+      const problem = expectProblem(response, 405, 'METHOD_NOT_ALLOWED');
+      expect({ path, allow: (problem.allow as string[]).join(', ') }).toEqual({
+        path,
+        allow: response.headers.get('allow'),
+      });
+    }
   });
 
   it('answers OPTIONS on a known path with the allowed methods', async () => {

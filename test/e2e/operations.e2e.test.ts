@@ -19,6 +19,7 @@ const ROUTES = [
   'get /readyz',
   'get /openapi.json',
   'get /docs',
+  'get /',
 ];
 
 describe('health probes', () => {
@@ -208,6 +209,25 @@ describe('OpenAPI document and Swagger UI', () => {
     const api = await app.request('GET', '/healthz');
     expect(docs.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(api.headers.get('content-security-policy')).toBe("default-src 'none';frame-ancestors 'none'");
+  });
+
+  it('answers the root with links to the docs, the document and the probes, each of which answers', async () => {
+    const index = await app.request('GET', '/');
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(index.body).toEqual({
+      name: 'Ticketing API',
+      links: {
+        docs: '/docs',
+        openapi: '/openapi.json',
+        performances: '/api/v1/performances',
+        liveness: '/healthz',
+        readiness: '/readyz',
+      },
+    });
+    for (const link of Object.values<string>(index.body.links)) {
+      expect({ link, status: (await app.request('GET', link)).status }).toEqual({ link, status: 200 });
+    }
   });
 
   it('answers 404 for files of swagger-ui-dist that are not served and for paths outside it', async () => {

@@ -366,7 +366,7 @@ export const ROUTE_FUZZERS: readonly RouteFuzzer[] = [
     },
   ),
   // /metrics exists only where the service is built with metrics (not in the bare HTTP test app).
-  ...['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs'].map((path): RouteFuzzer => ({
+  ...['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs', '/'].map((path): RouteFuzzer => ({
     method: 'GET',
     path,
     access: 'anyone',

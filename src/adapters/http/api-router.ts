@@ -166,7 +166,9 @@ function unmatched(): Middleware<RequestState> {
     if (allowed.length === 0 || allowed.includes(ctx.method)) {
       throw new RequestError('NOT_FOUND', `No route for ${ctx.method} ${ctx.path}`);
     }
-    const allow = [...allowed, 'OPTIONS'].join(', ');
+    // The body's list and the Allow header are one list: OPTIONS is answered too.
+    const methods = [...allowed, 'OPTIONS'];
+    const allow = methods.join(', ');
     if (ctx.method === 'OPTIONS') {
       ctx.status = 204;
       ctx.set('Allow', allow);
@@ -175,7 +177,7 @@ function unmatched(): Middleware<RequestState> {
     throw new RequestError(
       'METHOD_NOT_ALLOWED',
       `${ctx.method} is not allowed here`,
-      { allow: allowed },
+      { allow: methods },
       { Allow: allow },
     );
   };

@@ -32,9 +32,12 @@ export interface UseCases {
   readonly listMemberReservations: Pick<ListMemberReservations, 'execute'>;
 }
 
+/** A store answers (`up`/`down`); the database schema has every migration this build needs (`current`/`behind`). */
+export type ReadinessCheck = 'up' | 'down' | 'current' | 'behind';
+
 export interface ReadinessReport {
   readonly ready: boolean;
-  readonly checks: Readonly<Record<string, 'up' | 'down'>>;
+  readonly checks: Readonly<Record<string, ReadinessCheck>>;
 }
 
 export interface HttpOptions {

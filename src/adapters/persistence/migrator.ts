@@ -55,3 +55,41 @@ export async function migrate(
     pending: pending.map((name) => migrationSource.getMigrationName(name)),
   };
 }
+
+const ER_NO_SUCH_TABLE = 1146;
+
+/**
+ * Migrations this build needs that the database has not applied, in order. One SELECT, and
+ * it writes nothing (knex's own list creates its tables). A migration the database has but
+ * this build does not know is fine: a newer release applied it, and migrations are
+ * forward-safe.
+ */
+export async function missingMigrations(knex: Knex): Promise<string[]> {
+  let applied: Set<string>;
+  try {
+    const rows = (await knex(migrationConfig.tableName!).select('name')) as { name: string }[];
+    applied = new Set(rows.map((row) => row.name));
+  } catch (error) {
+    if ((error as { errno?: unknown }).errno !== ER_NO_SUCH_TABLE) throw error;
+    applied = new Set();
+  }
+  return MIGRATIONS.map(([name]) => name).filter((name) => !applied.has(name));
+}
+
+/** The database lacks migrations this build needs: every query could fail, so it must not serve. */
+export class SchemaBehindError extends Error {
+  constructor(readonly missing: readonly string[]) {
+    super(
+      `The database schema is behind this release: ${missing.length} migration(s) not applied ` +
+        `(${missing.join(', ')}). Apply them with \`npm run migrate\` (in a built image: ` +
+        '`node dist/bootstrap/migrate.js latest`), or start with MIGRATE_ON_START=true.',
+    );
+    this.name = 'SchemaBehindError';
+  }
+}
+
+/** Throws SchemaBehindError unless every migration of this build is applied. */
+export async function assertSchemaCurrent(knex: Knex): Promise<void> {
+  const missing = await missingMigrations(knex);
+  if (missing.length > 0) throw new SchemaBehindError(missing);
+}

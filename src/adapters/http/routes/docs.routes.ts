@@ -61,8 +61,48 @@ function swaggerAsset(name: string): Promise<Buffer> {
   return file;
 }
 
+/** What `GET /` answers: where a newcomer (or a curl) goes next. */
+const IndexSchema = z
+  .object({
+    name: z.string(),
+    links: z.object({
+      docs: z.string().openapi({ description: 'Interactive API documentation' }),
+      openapi: z.string().openapi({ description: 'The OpenAPI document' }),
+      performances: z.string().openapi({ description: 'Where browsing starts' }),
+      liveness: z.string(),
+      readiness: z.string(),
+    }),
+  })
+  .openapi('Index');
+
+const INDEX: z.infer<typeof IndexSchema> = {
+  name: 'Ticketing API',
+  links: {
+    docs: DOCS_PATH,
+    openapi: OPENAPI_PATH,
+    performances: '/api/v1/performances',
+    liveness: '/healthz',
+    readiness: '/readyz',
+  },
+};
+
 export function docsRoutes(api: ApiRouter): void {
   let document: string | undefined;
+
+  api.route(
+    {
+      method: 'get',
+      path: '/',
+      operationId: 'index',
+      summary: 'Links to the API documentation, the OpenAPI document and the probes',
+      tag: 'Documentation',
+      access: 'anyone',
+      responses: [{ status: 200, description: 'Where to go next', schema: IndexSchema }],
+    },
+    (ctx) => {
+      ctx.body = INDEX;
+    },
+  );
 
   api.route(
     {

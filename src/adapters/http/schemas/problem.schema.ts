@@ -23,5 +23,9 @@ export const ProblemSchema = z
       .array(z.string())
       .optional()
       .openapi({ description: 'SEAT_UNAVAILABLE, SEAT_NOT_FOUND, DUPLICATE_SEATS: the seats concerned' }),
+    allow: z
+      .array(z.string())
+      .optional()
+      .openapi({ description: 'METHOD_NOT_ALLOWED: the methods the path answers, as in the Allow header' }),
   })
   .openapi('Problem');
