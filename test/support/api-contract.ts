@@ -120,7 +120,10 @@ export function contractViolations(response: RawResponse, expected: AnswerExpect
       );
     }
   }
-  if (problem.traceId !== requestId)
+  // A replayed answer (Idempotency-Key) is the first answer as it was sent, so its traceId
+  // names the trace where it happened, not the replay's own request id.
+  const replayed = response.headers['idempotent-replayed'] === 'true';
+  if (!replayed && problem.traceId !== requestId)
     violations.push(`traceId ${problem.traceId} differs from X-Request-Id ${requestId}`);
   if (status === 503 && response.headers['retry-after'] === undefined) violations.push('a 503 without Retry-After');
   if (status === 401 && response.headers['www-authenticate'] === undefined)
