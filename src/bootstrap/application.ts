@@ -55,10 +55,12 @@ export async function createApplication(
       ? await openExternalStores(config.storage, { migrate: config.migrateOnStart, logger })
       : openEmbeddedStores(clock));
   const metrics = new ServiceMetrics();
-  if (stores.knex) {
-    const knex = stores.knex;
-    instrumentKnexPool(knex, (seconds) => metrics.observePoolAcquire(seconds));
-    metrics.watchPool(() => knexPoolStats(knex));
+  if (stores.mysqlPools) {
+    const pools = stores.mysqlPools;
+    for (const [name, knex] of Object.entries(pools)) {
+      instrumentKnexPool(knex, name, (seconds) => metrics.observePoolAcquire(seconds));
+    }
+    metrics.watchPool(() => knexPoolStats(Object.values(pools)));
   }
   // Every use case gets a span and a duration-by-outcome histogram; with tracing off the
   // span is a no-op, so the wrapper costs a function call.

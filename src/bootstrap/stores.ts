@@ -17,12 +17,12 @@ import { InMemoryPerformanceRepository } from '../adapters/memory/in-memory-perf
 import { InMemoryReservationRepository } from '../adapters/memory/in-memory-reservation.repository';
 import { InMemorySeatHoldStore } from '../adapters/memory/in-memory-seat-hold.store';
 import { memoryRateLimiterFactory } from '../adapters/memory/memory-rate-limiter';
-import { createKnex, ensureDatabaseExists } from '../adapters/persistence/knex-client';
+import { createClaimKnex, createKnex, ensureDatabaseExists, splitPoolMax } from '../adapters/persistence/knex-client';
 import { migrate } from '../adapters/persistence/migrator';
 import { MysqlIdempotencyStore } from '../adapters/persistence/mysql-idempotency.store';
 import { ObjectionMemberRepository } from '../adapters/persistence/objection-member.repository';
 import { ObjectionPerformanceRepository } from '../adapters/persistence/objection-performance.repository';
-import { ObjectionReservationRepository } from '../adapters/persistence/objection-reservation.repository';
+import { MysqlReservationRepository } from '../adapters/persistence/mysql-reservation.repository';
 import { SqlSeatStatusQuery } from '../adapters/persistence/sql-seat-status.query';
 import { connectRedis, createRedis, isRedisUp } from '../adapters/redis/redis-client';
 import { redisRateLimiterFactory } from '../adapters/redis/redis-rate-limiter';
@@ -42,7 +42,8 @@ export interface Stores {
   readonly idempotency: IdempotencyStore;
   /** Where rate limits count: Redis (shared, memory insurance) or memory. */
   readonly rateLimiters: LimiterFactory;
-  readonly knex?: Knex;
+  /** The MySQL pools by name: `main`, and `claims` (the only one that accepts a multi-statement batch). */
+  readonly mysqlPools?: Readonly<Record<'main' | 'claims', Knex>>;
   readonly redis?: Redis;
   readiness(): Promise<ReadinessReport>;
   close(): Promise<void>;
@@ -72,11 +73,11 @@ export async function openExternalStores(
   options: { migrate: boolean; logger: Logger },
 ): Promise<Stores> {
   if (options.migrate) await ensureDatabaseExists(storage.databaseUrl);
-  const knex = createKnex(storage.databaseUrl, {
-    poolMax: storage.poolMax,
-    // knex would print pool and connection trouble with console.warn, past the JSON logs.
-    onWarning: (message) => options.logger.warn({ knex: message }, 'knex warning'),
-  });
+  const poolMax = splitPoolMax(storage.poolMax);
+  // knex would print pool and connection trouble with console.warn, past the JSON logs.
+  const onWarning = (message: string) => options.logger.warn({ knex: message }, 'knex warning');
+  const knex = createKnex(storage.databaseUrl, { poolMax: poolMax.main, onWarning });
+  const claims = createClaimKnex(storage.databaseUrl, { poolMax: poolMax.claims, onWarning });
   const redis = createRedis(storage.redisUrl);
   // ioredis reports every failed reconnect; one line per outage (and one on recovery) is enough.
   let redisDown = false;
@@ -92,7 +93,7 @@ export async function openExternalStores(
     if (options.migrate) options.logger.info({ migrations: await migrate(knex, 'latest') }, 'migrations applied');
     await knex.raw('select 1');
   } catch (error) {
-    await knex.destroy();
+    await Promise.all([knex.destroy(), claims.destroy()]);
     redis.disconnect();
     throw error;
   }
@@ -108,12 +109,12 @@ export async function openExternalStores(
     members: new ObjectionMemberRepository(knex),
     performances,
     catalog: performances,
-    reservations: new ObjectionReservationRepository(knex),
+    reservations: new MysqlReservationRepository(knex, claims),
     seatStatuses: new SqlSeatStatusQuery(knex),
     seatHolds: new RedisSeatHoldStore(redis),
     idempotency: new MysqlIdempotencyStore(knex),
     rateLimiters: redisRateLimiterFactory(redis),
-    knex,
+    mysqlPools: { main: knex, claims },
     redis,
     async readiness() {
       const [mysql, cache] = await Promise.all([
@@ -129,7 +130,7 @@ export async function openExternalStores(
     },
     async close() {
       // quit() is refused while Redis is down; disconnect() then stops the reconnect loop.
-      await Promise.allSettled([knex.destroy(), redis.quit().catch(() => redis.disconnect())]);
+      await Promise.allSettled([knex.destroy(), claims.destroy(), redis.quit().catch(() => redis.disconnect())]);
     },
   };
 }
