@@ -28,6 +28,7 @@ export function reservationRoutes(api: ApiRouter, useCases: UseCases): void {
       errors: [
         'PERFORMANCE_NOT_FOUND',
         'SEAT_UNAVAILABLE',
+        'SEATS_ALREADY_CLAIMED',
         'SALES_CLOSED',
         'TOO_MANY_SEATS',
         'MEMBER_SEAT_LIMIT',
