@@ -9,7 +9,7 @@ import type { Clock } from '../application/shared/ports/clock';
 import type { PasswordHasher } from '../application/identity/ports/password-hasher';
 import type { TokenService } from '../application/identity/ports/token-service';
 import type { ExpireOverdueHolds } from '../application/sales/expire-overdue-holds/expire-overdue-holds.use-case';
-import type { PurgeExpiredIdempotencyKeys } from '../application/idempotency/purge-expired-keys/purge-expired-idempotency-keys.use-case';
+import type { PurgeExpiredIdempotencyKeys } from '../adapters/http/idempotency/purge-expired-idempotency-keys';
 import { FlexibleRateLimits, NO_RATE_LIMITS } from '../adapters/http/rate-limits';
 import type { EnsureAdmin } from '../application/identity/ensure-admin/ensure-admin.use-case';
 import type { Config } from './config';

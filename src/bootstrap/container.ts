@@ -13,7 +13,7 @@ import { GetSeatMap } from '../application/catalog/get-seat-map/get-seat-map.use
 import { HoldSeats } from '../application/sales/hold-seats/hold-seats.use-case';
 import { ListMemberReservations } from '../application/sales/list-member-reservations/list-member-reservations.use-case';
 import { ListPerformances } from '../application/catalog/list-performances/list-performances.use-case';
-import { PurgeExpiredIdempotencyKeys } from '../application/idempotency/purge-expired-keys/purge-expired-idempotency-keys.use-case';
+import { PurgeExpiredIdempotencyKeys } from '../adapters/http/idempotency/purge-expired-idempotency-keys';
 import { LogIn } from '../application/identity/log-in/log-in.use-case';
 import type { Clock } from '../application/shared/ports/clock';
 import type { PasswordHasher } from '../application/identity/ports/password-hasher';

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type Redis from 'ioredis';
 import type { Logger } from 'pino';
 import type { Clock } from '../application/shared/ports/clock';
-import type { IdempotencyStore } from '../application/idempotency/ports/idempotency-store';
+import type { IdempotencyStore } from '../adapters/http/idempotency/idempotency-store';
 import type { PerformanceCatalog } from '../application/catalog/ports/performance-catalog';
 import type { SeatHoldStore } from '../application/sales/ports/seat-hold-store';
 import type { SeatStatusQuery } from '../application/catalog/ports/seat-status-query';
@@ -11,7 +11,7 @@ import type { PerformanceRepository } from '../domain/catalog/performance.reposi
 import type { ReservationRepository } from '../domain/sales/reservation.repository';
 import type { ReadinessReport } from '../adapters/http/http-dependencies';
 import type { LimiterFactory } from '../adapters/http/rate-limits';
-import { InMemoryIdempotencyStore } from '../adapters/memory/in-memory-idempotency.store';
+import { InMemoryIdempotencyStore } from '../adapters/http/idempotency/in-memory-idempotency.store';
 import { InMemoryMemberRepository } from '../adapters/memory/in-memory-member.repository';
 import { InMemoryPerformanceRepository } from '../adapters/memory/in-memory-performance.repository';
 import { InMemoryReservationRepository } from '../adapters/memory/in-memory-reservation.repository';
@@ -19,7 +19,7 @@ import { InMemorySeatHoldStore } from '../adapters/memory/in-memory-seat-hold.st
 import { memoryRateLimiterFactory } from '../adapters/memory/memory-rate-limiter';
 import { createClaimKnex, createKnex, ensureDatabaseExists, splitPoolMax } from '../adapters/persistence/knex-client';
 import { migrate } from '../adapters/persistence/migrator';
-import { MysqlIdempotencyStore } from '../adapters/persistence/mysql-idempotency.store';
+import { MysqlIdempotencyStore } from '../adapters/http/idempotency/mysql-idempotency.store';
 import { ObjectionMemberRepository } from '../adapters/persistence/objection-member.repository';
 import { ObjectionPerformanceRepository } from '../adapters/persistence/objection-performance.repository';
 import { MysqlReservationRepository } from '../adapters/persistence/mysql-reservation.repository';

@@ -4,7 +4,7 @@ import type { TokenService } from '../../application/identity/ports/token-servic
 import { type Access, authenticate } from './auth';
 import { RequestError } from './error-codes';
 import type { RequestState } from './http-context';
-import type { Idempotency } from './idempotency';
+import type { Idempotency } from './idempotency/idempotency';
 import { OpenApiDescription } from './openapi';
 import { NO_RATE_LIMITS, type HttpRateLimits } from './rate-limits';
 import { writeReply } from './reply';

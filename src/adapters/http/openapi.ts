@@ -6,7 +6,7 @@ import {
 } from '@asteasolutions/zod-to-openapi';
 import type { z } from 'zod';
 import { ADAPTER_ERRORS, type AdapterErrorCode, DOMAIN_ERRORS, type DomainErrorCode } from './error-codes';
-import { IDEMPOTENCY_KEY_HEADER } from './idempotency';
+import { IDEMPOTENCY_KEY_HEADER } from './idempotency/idempotency';
 import type { AnyRouteSpec } from './route-spec';
 import { ProblemSchema } from './schemas/problem.schema';
 import { z as zod } from './schemas/zod';
