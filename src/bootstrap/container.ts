@@ -1,4 +1,3 @@
-import 'reflect-metadata';
 import { Container, ServiceIdentifier } from 'inversify';
 import type { Logger } from 'pino';
 import { CancelReservation } from '../application/sales/cancel-reservation/cancel-reservation.use-case';
@@ -55,8 +54,6 @@ export function buildContainer(options: ContainerOptions): Container {
   const container = new Container({ defaultScope: 'Singleton' });
   const constant = <T>(id: ServiceIdentifier<T>, value: T) => container.bind<T>(id).toConstantValue(value);
 
-  constant(TOKENS.Config, config);
-  constant(TOKENS.Logger, options.logger);
   const clock = options.clock ?? new SystemClock();
   constant(TOKENS.Clock, clock);
   constant(TOKENS.IdGenerator, new UuidV7IdGenerator());
