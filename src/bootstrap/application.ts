@@ -9,7 +9,7 @@ import type { Clock } from '../application/shared/ports/clock';
 import type { PasswordHasher } from '../application/identity/ports/password-hasher';
 import type { TokenService } from '../application/identity/ports/token-service';
 import type { ExpireOverdueHolds } from '../application/sales/expire-overdue-holds/expire-overdue-holds.use-case';
-import type { PurgeExpiredIdempotencyKeys } from '../application/idempotency/purge-expired-keys/purge-expired-idempotency-keys.use-case';
+import type { PurgeExpiredIdempotencyKeys } from '../adapters/http/idempotency/purge-expired-idempotency-keys';
 import { FlexibleRateLimits, NO_RATE_LIMITS } from '../adapters/http/rate-limits';
 import type { EnsureAdmin } from '../application/identity/ensure-admin/ensure-admin.use-case';
 import type { Config } from './config';
@@ -57,10 +57,12 @@ export async function createApplication(
       ? await openExternalStores(config.storage, { migrate: config.migrateOnStart, logger })
       : openEmbeddedStores(clock));
   const metrics = new ServiceMetrics();
-  if (stores.knex) {
-    const knex = stores.knex;
-    instrumentKnexPool(knex, (seconds) => metrics.observePoolAcquire(seconds));
-    metrics.watchPool(() => knexPoolStats(knex));
+  if (stores.mysqlPools) {
+    const pools = stores.mysqlPools;
+    for (const [name, knex] of Object.entries(pools)) {
+      instrumentKnexPool(knex, name, (seconds) => metrics.observePoolAcquire(seconds));
+    }
+    metrics.watchPool(() => knexPoolStats(Object.values(pools)));
   }
   // Every use case gets a span and a duration-by-outcome histogram; with tracing off the
   // span is a no-op, so the wrapper costs a function call. Spans carry only the attributes

@@ -1,4 +1,3 @@
-import 'reflect-metadata';
 import { Container, ServiceIdentifier } from 'inversify';
 import type { Logger } from 'pino';
 import { CancelReservation } from '../application/sales/cancel-reservation/cancel-reservation.use-case';
@@ -14,7 +13,7 @@ import { HoldSeats } from '../application/sales/hold-seats/hold-seats.use-case';
 import { BestEffortSeatHoldStore } from '../application/sales/best-effort-seat-hold-store';
 import { ListMemberReservations } from '../application/sales/list-member-reservations/list-member-reservations.use-case';
 import { ListPerformances } from '../application/catalog/list-performances/list-performances.use-case';
-import { PurgeExpiredIdempotencyKeys } from '../application/idempotency/purge-expired-keys/purge-expired-idempotency-keys.use-case';
+import { PurgeExpiredIdempotencyKeys } from '../adapters/http/idempotency/purge-expired-idempotency-keys';
 import { LogIn } from '../application/identity/log-in/log-in.use-case';
 import type { Clock } from '../application/shared/ports/clock';
 import type { PasswordHasher } from '../application/identity/ports/password-hasher';
@@ -57,8 +56,6 @@ export function buildContainer(options: ContainerOptions): Container {
   const container = new Container({ defaultScope: 'Singleton' });
   const constant = <T>(id: ServiceIdentifier<T>, value: T) => container.bind<T>(id).toConstantValue(value);
 
-  constant(TOKENS.Config, config);
-  constant(TOKENS.Logger, options.logger);
   const clock = options.clock ?? new SystemClock();
   constant(TOKENS.Clock, clock);
   constant(TOKENS.IdGenerator, new UuidV7IdGenerator());

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type Redis from 'ioredis';
 import type { Logger } from 'pino';
 import type { Clock } from '../application/shared/ports/clock';
-import type { IdempotencyStore } from '../application/idempotency/ports/idempotency-store';
+import type { IdempotencyStore } from '../adapters/http/idempotency/idempotency-store';
 import type { PerformanceCatalog } from '../application/catalog/ports/performance-catalog';
 import type { SeatHoldStore } from '../application/sales/ports/seat-hold-store';
 import type { SeatStatusQuery } from '../application/catalog/ports/seat-status-query';
@@ -11,18 +11,18 @@ import type { PerformanceRepository } from '../domain/catalog/performance.reposi
 import type { ReservationRepository } from '../domain/sales/reservation.repository';
 import type { ReadinessReport } from '../adapters/http/http-dependencies';
 import type { LimiterFactory } from '../adapters/http/rate-limits';
-import { InMemoryIdempotencyStore } from '../adapters/memory/in-memory-idempotency.store';
+import { InMemoryIdempotencyStore } from '../adapters/http/idempotency/in-memory-idempotency.store';
 import { InMemoryMemberRepository } from '../adapters/memory/in-memory-member.repository';
 import { InMemoryPerformanceRepository } from '../adapters/memory/in-memory-performance.repository';
 import { InMemoryReservationRepository } from '../adapters/memory/in-memory-reservation.repository';
 import { InMemorySeatHoldStore } from '../adapters/memory/in-memory-seat-hold.store';
 import { memoryRateLimiterFactory } from '../adapters/memory/memory-rate-limiter';
-import { createKnex, ensureDatabaseExists } from '../adapters/persistence/knex-client';
+import { createClaimKnex, createKnex, ensureDatabaseExists, splitPoolMax } from '../adapters/persistence/knex-client';
 import { assertSchemaCurrent, migrate, missingMigrations } from '../adapters/persistence/migrator';
-import { MysqlIdempotencyStore } from '../adapters/persistence/mysql-idempotency.store';
+import { MysqlIdempotencyStore } from '../adapters/http/idempotency/mysql-idempotency.store';
 import { ObjectionMemberRepository } from '../adapters/persistence/objection-member.repository';
 import { ObjectionPerformanceRepository } from '../adapters/persistence/objection-performance.repository';
-import { ObjectionReservationRepository } from '../adapters/persistence/objection-reservation.repository';
+import { MysqlReservationRepository } from '../adapters/persistence/mysql-reservation.repository';
 import { SchemaWatch } from '../adapters/persistence/schema-watch';
 import { SqlSeatStatusQuery } from '../adapters/persistence/sql-seat-status.query';
 import { connectRedis, createRedis, isRedisUp } from '../adapters/redis/redis-client';
@@ -43,7 +43,8 @@ export interface Stores {
   readonly idempotency: IdempotencyStore;
   /** Where rate limits count: Redis (shared, memory insurance) or memory. */
   readonly rateLimiters: LimiterFactory;
-  readonly knex?: Knex;
+  /** The MySQL pools by name: `main`, and `claims` (the only one that accepts a multi-statement batch). */
+  readonly mysqlPools?: Readonly<Record<'main' | 'claims', Knex>>;
   readonly redis?: Redis;
   readiness(): Promise<ReadinessReport>;
   close(): Promise<void>;
@@ -76,11 +77,11 @@ export async function openExternalStores(
   options: { migrate: boolean; logger: Logger; schemaCheckMaxAgeMs?: number },
 ): Promise<Stores> {
   if (options.migrate) await ensureDatabaseExists(storage.databaseUrl);
-  const knex = createKnex(storage.databaseUrl, {
-    poolMax: storage.poolMax,
-    // knex would print pool and connection trouble with console.warn, past the JSON logs.
-    onWarning: (message) => options.logger.warn({ knex: message }, 'knex warning'),
-  });
+  const poolMax = splitPoolMax(storage.poolMax);
+  // knex would print pool and connection trouble with console.warn, past the JSON logs.
+  const onWarning = (message: string) => options.logger.warn({ knex: message }, 'knex warning');
+  const knex = createKnex(storage.databaseUrl, { poolMax: poolMax.main, onWarning });
+  const claims = createClaimKnex(storage.databaseUrl, { poolMax: poolMax.claims, onWarning });
   const redis = createRedis(storage.redisUrl);
   // ioredis reports every failed reconnect; one line per outage (and one on recovery) is enough.
   let redisDown = false;
@@ -98,7 +99,7 @@ export async function openExternalStores(
     // A database without the tables would let the service start and answer 500 to everything.
     await assertSchemaCurrent(knex);
   } catch (error) {
-    await knex.destroy();
+    await Promise.all([knex.destroy(), claims.destroy()]);
     redis.disconnect();
     throw error;
   }
@@ -127,12 +128,12 @@ export async function openExternalStores(
     members: new ObjectionMemberRepository(knex),
     performances,
     catalog: performances,
-    reservations: new ObjectionReservationRepository(knex),
+    reservations: new MysqlReservationRepository(knex, claims),
     seatStatuses: new SqlSeatStatusQuery(knex),
     seatHolds: new RedisSeatHoldStore(redis),
     idempotency: new MysqlIdempotencyStore(knex),
     rateLimiters: redisRateLimiterFactory(redis),
-    knex,
+    mysqlPools: { main: knex, claims },
     redis,
     async readiness() {
       const [mysql, cache, schemaStatus] = await Promise.all([
@@ -152,7 +153,7 @@ export async function openExternalStores(
     },
     async close() {
       // quit() is refused while Redis is down; disconnect() then stops the reconnect loop.
-      await Promise.allSettled([knex.destroy(), redis.quit().catch(() => redis.disconnect())]);
+      await Promise.allSettled([knex.destroy(), claims.destroy(), redis.quit().catch(() => redis.disconnect())]);
     },
   };
 }

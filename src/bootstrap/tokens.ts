@@ -1,7 +1,5 @@
 /** Service identifiers of the container. Only src/bootstrap knows them. */
 export const TOKENS = {
-  Config: Symbol.for('Config'),
-  Logger: Symbol.for('Logger'),
   Clock: Symbol.for('Clock'),
   IdGenerator: Symbol.for('IdGenerator'),
   PasswordHasher: Symbol.for('PasswordHasher'),
@@ -10,11 +8,9 @@ export const TOKENS = {
   ReservationPolicy: Symbol.for('ReservationPolicy'),
 
   MemberRepository: Symbol.for('MemberRepository'),
-  PerformanceStore: Symbol.for('PerformanceStore'),
   PerformanceRepository: Symbol.for('PerformanceRepository'),
   PerformanceCatalog: Symbol.for('PerformanceCatalog'),
   ReservationRepository: Symbol.for('ReservationRepository'),
-  SeatStatusSource: Symbol.for('SeatStatusSource'),
   SeatStatusQuery: Symbol.for('SeatStatusQuery'),
   SeatHoldStore: Symbol.for('SeatHoldStore'),
   IdempotencyStore: Symbol.for('IdempotencyStore'),

@@ -3,7 +3,7 @@ import {
   IdempotencyClaim,
   IdempotencyStore,
   RecordedResponse,
-} from '../../src/application/idempotency/ports/idempotency-store';
+} from '../../src/adapters/http/idempotency/idempotency-store';
 import { at, MINUTE, SECOND, T0 } from '../support/builders';
 
 const TTL = 24 * 60 * MINUTE;

@@ -1,4 +1,4 @@
-import { InMemoryIdempotencyStore } from '../../src/adapters/memory/in-memory-idempotency.store';
+import { InMemoryIdempotencyStore } from '../../src/adapters/http/idempotency/in-memory-idempotency.store';
 import { idempotencyStoreContract } from './idempotency-store.contract';
 
 idempotencyStoreContract(() => new InMemoryIdempotencyStore());

@@ -1,4 +1,4 @@
-import { MysqlIdempotencyStore } from '../../src/adapters/persistence/mysql-idempotency.store';
+import { MysqlIdempotencyStore } from '../../src/adapters/http/idempotency/mysql-idempotency.store';
 import { useTestDatabase } from '../support/mysql';
 import { idempotencyStoreContract } from './idempotency-store.contract';
 

@@ -120,6 +120,7 @@ export function reservationRepositoryContract(makeStores: () => ReservationStore
         const refusal = await reservations.add(second, NO_MEMBER_CAP).catch((error: unknown) => error);
 
         expect(refusal).toBeInstanceOf(SeatsAlreadyClaimedError);
+        expect(refusal).toMatchObject({ code: 'SEATS_ALREADY_CLAIMED', details: { seatIds: [seats[1]] } });
         expect((refusal as SeatsAlreadyClaimedError).performanceId).toBe(performance.id);
         expect([...(refusal as SeatsAlreadyClaimedError).holders]).toEqual([[seats[1], first.id]]);
         expect(await reservations.findById(second.id)).toBeNull();

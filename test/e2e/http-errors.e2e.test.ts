@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { StoreUnavailableError } from '../../src/application/shared/errors';
+import { SeatsAlreadyClaimedError } from '../../src/domain/sales/reservation.errors';
 import { startTestApp, type TestApp, type Json } from '../support/http-app';
 import { expectProblem } from '../support/problem-assertions';
 
@@ -148,6 +149,8 @@ describe('failures of the application', () => {
   let app: TestApp;
   let log: ReturnType<typeof capturingLogger>;
   let releaseStuck: () => void = () => {};
+  const claimedSeat = randomUUID();
+  const holderReservation = randomUUID();
 
   beforeAll(async () => {
     log = capturingLogger();
@@ -163,6 +166,11 @@ describe('failures of the application', () => {
         getPerformance: {
           execute: async () => {
             throw new StoreUnavailableError('database');
+          },
+        },
+        holdSeats: {
+          execute: async (_actor, input) => {
+            throw new SeatsAlreadyClaimedError(input.performanceId, new Map([[claimedSeat, holderReservation]]));
           },
         },
         listPerformances: {
@@ -185,6 +193,16 @@ describe('failures of the application', () => {
     const logged = log.lines.find((line) => line.msg === 'unhandled error' && line.requestId === problem.traceId);
     expect(logged?.err.stack).toContain('database exploded');
     expect(logged?.route).toBe('/api/v1/performances/:id/seats');
+  });
+
+  it("answers 409 SEATS_ALREADY_CLAIMED, its own code, for the store's refusal of a claim, naming no holder", async () => {
+    const response = await app.request('POST', '/api/v1/reservations', {
+      token: await app.memberToken(),
+      body: { performanceId: randomUUID(), seatIds: [claimedSeat] },
+    });
+    const problem = expectProblem(response, 409, 'SEATS_ALREADY_CLAIMED');
+    expect(problem.seatIds).toEqual([claimedSeat]);
+    expect(JSON.stringify(problem)).not.toContain(holderReservation);
   });
 
   it('answers 503 SERVICE_UNAVAILABLE with Retry-After when a store is down', async () => {

@@ -143,6 +143,7 @@ describe('OpenAPI document and Swagger UI', () => {
     expect(holdRequest.additionalProperties).toBe(false);
     expect(holdRequest.required).toEqual(expect.arrayContaining(['performanceId', 'seatIds']));
     expect(hold.responses['409'].description).toContain('SEAT_UNAVAILABLE');
+    expect(hold.responses['409'].description).toContain('SEATS_ALREADY_CLAIMED');
     expect(hold.responses['422'].description).toEqual(expect.stringContaining('TOO_MANY_SEATS'));
     const list = doc.paths['/api/v1/performances'].get;
     expect(list.parameters.map((p: Json) => `${p.in}:${p.name}`).sort()).toEqual(['query:page', 'query:size']);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import type { Knex } from 'knex';
 import { createKnex } from '../../src/adapters/persistence/knex-client';
-import type { PurgeExpiredIdempotencyKeys } from '../../src/application/idempotency/purge-expired-keys/purge-expired-idempotency-keys.use-case';
+import type { PurgeExpiredIdempotencyKeys } from '../../src/adapters/http/idempotency/purge-expired-idempotency-keys';
 import { TOKENS } from '../../src/bootstrap/tokens';
 import { testDatabaseUrl, testRedisUrl } from '../support/environment';
 import {

@@ -140,6 +140,9 @@ describe('traces and logs of a real process', () => {
     const work = success.below(useCase).map((span) => span.name);
     expect(work).toEqual(expect.arrayContaining(['db.pool.acquire', expect.stringMatching(/^eval/)]));
     expect(work.some((name) => /insert/i.test(name))).toBe(true);
+    // The claim waited for a connection of its own pool, traced like the main pool's.
+    const acquisitions = success.below(useCase).filter((span) => span.name === 'db.pool.acquire');
+    expect(acquisitions.map((span) => span.attributes['db.pool.name'])).toContain('claims');
 
     const failure = tree(lost.body.traceId);
     const failed = failure.below(failure.root).find((span) => span.name === 'usecase HoldSeats')!;

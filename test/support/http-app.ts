@@ -10,9 +10,9 @@ import {
   type LimitSettings,
   type RateLimitSettings,
 } from '../../src/adapters/http/rate-limits';
-import { InMemoryIdempotencyStore } from '../../src/adapters/memory/in-memory-idempotency.store';
+import { InMemoryIdempotencyStore } from '../../src/adapters/http/idempotency/in-memory-idempotency.store';
 import { memoryRateLimiterFactory } from '../../src/adapters/memory/memory-rate-limiter';
-import type { IdempotencyStore } from '../../src/application/idempotency/ports/idempotency-store';
+import type { IdempotencyStore } from '../../src/adapters/http/idempotency/idempotency-store';
 import { InMemoryEventPublisher } from '../../src/adapters/memory/in-memory-event.publisher';
 import { InMemoryMemberRepository } from '../../src/adapters/memory/in-memory-member.repository';
 import { InMemoryPerformanceRepository } from '../../src/adapters/memory/in-memory-performance.repository';

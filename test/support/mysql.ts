@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { createKnex, ensureDatabaseExists } from '../../src/adapters/persistence/knex-client';
+import { createClaimKnex, createKnex, ensureDatabaseExists } from '../../src/adapters/persistence/knex-client';
 import { migrate } from '../../src/adapters/persistence/migrator';
 import { TEST_MYSQL_SERVER_URL, testDatabaseName, testDatabaseUrl } from './environment';
 
@@ -55,6 +55,25 @@ export function useTestDatabase(options: { poolMax?: number } = {}): () => Knex 
     return knex;
   };
   return current;
+}
+
+/**
+ * The claim pool on this worker's database, the one pool that accepts the reservation claim's
+ * multi-statement batch: open before all, closed after all. Register it after
+ * useTestDatabase(), which creates and migrates the database.
+ */
+export function useClaimPool(options: { poolMax?: number } = {}): () => Knex {
+  let claims: Knex | undefined;
+  beforeAll(() => {
+    claims = createClaimKnex(testDatabaseUrl, { poolMax: options.poolMax ?? 10 });
+  });
+  afterAll(async () => {
+    await claims?.destroy();
+  });
+  return () => {
+    if (!claims) throw new Error('The claim pool is not open: call useClaimPool() at the top of the file');
+    return claims;
+  };
 }
 
 /** A URL for a scratch database of this worker, e.g. for tests that drop the whole schema. */

@@ -4,7 +4,7 @@ import { ApiRouter } from './api-router';
 import { problemDetails } from './error-middleware';
 import type { HttpDependencies } from './http-dependencies';
 import type { RequestState } from './http-context';
-import { Idempotency } from './idempotency';
+import { Idempotency } from './idempotency/idempotency';
 import { NO_RATE_LIMITS } from './rate-limits';
 import { jsonBodyReader } from './request-body';
 import { requestTimeout } from './request-timeout';

@@ -44,6 +44,9 @@ export const DOMAIN_ERRORS = {
   MEMBER_NOT_FOUND: { status: 404, title: 'Member not found' },
   EMAIL_TAKEN: { status: 409, title: 'Email already registered' },
   SEAT_UNAVAILABLE: { status: 409, title: 'Seats unavailable' },
+  // The store's refusal of a claim, before the use case has looked at the holders (and
+  // answered SEAT_UNAVAILABLE, or expired overdue ones and tried again).
+  SEATS_ALREADY_CLAIMED: { status: 409, title: 'Seats already claimed' },
   HOLD_EXPIRED: { status: 409, title: 'Hold expired' },
   RESERVATION_NOT_ACTIVE: { status: 409, title: 'Reservation not active' },
   CONCURRENT_MODIFICATION: { status: 409, title: 'Concurrent modification' },

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../application/shared/ports/clock';
-import type { IdempotencyStore } from '../../application/idempotency/ports/idempotency-store';
+import type { IdempotencyStore } from './idempotency/idempotency-store';
 import type { TokenService } from '../../application/identity/ports/token-service';
 import type { HttpRateLimits } from './rate-limits';
 import type { RegisterMember } from '../../application/identity/register-member/register-member.use-case';

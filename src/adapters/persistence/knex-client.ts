@@ -17,8 +17,32 @@ interface RawConnection {
 /**
  * A mysql2-backed knex whose every connection speaks UTC: `timezone: 'Z'` makes the driver
  * write and read DATETIME as UTC, and the session time zone makes NOW() and friends agree.
+ * Its connections refuse multi-statement SQL, so an injection bug can never stack a
+ * statement; only the claim pool (createClaimKnex) accepts a batch.
  */
 export function createKnex(databaseUrl: string, options: KnexOptions): Knex {
+  return mysqlKnex(databaseUrl, options, false);
+}
+
+/**
+ * The claim pool: connections that accept a multi-statement batch, for the reservation
+ * claim's one round trip (reservation-claim-batch.ts) and nothing else.
+ */
+export function createClaimKnex(databaseUrl: string, options: KnexOptions): Knex {
+  return mysqlKnex(databaseUrl, options, true);
+}
+
+/**
+ * How an instance's DATABASE_POOL_MAX connections are shared: half (rounded up) for the
+ * claims, which are nearly all of the hot path's database time, the rest for everything
+ * else; at least one each.
+ */
+export function splitPoolMax(poolMax: number): { readonly main: number; readonly claims: number } {
+  const claims = Math.max(1, Math.ceil(poolMax / 2));
+  return { main: Math.max(1, poolMax - claims), claims };
+}
+
+function mysqlKnex(databaseUrl: string, options: KnexOptions, multipleStatements: boolean): Knex {
   return knex({
     client: 'mysql2',
     ...(options.onWarning ? { log: { warn: options.onWarning } } : {}),
@@ -30,9 +54,7 @@ export function createKnex(databaseUrl: string, options: KnexOptions): Knex {
       supportBigNumbers: true,
       // Fail fast when the server is unreachable instead of hanging on the OS default.
       connectTimeout: 5_000,
-      // The reservation claim sends its statements in one batch (one round trip on the hot
-      // path). Values are always bound by the driver, never spliced into SQL.
-      multipleStatements: true,
+      multipleStatements,
     },
     pool: {
       min: options.poolMin ?? 0,

@@ -1,9 +1,11 @@
 import { Model } from 'objection';
 
 /*
- * Row shapes of the tables, as Objection models. They never leave adapters/persistence:
- * the mappers turn them into domain snapshots. Repositories bind them to their own knex
- * with `Model.query(knex)`, so no global Model.knex() is needed.
+ * The tables that Objection reads and writes (members, performances and their layout), as
+ * models. They never leave adapters/persistence: the mappers turn them into domain
+ * snapshots. Repositories bind them to their own knex with `Model.query(knex)`, so no
+ * global Model.knex() is needed. Tables written with plain knex or mysql2 have plain row
+ * types instead, in rows.ts.
  */
 
 export class MemberModel extends Model {
@@ -55,41 +57,4 @@ export class PerformanceSectionModel extends Model {
   row_count!: number;
   seats_per_row!: number;
   position!: number;
-}
-
-/** Seats are written with batched knex inserts (a hall is up to 50,000 rows); this is their shape. */
-export interface SeatRow {
-  id: string;
-  performance_id: string;
-  section: string;
-  row_no: number;
-  seat_no: number;
-  grade: string;
-  label: string;
-  position: number;
-}
-
-export interface ReservationRow {
-  id: string;
-  member_id: string;
-  performance_id: string;
-  status: 'PENDING' | 'CONFIRMED' | 'CANCELLED' | 'EXPIRED';
-  total_price: number | string;
-  currency: string;
-  created_at: Date;
-  expires_at: Date;
-  confirmed_at: Date | null;
-  cancelled_at: Date | null;
-  version: number;
-}
-
-export interface ReservationSeatRow {
-  reservation_id: string;
-  seat_id: string;
-  performance_id: string;
-  label: string;
-  grade: string;
-  price: number | string;
-  active_seat_id: string | null;
-  position: number;
 }

@@ -4,7 +4,8 @@ import { Performance } from '../../domain/catalog/performance';
 import { PerformanceRepository } from '../../domain/catalog/performance.repository';
 import { Money } from '../../domain/shared/money';
 import { mysqlCall } from './mysql-errors';
-import { PerformanceGradeModel, PerformanceModel, PerformanceSectionModel, SeatRow } from './objection-models';
+import { PerformanceGradeModel, PerformanceModel, PerformanceSectionModel } from './objection-models';
+import { SeatRow } from './rows';
 import { amountFromColumn, performanceFromRows, performanceToRows } from './performance.mapper';
 
 /**

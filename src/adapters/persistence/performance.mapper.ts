@@ -1,6 +1,7 @@
 import { Performance } from '../../domain/catalog/performance';
 import { Money } from '../../domain/shared/money';
-import { PerformanceGradeModel, PerformanceModel, PerformanceSectionModel, SeatRow } from './objection-models';
+import { PerformanceGradeModel, PerformanceModel, PerformanceSectionModel } from './objection-models';
+import { SeatRow } from './rows';
 
 export interface PerformanceRows {
   readonly performance: Partial<PerformanceModel>;

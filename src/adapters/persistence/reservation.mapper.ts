@@ -1,6 +1,6 @@
 import { ACTIVE_STATUSES, Reservation } from '../../domain/sales/reservation';
 import { Money } from '../../domain/shared/money';
-import { ReservationRow, ReservationSeatRow } from './objection-models';
+import { ReservationRow, ReservationSeatRow } from './rows';
 import { amountFromColumn } from './performance.mapper';
 
 export function reservationToRow(reservation: Reservation): ReservationRow {

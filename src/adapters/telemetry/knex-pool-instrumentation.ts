@@ -17,11 +17,22 @@ interface KnexClientInternals {
   acquireConnection(): Promise<unknown>;
 }
 
-/** The pool's current numbers, for the `db_pool_connections` gauge. */
-export function knexPoolStats(knex: Knex): PoolStats {
-  const pool = (knex.client as KnexClientInternals).pool;
-  if (!pool) return { size: 0, used: 0, free: 0, pending: 0 };
-  return { size: pool.max, used: pool.numUsed(), free: pool.numFree(), pending: pool.numPendingAcquires() };
+/**
+ * The pools' current numbers, summed, for the `db_pool_connections` gauge: its `max` is then
+ * the instance's DATABASE_POOL_MAX whichever pool the connections belong to. Which pool
+ * waits shows on the `db.pool.acquire` spans.
+ */
+export function knexPoolStats(knexes: Iterable<Knex>): PoolStats {
+  const total = { size: 0, used: 0, free: 0, pending: 0 };
+  for (const knex of knexes) {
+    const pool = (knex.client as KnexClientInternals).pool;
+    if (!pool) continue;
+    total.size += pool.max;
+    total.used += pool.numUsed();
+    total.free += pool.numFree();
+    total.pending += pool.numPendingAcquires();
+  }
+  return total;
 }
 
 /**
@@ -30,7 +41,7 @@ export function knexPoolStats(knex: Knex): PoolStats {
  * original service needed an APM product to see that requests queued in getConnection();
  * here that queue is a span of its own in every trace.
  */
-export function instrumentKnexPool(knex: Knex, onWait: (seconds: number) => void): void {
+export function instrumentKnexPool(knex: Knex, poolName: string, onWait: (seconds: number) => void): void {
   const client = knex.client as KnexClientInternals;
   const acquire = client.acquireConnection.bind(client);
   client.acquireConnection = function acquireConnectionTraced() {
@@ -38,12 +49,13 @@ export function instrumentKnexPool(knex: Knex, onWait: (seconds: number) => void
     const span = tracer.startSpan('db.pool.acquire', {
       attributes: pool
         ? {
+            'db.pool.name': poolName,
             'db.pool.max': pool.max,
             'db.pool.used': pool.numUsed(),
             'db.pool.free': pool.numFree(),
             'db.pool.pending': pool.numPendingAcquires(),
           }
-        : {},
+        : { 'db.pool.name': poolName },
     });
     const started = performance.now();
     return acquire().then(

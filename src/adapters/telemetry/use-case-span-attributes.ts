@@ -3,7 +3,7 @@ import type { CreatePerformance } from '../../application/catalog/create-perform
 import type { GetPerformance } from '../../application/catalog/get-performance/get-performance.use-case';
 import type { GetSeatMap } from '../../application/catalog/get-seat-map/get-seat-map.use-case';
 import type { ListPerformances } from '../../application/catalog/list-performances/list-performances.use-case';
-import type { PurgeExpiredIdempotencyKeys } from '../../application/idempotency/purge-expired-keys/purge-expired-idempotency-keys.use-case';
+import type { PurgeExpiredIdempotencyKeys } from '../http/idempotency/purge-expired-idempotency-keys';
 import type { EnsureAdmin } from '../../application/identity/ensure-admin/ensure-admin.use-case';
 import type { GetMember } from '../../application/identity/get-member/get-member.use-case';
 import type { RegisterMember } from '../../application/identity/register-member/register-member.use-case';

@@ -38,15 +38,20 @@ export class ReservationStateError extends DomainError {
 /**
  * The store refused to record the claim because some of its seats are already claimed by
  * active reservations. Carries who holds them, so the caller can expire holds that are
- * overdue but not yet swept.
+ * overdue but not yet swept; a holder may therefore still turn out to own nothing, which is
+ * why this is not SEAT_UNAVAILABLE (the use case's verdict once it has looked at the holders).
+ * Its details name the seats, never the holders.
  */
 export class SeatsAlreadyClaimedError extends DomainError {
-  readonly code = 'SEAT_UNAVAILABLE';
+  readonly code = 'SEATS_ALREADY_CLAIMED';
   constructor(
     readonly performanceId: string,
     readonly holders: ReadonlyMap<string, string>,
   ) {
-    super(`Seats ${[...holders.keys()].join(', ')} are already claimed`, { performanceId });
+    super(`Seats ${[...holders.keys()].join(', ')} are already claimed`, {
+      performanceId,
+      seatIds: [...holders.keys()],
+    });
   }
 }
 

@@ -1,6 +1,6 @@
 import { ObjectionMemberRepository } from '../../../src/adapters/persistence/objection-member.repository';
 import { ObjectionPerformanceRepository } from '../../../src/adapters/persistence/objection-performance.repository';
-import { ObjectionReservationRepository } from '../../../src/adapters/persistence/objection-reservation.repository';
+import { MysqlReservationRepository } from '../../../src/adapters/persistence/mysql-reservation.repository';
 import { ExpiredHold } from '../../../src/domain/sales/reservation.repository';
 import {
   aMember,
@@ -12,9 +12,10 @@ import {
   seatIdsOf,
   SECOND,
 } from '../../support/builders';
-import { useTestDatabase } from '../../support/mysql';
+import { useClaimPool, useTestDatabase } from '../../support/mysql';
 
 const knex = useTestDatabase({ poolMax: 10 });
+const claims = useClaimPool({ poolMax: 10 });
 
 describe('expireOverdue from several sweepers at once', () => {
   it('expires every overdue hold exactly once across 3 concurrent sweepers', async () => {
@@ -22,7 +23,7 @@ describe('expireOverdue from several sweepers at once', () => {
     await new ObjectionPerformanceRepository(knex()).add(performance);
     const member = aMember();
     await new ObjectionMemberRepository(knex()).add(member);
-    const reservations = new ObjectionReservationRepository(knex());
+    const reservations = new MysqlReservationRepository(knex(), claims());
     const seats = seatIdsOf(performance);
     const now = at(10 * MINUTE);
     // 60 holds, one seat each, made a second apart: those made in the first 5 minutes are

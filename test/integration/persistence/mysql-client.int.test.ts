@@ -2,13 +2,14 @@ import { StoreUnavailableError } from '../../../src/application/shared/errors';
 import { createKnex } from '../../../src/adapters/persistence/knex-client';
 import { ObjectionMemberRepository } from '../../../src/adapters/persistence/objection-member.repository';
 import { ObjectionPerformanceRepository } from '../../../src/adapters/persistence/objection-performance.repository';
-import { ObjectionReservationRepository } from '../../../src/adapters/persistence/objection-reservation.repository';
+import { MysqlReservationRepository } from '../../../src/adapters/persistence/mysql-reservation.repository';
 import { SqlSeatStatusQuery } from '../../../src/adapters/persistence/sql-seat-status.query';
 import { aMember, aPerformance, aReservation, NO_MEMBER_CAP, T0 } from '../../support/builders';
 import { testDatabaseName, testDatabaseUrl } from '../../support/environment';
-import { useTestDatabase } from '../../support/mysql';
+import { useClaimPool, useTestDatabase } from '../../support/mysql';
 
 const knex = useTestDatabase();
+const claims = useClaimPool();
 
 describe('the MySQL client', () => {
   it('speaks UTC: the session time zone and DATETIME values, to the millisecond', async () => {
@@ -27,6 +28,22 @@ describe('the MySQL client', () => {
   });
 });
 
+describe('multi-statement SQL', () => {
+  it('is refused on a connection of the main pool, so an injected statement can never be stacked', async () => {
+    const error = await knex()
+      .raw('SELECT 1; SELECT 2')
+      .catch((reason: unknown) => reason);
+
+    expect(error).toMatchObject({ code: 'ER_PARSE_ERROR' });
+  });
+
+  it('is accepted on a connection of the claim pool, which sends the claim in one batch', async () => {
+    const [results] = await claims().raw('SELECT 1 AS first; SELECT 2 AS second');
+
+    expect(results).toEqual([[{ first: 1 }], [{ second: 2 }]]);
+  });
+});
+
 describe('when MySQL cannot be reached', () => {
   // Port 1 on loopback: nothing listens, the connection is refused at once.
   const unreachable = createKnex(`mysql://root@127.0.0.1:1/${testDatabaseName}`, { poolMax: 1, onWarning: () => {} });
@@ -41,10 +58,10 @@ describe('when MySQL cannot be reached', () => {
       () => new ObjectionPerformanceRepository(unreachable).add(performance),
       () => new ObjectionPerformanceRepository(unreachable).findById(performance.id),
       () => new ObjectionPerformanceRepository(unreachable).listUpcoming(T0, 1, 10),
-      () => new ObjectionReservationRepository(unreachable).add(aReservation({ performance }), NO_MEMBER_CAP),
-      () => new ObjectionReservationRepository(unreachable).findById('x'),
-      () => new ObjectionReservationRepository(unreachable).listByMember('x'),
-      () => new ObjectionReservationRepository(unreachable).expireOverdue(T0, 10),
+      () => new MysqlReservationRepository(unreachable, unreachable).add(aReservation({ performance }), NO_MEMBER_CAP),
+      () => new MysqlReservationRepository(unreachable, unreachable).findById('x'),
+      () => new MysqlReservationRepository(unreachable, unreachable).listByMember('x'),
+      () => new MysqlReservationRepository(unreachable, unreachable).expireOverdue(T0, 10),
       () => new SqlSeatStatusQuery(unreachable).takenSeats(performance.id, T0),
     ];
 
@@ -90,7 +107,7 @@ describe('errors that are not about the connection', () => {
     // A reservation of a performance that does not exist breaks a foreign key.
     const member = aMember();
     await new ObjectionMemberRepository(knex()).add(member);
-    const error = await new ObjectionReservationRepository(knex())
+    const error = await new MysqlReservationRepository(knex(), claims())
       .add(aReservation({ memberId: member.id }), NO_MEMBER_CAP)
       .catch((reason: unknown) => reason);
 

@@ -1,6 +1,6 @@
 import { ObjectionMemberRepository } from '../../../src/adapters/persistence/objection-member.repository';
 import { ObjectionPerformanceRepository } from '../../../src/adapters/persistence/objection-performance.repository';
-import { ObjectionReservationRepository } from '../../../src/adapters/persistence/objection-reservation.repository';
+import { MysqlReservationRepository } from '../../../src/adapters/persistence/mysql-reservation.repository';
 import { Member } from '../../../src/domain/identity/member';
 import { Performance } from '../../../src/domain/catalog/performance';
 import { Reservation } from '../../../src/domain/sales/reservation';
@@ -15,18 +15,19 @@ import {
   seatIdsOf,
   SECOND,
 } from '../../support/builders';
-import { useTestDatabase } from '../../support/mysql';
+import { useClaimPool, useTestDatabase } from '../../support/mysql';
 
 // A pool wide enough that the racing inserts really run at the same time in InnoDB.
 const knex = useTestDatabase({ poolMax: 25 });
+const claims = useClaimPool({ poolMax: 25 });
 
 describe('the active-claim unique index on reservation_seats', () => {
-  let reservations: ObjectionReservationRepository;
+  let reservations: MysqlReservationRepository;
   let performance: Performance;
   let members: Member[];
 
   beforeEach(async () => {
-    reservations = new ObjectionReservationRepository(knex());
+    reservations = new MysqlReservationRepository(knex(), claims());
     performance = aPerformance({ sections: [{ name: 'A', grade: 'VIP', rows: 3, seatsPerRow: 10 }] });
     await new ObjectionPerformanceRepository(knex()).add(performance);
     members = Array.from({ length: 5 }, () => aMember());

@@ -3,7 +3,7 @@ import type { UseCases } from '../http-dependencies';
 import { presentToken } from '../presenters/member.presenter';
 import type { HttpRateLimits } from '../rate-limits';
 import { LogInBody, TokenSchema } from '../schemas/member.schema';
-import { API_PREFIX, ok } from './respond';
+import { API_PREFIX, NO_STORE, ok } from './respond';
 
 export function authRoutes(api: ApiRouter, useCases: UseCases, rateLimits: HttpRateLimits): void {
   api.route(
@@ -24,8 +24,7 @@ export function authRoutes(api: ApiRouter, useCases: UseCases, rateLimits: HttpR
     },
     async (ctx, { body }) => {
       const token = await rateLimits.guardLogin(body.email, ctx, () => useCases.logIn.execute(body));
-      ctx.set('Cache-Control', 'no-store');
-      ok(ctx, presentToken(token));
+      return ok(presentToken(token), NO_STORE);
     },
   );
 }

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ApiRouter } from '../api-router';
-import { buildOpenApiDocument } from '../openapi';
 import { z } from '../schemas/zod';
+import { ok } from './respond';
 
 export const DOCS_PATH = '/docs';
 export const OPENAPI_PATH = '/openapi.json';
@@ -99,9 +99,7 @@ export function docsRoutes(api: ApiRouter): void {
       access: 'anyone',
       responses: [{ status: 200, description: 'Where to go next', schema: IndexSchema }],
     },
-    (ctx) => {
-      ctx.body = INDEX;
-    },
+    () => ok(INDEX),
   );
 
   api.route(
@@ -114,11 +112,10 @@ export function docsRoutes(api: ApiRouter): void {
       access: 'anyone',
       responses: [{ status: 200, description: 'The OpenAPI document', schema: z.looseObject({ openapi: z.string() }) }],
     },
-    (ctx) => {
+    () => {
       // Generated on first use: every route is registered by then.
-      document ??= JSON.stringify(buildOpenApiDocument(api.registry));
-      ctx.body = document;
-      ctx.type = 'application/json';
+      document ??= JSON.stringify(api.openApi.document());
+      return ok(document, { 'Content-Type': 'application/json' });
     },
   );
 
@@ -132,10 +129,7 @@ export function docsRoutes(api: ApiRouter): void {
       access: 'anyone',
       responses: [{ status: 200, description: 'HTML page', schema: z.string(), contentType: 'text/html' }],
     },
-    (ctx) => {
-      ctx.body = PAGE;
-      ctx.type = 'text/html; charset=utf-8';
-    },
+    () => ok(PAGE, { 'Content-Type': 'text/html; charset=utf-8' }),
   );
 
   api.router.get(`${DOCS_PATH}/:asset`, async (ctx, next) => {

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { ApiRouter } from '../api-router';
 import type { HttpMetrics, ReadinessReport } from '../http-dependencies';
 import { HealthSchema, ReadinessSchema, type ReadinessJson } from '../schemas/health.schema';
+import { NO_STORE, ok } from './respond';
 
 /** Probes answer plain JSON (not problem details) and are never cached. */
 export function healthRoutes(
@@ -22,10 +23,7 @@ export function healthRoutes(
       rateLimit: 'none',
       responses: [{ status: 200, description: 'Alive', schema: HealthSchema }],
     },
-    (ctx) => {
-      ctx.set('Cache-Control', 'no-store');
-      ctx.body = { status: 'ok' };
-    },
+    () => ok({ status: 'ok' }, NO_STORE),
   );
 
   api.route(
@@ -42,7 +40,7 @@ export function healthRoutes(
         { status: 503, description: 'Not ready: take this instance out of rotation', schema: ReadinessSchema },
       ],
     },
-    async (ctx) => {
+    async () => {
       let report: ReadinessReport;
       try {
         report = await readiness();
@@ -51,9 +49,7 @@ export function healthRoutes(
         report = { ready: false, checks: {} };
       }
       const body: ReadinessJson = { status: report.ready ? 'ready' : 'unavailable', checks: { ...report.checks } };
-      ctx.set('Cache-Control', 'no-store');
-      ctx.status = report.ready ? 200 : 503;
-      ctx.body = body;
+      return { status: report.ready ? 200 : 503, headers: NO_STORE, body };
     },
   );
 
@@ -69,11 +65,7 @@ export function healthRoutes(
         rateLimit: 'none',
         responses: [{ status: 200, description: 'Prometheus text exposition format', contentType: 'text/plain' }],
       },
-      async (ctx) => {
-        ctx.set('Cache-Control', 'no-store');
-        ctx.type = metrics.contentType;
-        ctx.body = await metrics.render();
-      },
+      async () => ok(await metrics.render(), { ...NO_STORE, 'Content-Type': metrics.contentType }),
     );
   }
 }

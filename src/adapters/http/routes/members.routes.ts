@@ -18,10 +18,10 @@ export function memberRoutes(api: ApiRouter, useCases: UseCases): void {
       responses: [{ status: 201, description: 'The new member', schema: MemberSchema, headers: LOCATION_HEADER }],
       errors: ['EMAIL_TAKEN', 'WEAK_PASSWORD', 'INVALID_EMAIL', 'VALIDATION_FAILED'],
     },
-    async (ctx, { body }) => {
+    async (_ctx, { body }) => {
       const member = await useCases.registerMember.execute(body);
       // There is no public per-id member resource: a member reads itself at /members/me.
-      created(ctx, `${API_PREFIX}/members/me`, presentMember(member));
+      return created(`${API_PREFIX}/members/me`, presentMember(member));
     },
   );
 
@@ -35,8 +35,6 @@ export function memberRoutes(api: ApiRouter, useCases: UseCases): void {
       access: 'member',
       responses: [{ status: 200, description: 'The member', schema: MemberSchema }],
     },
-    async (ctx, { actor }) => {
-      ok(ctx, presentMember(await useCases.getMember.execute(actor)));
-    },
+    async (_ctx, { actor }) => ok(presentMember(await useCases.getMember.execute(actor))),
   );
 }

@@ -37,14 +37,14 @@ export function performanceRoutes(api: ApiRouter, useCases: UseCases): void {
       ],
       errors: ['INVALID_PERFORMANCE', 'VALIDATION_FAILED'],
     },
-    async (ctx, { actor, body }) => {
+    async (_ctx, { actor, body }) => {
       const performance = await useCases.createPerformance.execute(actor, {
         ...body,
         startsAt: new Date(body.startsAt),
         salesOpenAt: new Date(body.salesOpenAt),
         salesCloseAt: new Date(body.salesCloseAt),
       });
-      created(ctx, `${API_PREFIX}/performances/${performance.id}`, presentPerformance(performance));
+      return created(`${API_PREFIX}/performances/${performance.id}`, presentPerformance(performance));
     },
   );
 
@@ -59,9 +59,8 @@ export function performanceRoutes(api: ApiRouter, useCases: UseCases): void {
       query: ListPerformancesQuery,
       responses: [{ status: 200, description: 'One page of performances', schema: PerformancePageSchema }],
     },
-    async (ctx, { query }) => {
-      ok(ctx, presentPerformancePage(await useCases.listPerformances.execute(query.page, query.size)));
-    },
+    async (_ctx, { query }) =>
+      ok(presentPerformancePage(await useCases.listPerformances.execute(query.page, query.size))),
   );
 
   api.route(
@@ -76,9 +75,7 @@ export function performanceRoutes(api: ApiRouter, useCases: UseCases): void {
       responses: [{ status: 200, description: 'The performance', schema: PerformanceDetailSchema }],
       errors: ['PERFORMANCE_NOT_FOUND'],
     },
-    async (ctx, { params }) => {
-      ok(ctx, presentPerformanceDetail(await useCases.getPerformance.execute(params.id)));
-    },
+    async (_ctx, { params }) => ok(presentPerformanceDetail(await useCases.getPerformance.execute(params.id))),
   );
 
   api.route(
@@ -94,12 +91,12 @@ export function performanceRoutes(api: ApiRouter, useCases: UseCases): void {
       responses: [{ status: 200, description: 'The seat map', schema: SeatMapSchema }],
       errors: ['PERFORMANCE_NOT_FOUND'],
     },
-    async (ctx, { params }) => {
+    async (_ctx, { params }) => {
       const seatMap = await useCases.getSeatMap.execute(params.id);
-      ctx.status = 200;
-      ctx.set('Cache-Control', 'public, max-age=0, must-revalidate');
-      ctx.body = serializeSeatMap(seatMap);
-      ctx.type = 'application/json';
+      return ok(serializeSeatMap(seatMap), {
+        'Cache-Control': 'public, max-age=0, must-revalidate',
+        'Content-Type': 'application/json',
+      });
     },
   );
 }

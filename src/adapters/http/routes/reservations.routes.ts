@@ -3,7 +3,7 @@ import type { UseCases } from '../http-dependencies';
 import { presentReservation } from '../presenters/reservation.presenter';
 import { HoldSeatsBody, ReservationListSchema, ReservationSchema } from '../schemas/reservation.schema';
 import { IdParams } from '../schemas/zod';
-import { API_PREFIX, LOCATION_HEADER, createdReply, ok, okReply } from './respond';
+import { API_PREFIX, LOCATION_HEADER, created, ok } from './respond';
 
 const TAG = 'Reservations';
 
@@ -28,6 +28,7 @@ export function reservationRoutes(api: ApiRouter, useCases: UseCases): void {
       errors: [
         'PERFORMANCE_NOT_FOUND',
         'SEAT_UNAVAILABLE',
+        'SEATS_ALREADY_CLAIMED',
         'SALES_CLOSED',
         'TOO_MANY_SEATS',
         'MEMBER_SEAT_LIMIT',
@@ -38,7 +39,7 @@ export function reservationRoutes(api: ApiRouter, useCases: UseCases): void {
     },
     async (_ctx, { actor, body }) => {
       const reservation = await useCases.holdSeats.execute(actor, body);
-      return createdReply(`${API_PREFIX}/reservations/${reservation.id}`, presentReservation(reservation));
+      return created(`${API_PREFIX}/reservations/${reservation.id}`, presentReservation(reservation));
     },
   );
 
@@ -56,7 +57,7 @@ export function reservationRoutes(api: ApiRouter, useCases: UseCases): void {
       errors: ['RESERVATION_NOT_FOUND', 'HOLD_EXPIRED', 'RESERVATION_NOT_ACTIVE', 'CONCURRENT_MODIFICATION'],
     },
     async (_ctx, { actor, params }) =>
-      okReply(presentReservation(await useCases.confirmReservation.execute(actor, params.id))),
+      ok(presentReservation(await useCases.confirmReservation.execute(actor, params.id))),
   );
 
   api.route(
@@ -71,9 +72,8 @@ export function reservationRoutes(api: ApiRouter, useCases: UseCases): void {
       responses: [{ status: 200, description: 'The CANCELLED reservation', schema: ReservationSchema }],
       errors: ['RESERVATION_NOT_FOUND', 'RESERVATION_NOT_ACTIVE', 'CONCURRENT_MODIFICATION'],
     },
-    async (ctx, { actor, params }) => {
-      ok(ctx, presentReservation(await useCases.cancelReservation.execute(actor, params.id)));
-    },
+    async (_ctx, { actor, params }) =>
+      ok(presentReservation(await useCases.cancelReservation.execute(actor, params.id))),
   );
 
   api.route(
@@ -88,9 +88,7 @@ export function reservationRoutes(api: ApiRouter, useCases: UseCases): void {
       responses: [{ status: 200, description: 'The reservation', schema: ReservationSchema }],
       errors: ['RESERVATION_NOT_FOUND'],
     },
-    async (ctx, { actor, params }) => {
-      ok(ctx, presentReservation(await useCases.getReservation.execute(actor, params.id)));
-    },
+    async (_ctx, { actor, params }) => ok(presentReservation(await useCases.getReservation.execute(actor, params.id))),
   );
 
   api.route(
@@ -103,9 +101,9 @@ export function reservationRoutes(api: ApiRouter, useCases: UseCases): void {
       access: 'member',
       responses: [{ status: 200, description: 'The reservations', schema: ReservationListSchema }],
     },
-    async (ctx, { actor }) => {
+    async (_ctx, { actor }) => {
       const reservations = await useCases.listMemberReservations.execute(actor);
-      ok(ctx, { items: reservations.map(presentReservation) });
+      return ok({ items: reservations.map(presentReservation) });
     },
   );
 }

@@ -1,26 +1,17 @@
-import type { HttpContext } from '../http-context';
 import type { Reply } from '../reply';
 
 export const API_PREFIX = '/api/v1';
 
-export function ok(ctx: HttpContext, body: unknown): void {
-  ctx.status = 200;
-  ctx.body = body;
-}
-
-export function created(ctx: HttpContext, location: string, body: unknown): void {
-  ctx.status = 201;
-  ctx.set('Location', location);
-  ctx.body = body;
-}
-
 export const LOCATION_HEADER = { Location: 'URL of the created resource' } as const;
 
-/** 201 with Location, as a Reply: for idempotent routes, whose answers are recorded before they are written. */
-export function createdReply(location: string, body: unknown): Reply {
-  return { status: 201, headers: { Location: location }, body };
+/** For answers that are about this moment or carry a secret: never stored by a cache. */
+export const NO_STORE = { 'Cache-Control': 'no-store' } as const;
+
+export function ok(body: unknown, headers?: Readonly<Record<string, string>>): Reply {
+  return headers ? { status: 200, headers, body } : { status: 200, body };
 }
 
-export function okReply(body: unknown): Reply {
-  return { status: 200, body };
+/** 201 with the Location of the new resource. */
+export function created(location: string, body: unknown): Reply {
+  return { status: 201, headers: { Location: location }, body };
 }

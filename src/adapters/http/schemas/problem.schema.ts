@@ -22,7 +22,9 @@ export const ProblemSchema = z
     seatIds: z
       .array(z.string())
       .optional()
-      .openapi({ description: 'SEAT_UNAVAILABLE, SEAT_NOT_FOUND, DUPLICATE_SEATS: the seats concerned' }),
+      .openapi({
+        description: 'SEAT_UNAVAILABLE, SEATS_ALREADY_CLAIMED, SEAT_NOT_FOUND, DUPLICATE_SEATS: the seats concerned',
+      }),
     allow: z
       .array(z.string())
       .optional()

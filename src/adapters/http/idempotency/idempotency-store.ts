@@ -1,3 +1,12 @@
+/*
+ * Why this store is the HTTP adapter's, not a port of the application: what it keeps is the
+ * HTTP answer itself (status, a few headers, the body as sent), replayed byte for byte to a
+ * retry with the same Idempotency-Key. No use case reads or writes it; Idempotency (beside
+ * it) wraps routes with it. Turning it into a port "of results" would only disguise a
+ * response as something else. So the interface, its two stores (MySQL, memory) and the job
+ * that purges expired records all live here, and the application layer knows none of them.
+ */
+
 /** The first answer to a request, as it was sent: replayed to every retry with the same key. */
 export interface RecordedResponse {
   readonly status: number;

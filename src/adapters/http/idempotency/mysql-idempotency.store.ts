@@ -1,11 +1,6 @@
 import { Knex } from 'knex';
-import {
-  IdempotencyClaim,
-  IdempotencyStart,
-  IdempotencyStore,
-  RecordedResponse,
-} from '../../application/idempotency/ports/idempotency-store';
-import { mysqlCall } from './mysql-errors';
+import { IdempotencyClaim, IdempotencyStart, IdempotencyStore, RecordedResponse } from './idempotency-store';
+import { mysqlCall } from '../../persistence/mysql-errors';
 
 interface IdempotencyKeyRow {
   fingerprint: string;

@@ -8,7 +8,8 @@ import {
 } from '../../domain/sales/reservation.errors';
 import { ExpiredHold, ReservationLimits, ReservationRepository } from '../../domain/sales/reservation.repository';
 import { isCheckViolation, isDuplicateKey, isMissingParent, mysqlCall, retryOnDeadlock } from './mysql-errors';
-import { ReservationRow, ReservationSeatRow } from './objection-models';
+import { ReservationRow, ReservationSeatRow } from './rows';
+import { claimBatch } from './reservation-claim-batch';
 import { reservationFromRows, reservationSeatsToRows, reservationToRow } from './reservation.mapper';
 
 /** The unique index that allows one active claim per seat (see the reservations migration). */
@@ -19,11 +20,19 @@ const SEAT_LIMIT_CHECK = 'member_seat_counts_within_limit';
 const MEMBER_FOREIGN_KEY = 'reservations_member_id_foreign';
 
 /**
- * The hot path of a sale, in plain knex: each call is one short transaction of a few
- * statements, and the unique index on active_seat_id, not any lock, decides who gets a seat.
+ * The hot path of a sale, in plain knex and mysql2 rather than Objection, a measured choice:
+ * the claim is one multi-statement batch on a raw connection (reservation-claim-batch.ts)
+ * and every other call one short transaction of a few statements. The unique index on
+ * active_seat_id, not any lock, decides who gets a seat.
+ *
+ * `claims` is the claim pool: the only connections that accept a multi-statement batch, and
+ * only the claim is sent on them. Everything else goes through `knex`, which refuses one.
  */
-export class ObjectionReservationRepository implements ReservationRepository {
-  constructor(private readonly knex: Knex) {}
+export class MysqlReservationRepository implements ReservationRepository {
+  constructor(
+    private readonly knex: Knex,
+    private readonly claims: Knex,
+  ) {}
 
   add(reservation: Reservation, limits: ReservationLimits): Promise<void> {
     const row = reservationToRow(reservation);
@@ -53,15 +62,12 @@ export class ObjectionReservationRepository implements ReservationRepository {
   }
 
   /**
-   * The claim in one round trip: a single multi-statement batch opens the transaction,
-   * inserts the reservation and its seats (the unique index refuses a taken seat right
-   * there), counts the seats against the member's cap (the count row's CHECK refuses a count
-   * past the limit) and commits. A failing statement stops the batch before COMMIT; the
-   * transaction is then rolled back. The count row's exclusive lock (taken by the upsert)
-   * queues a member's concurrent holds for one performance.
+   * The claim in one round trip (see reservation-claim-batch.ts): the unique index refuses a
+   * taken seat and the count row's CHECK a count past the cap inside the batch, which then
+   * stops before COMMIT; the transaction is rolled back on the same connection.
    */
   private async insertClaim(row: ReservationRow, seats: readonly ReservationSeatRow[], maxSeatsPerMember: number) {
-    const client = this.knex.client as PooledClient;
+    const client = this.claims.client as PooledClient;
     const connection = await client.acquireConnection();
     try {
       await query(connection, claimBatch(row, seats, maxSeatsPerMember));
@@ -208,7 +214,7 @@ export class ObjectionReservationRepository implements ReservationRepository {
   }
 }
 
-/** What this repository uses of knex's client: its pool, whose waits are traced. */
+/** What this repository uses of the claim pool's knex client: its pool, whose waits are traced. */
 interface PooledClient {
   acquireConnection(): Promise<RawConnection>;
   releaseConnection(connection: RawConnection): Promise<void>;
@@ -224,58 +230,6 @@ function query(connection: RawConnection, statement: { sql: string; values: unkn
       error ? reject(error) : resolve(results as unknown[]),
     ),
   );
-}
-
-const RESERVATION_COLUMNS = [
-  'id',
-  'member_id',
-  'performance_id',
-  'status',
-  'total_price',
-  'currency',
-  'created_at',
-  'expires_at',
-  'confirmed_at',
-  'cancelled_at',
-  'version',
-] as const satisfies readonly (keyof ReservationRow)[];
-const SEAT_COLUMNS = [
-  'reservation_id',
-  'seat_id',
-  'performance_id',
-  'label',
-  'grade',
-  'price',
-  'active_seat_id',
-  'position',
-] as const satisfies readonly (keyof ReservationSeatRow)[];
-const placeholders = (count: number) => `(${new Array(count).fill('?').join(', ')})`;
-
-/** BEGIN; the reservation; its seats; the member's count + n, within the limit; COMMIT. */
-function claimBatch(
-  row: ReservationRow,
-  seats: readonly ReservationSeatRow[],
-  maxSeatsPerMember: number,
-): { sql: string; values: unknown[] } {
-  const seatRow = placeholders(SEAT_COLUMNS.length);
-  return {
-    sql: [
-      'BEGIN',
-      `INSERT INTO reservations (${RESERVATION_COLUMNS.join(', ')}) VALUES ${placeholders(RESERVATION_COLUMNS.length)}`,
-      `INSERT INTO reservation_seats (${SEAT_COLUMNS.join(', ')}) VALUES ${seats.map(() => seatRow).join(', ')}`,
-      'INSERT INTO member_seat_counts (member_id, performance_id, seats, seat_limit) VALUES (?, ?, ?, ?) ' +
-        'ON DUPLICATE KEY UPDATE seats = seats + VALUES(seats), seat_limit = VALUES(seat_limit)',
-      'COMMIT',
-    ].join(';\n'),
-    values: [
-      ...RESERVATION_COLUMNS.map((column) => row[column]),
-      ...seats.flatMap((seat) => SEAT_COLUMNS.map((column) => seat[column])),
-      row.member_id,
-      row.performance_id,
-      seats.length,
-      maxSeatsPerMember,
-    ],
-  };
 }
 
 interface Released {

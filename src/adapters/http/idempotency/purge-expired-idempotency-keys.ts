@@ -1,7 +1,10 @@
-import { Clock } from '../../shared/ports/clock';
-import { IdempotencyStore } from '../ports/idempotency-store';
+import { Clock } from '../../../application/shared/ports/clock';
+import { IdempotencyStore } from './idempotency-store';
 
-/** Run periodically on every instance: deletes idempotency records past their expiry, in batches. */
+/**
+ * Run periodically on every instance (bootstrap starts it): deletes idempotency records past
+ * their expiry, in batches. Housekeeping of the HTTP adapter's store, not a business use case.
+ */
 export class PurgeExpiredIdempotencyKeys {
   constructor(
     private readonly store: IdempotencyStore,

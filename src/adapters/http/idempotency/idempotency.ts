@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { Clock } from '../../application/shared/ports/clock';
-import type { IdempotencyStore, RecordedResponse } from '../../application/idempotency/ports/idempotency-store';
-import type { Actor } from '../../application/shared/actor';
-import { problemReplyFor } from './error-middleware';
-import { RequestError } from './error-codes';
-import type { HttpContext } from './http-context';
-import { type Reply, writeReply } from './reply';
+import type { Clock } from '../../../application/shared/ports/clock';
+import type { IdempotencyStore, RecordedResponse } from './idempotency-store';
+import type { Actor } from '../../../application/shared/actor';
+import { problemReplyFor } from '../error-middleware';
+import { RequestError } from '../error-codes';
+import type { HttpContext } from '../http-context';
+import { type Reply, writeReply } from '../reply';
 
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 export const REPLAYED_HEADER = 'Idempotent-Replayed';

@@ -1,9 +1,4 @@
-import {
-  IdempotencyClaim,
-  IdempotencyStart,
-  IdempotencyStore,
-  RecordedResponse,
-} from '../../application/idempotency/ports/idempotency-store';
+import { IdempotencyClaim, IdempotencyStart, IdempotencyStore, RecordedResponse } from './idempotency-store';
 
 interface IdempotencyRecord {
   readonly fingerprint: string;
