@@ -1,4 +1,4 @@
-import { Knex } from 'knex';
+import knexFactory, { Knex } from 'knex';
 import { MIGRATIONS } from './migrations';
 
 const byName = new Map(MIGRATIONS);
@@ -41,10 +41,12 @@ export async function migrate(
 ): Promise<MigrationReport> {
   let changed: string[] = [];
   if (action === 'latest') {
-    const [, log] = (await knex.migrate.latest(migrationConfig)) as [number, string[]];
+    const [, log] = (await underMigrationLock(knex, () => knex.migrate.latest(migrationConfig))) as [number, string[]];
     changed = log;
   } else if (action === 'rollback') {
-    const [, log] = (await knex.migrate.rollback(migrationConfig, options.all ?? false)) as [number, string[]];
+    const [, log] = (await underMigrationLock(knex, () =>
+      knex.migrate.rollback(migrationConfig, options.all ?? false),
+    )) as [number, string[]];
     changed = log;
   }
   const [completed, pending] = (await knex.migrate.list(migrationConfig)) as [{ name: string }[], string[]];
@@ -54,6 +56,43 @@ export async function migrate(
     applied: completed.map((migration) => migration.name),
     pending: pending.map((name) => migrationSource.getMigrationName(name)),
   };
+}
+
+/** How long an instance waits for another one's migrations before giving up. */
+const MIGRATION_LOCK_WAIT_SECONDS = 300;
+
+/**
+ * Several instances started with MIGRATE_ON_START=true migrate at the same moment. knex's own
+ * lock row cannot serialise them on a fresh database: both create the lock table, both insert
+ * its row, and from then on every migration fails with MigrationLocked. A MySQL named lock per
+ * database, held on a connection of its own for the whole batch, makes the later instances
+ * wait and then find nothing left to do.
+ */
+async function underMigrationLock<T>(knex: Knex, work: () => Promise<T>): Promise<T> {
+  const config = knex.client.config as Knex.Config;
+  const lockHolder = knexFactory({ client: config.client, connection: config.connection, pool: { min: 0, max: 1 } });
+  try {
+    // An acquired connection is never reaped as idle, so the lock lives exactly as long as the work.
+    const connection = await lockHolder.client.acquireConnection();
+    try {
+      const [[{ name }]] = (await lockHolder
+        .raw("SELECT CONCAT('migrations:', DATABASE()) AS name")
+        .connection(connection)) as [[{ name: string }]];
+      const [[{ acquired }]] = (await lockHolder
+        .raw('SELECT GET_LOCK(?, ?) AS acquired', [name, MIGRATION_LOCK_WAIT_SECONDS])
+        .connection(connection)) as [[{ acquired: number | null }]];
+      if (acquired !== 1) throw new Error(`Another instance held the migration lock ${name} for too long`);
+      try {
+        return await work();
+      } finally {
+        await lockHolder.raw('SELECT RELEASE_LOCK(?)', [name]).connection(connection);
+      }
+    } finally {
+      await lockHolder.client.releaseConnection(connection);
+    }
+  } finally {
+    await lockHolder.destroy();
+  }
 }
 
 const ER_NO_SUCH_TABLE = 1146;

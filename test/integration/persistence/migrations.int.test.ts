@@ -53,6 +53,25 @@ describe('migrations', () => {
       .sort();
   };
 
+  it('run once when several instances migrate a fresh database at the same moment', async () => {
+    await migrate(knex, 'rollback', { all: true });
+    await knex.schema.dropTableIfExists('knex_migrations_lock');
+    await knex.schema.dropTableIfExists('knex_migrations');
+    const instances = [1, 2, 3, 4].map(() => createKnex(databaseUrl, { poolMax: 2 }));
+    try {
+      const reports = await Promise.all(instances.map((instance) => migrate(instance, 'latest')));
+      // One instance applied everything; the others waited for it and found nothing to do.
+      expect(reports.map((report) => report.changed.length).sort()).toEqual([0, 0, 0, ALL.length]);
+      expect(reports.every((report) => report.pending.length === 0)).toBe(true);
+      const [locks] = await knex.raw('SELECT COUNT(*) AS n FROM knex_migrations_lock');
+      expect(Number((locks as { n: number }[])[0]!.n)).toBe(1);
+      expect(await migrate(instances[0]!, 'latest')).toMatchObject({ changed: [], pending: [] });
+      await migrate(knex, 'rollback', { all: true });
+    } finally {
+      await Promise.all(instances.map((instance) => instance.destroy()));
+    }
+  });
+
   it('go up, all the way down and up again, and report where they stand', async () => {
     expect(await migrate(knex, 'status')).toEqual({ action: 'status', changed: [], applied: [], pending: ALL });
 
