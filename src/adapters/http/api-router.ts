@@ -14,6 +14,7 @@ import {
 } from './error-codes';
 import type { HttpContext, RequestState } from './http-context';
 import { IDEMPOTENCY_KEY_HEADER, type Idempotency } from './idempotency';
+import { registerResponseHeaders, successHeader, withResponseHeaders } from './openapi-headers';
 import { NO_RATE_LIMITS, type HttpRateLimits, type RateLimitRule } from './rate-limits';
 import { type Reply, writeReply } from './reply';
 import type { JsonBodyReader } from './request-body';
@@ -84,6 +85,7 @@ const IdempotencyKeyHeaders = zod.object({
     .max(255)
     .optional()
     .openapi({
+      pattern: '^[\\x20-\\x7E]{1,255}$',
       description:
         'Makes a retry safe: the first answer to this key (success or 4xx) is replayed, with Idempotent-Replayed: true, ' +
         'to any later request of the member with the same key, method, path and body; 1–255 printable ASCII characters',
@@ -115,9 +117,14 @@ export class ApiRouter {
       type: 'http',
       scheme: 'bearer',
       bearerFormat: 'JWT',
-      description: 'Access token from POST /api/v1/auth/login',
+      description:
+        'Access token from POST /api/v1/auth/login: a JWS signed with HS256, following the JWT best current ' +
+        'practices of RFC8725: verification pins the algorithm (no `none`, no other algorithm), the issuer and the ' +
+        'audience, and requires an expiry (`exp`, TOKEN_TTL_SECONDS after issue); an expired or altered token is ' +
+        '401 INVALID_TOKEN.',
     });
     this.registry.register('Problem', ProblemSchema);
+    registerResponseHeaders(this.registry);
   }
 
   route<
@@ -190,11 +197,8 @@ function openApiRoute<P extends Schema, Q extends Schema, B extends Schema, A ex
       description: success.description,
       ...(success.headers && {
         headers: Object.fromEntries(
-          Object.entries(success.headers).map(([name, description]) => [
-            name,
-            { description, schema: { type: 'string' } },
-          ]),
-        ),
+          Object.entries(success.headers).map(([name, description]) => [name, successHeader(description)]),
+        ) as unknown as ResponseConfig['headers'],
       }),
       ...(success.schema && { content: { [success.contentType ?? 'application/json']: { schema: success.schema } } }),
     };
@@ -226,7 +230,10 @@ function openApiRoute<P extends Schema, Q extends Schema, B extends Schema, A ex
       ...(spec.idempotent && { headers: IdempotencyKeyHeaders }),
       ...(spec.body && { body: { required: true, content: { 'application/json': { schema: spec.body } } } }),
     },
-    responses,
+    responses: withResponseHeaders(responses, {
+      rateLimited: (spec.rateLimit ?? 'default') !== 'none',
+      idempotent: spec.idempotent === true,
+    }),
   };
 }
 

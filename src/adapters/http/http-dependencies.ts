@@ -3,6 +3,7 @@ import type { Clock } from '../../application/shared/ports/clock';
 import type { IdempotencyStore } from '../../application/idempotency/ports/idempotency-store';
 import type { TokenService } from '../../application/identity/ports/token-service';
 import type { HttpRateLimits } from './rate-limits';
+import type { ReservationRouteLimits } from './routes/reservations.routes';
 import type { RegisterMember } from '../../application/identity/register-member/register-member.use-case';
 import type { LogIn } from '../../application/identity/log-in/log-in.use-case';
 import type { GetMember } from '../../application/identity/get-member/get-member.use-case';
@@ -69,6 +70,8 @@ export interface HttpDependencies {
   readonly readiness: () => Promise<ReadinessReport>;
   readonly logger: Logger;
   readonly options: HttpOptions;
+  /** The reservation policy's bounds that the API document states (MAX_SEATS_PER_RESERVATION). */
+  readonly reservationLimits: ReservationRouteLimits;
   readonly metrics?: HttpMetrics;
   /** Rate limits and the login guard; none when omitted (RATE_LIMIT_ENABLED=false). */
   readonly rateLimits?: HttpRateLimits;

@@ -70,9 +70,16 @@ export function docsRoutes(api: ApiRouter): void {
       path: OPENAPI_PATH,
       operationId: 'openApiDocument',
       summary: 'This OpenAPI 3.1 document',
+      description: 'The OpenAPI 3.1 description of every route, generated from the schemas that validate requests.',
       tag: 'Documentation',
       access: 'anyone',
-      responses: [{ status: 200, description: 'The OpenAPI document', schema: z.looseObject({ openapi: z.string() }) }],
+      responses: [
+        {
+          status: 200,
+          description: 'The OpenAPI document',
+          schema: z.looseObject({ openapi: z.string().max(20).openapi({ pattern: '^3\\.1\\.[0-9]+$' }) }),
+        },
+      ],
     },
     (ctx) => {
       // Generated on first use: every route is registered by then.
@@ -88,9 +95,17 @@ export function docsRoutes(api: ApiRouter): void {
       path: DOCS_PATH,
       operationId: 'swaggerUi',
       summary: 'Interactive API documentation (Swagger UI)',
+      description: 'Swagger UI over this document; its scripts and styles are served from the same origin.',
       tag: 'Documentation',
       access: 'anyone',
-      responses: [{ status: 200, description: 'HTML page', schema: z.string(), contentType: 'text/html' }],
+      responses: [
+        {
+          status: 200,
+          description: 'HTML page',
+          schema: z.string().max(PAGE.length).openapi({ pattern: '^<!DOCTYPE html>' }),
+          contentType: 'text/html',
+        },
+      ],
     },
     (ctx) => {
       ctx.body = PAGE;
