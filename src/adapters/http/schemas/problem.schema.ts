@@ -1,5 +1,8 @@
 import { ADAPTER_ERRORS, DOMAIN_ERRORS, PROBLEM_LIMITS } from '../error-codes';
-import { uuid, z } from './zod';
+import { isoInstant, uuid, z } from './zod';
+
+/** A number of seats, or a configured cap on them. */
+const count = () => z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).openapi({ format: 'int64' });
 
 const CODES = [...new Set([...Object.keys(ADAPTER_ERRORS), ...Object.keys(DOMAIN_ERRORS)])].sort();
 const TITLES = [
@@ -47,6 +50,17 @@ export const ProblemSchema = z
       .max(100)
       .optional()
       .openapi({ description: 'SEAT_UNAVAILABLE, SEAT_NOT_FOUND, DUPLICATE_SEATS: the seats concerned' }),
+    performanceId: uuid().optional().openapi({ description: 'The performance concerned' }),
+    reservationId: uuid().optional().openapi({ description: 'The reservation concerned' }),
+    memberId: uuid().optional(),
+    expiresAt: isoInstant().optional().openapi({ description: 'HOLD_EXPIRED: when the hold ended' }),
+    salesOpenAt: isoInstant().optional().openapi({ description: 'SALES_CLOSED: the sales window' }),
+    salesCloseAt: isoInstant().optional(),
+    requested: count().optional().openapi({ description: 'TOO_MANY_SEATS, MEMBER_SEAT_LIMIT: seats asked for' }),
+    max: count().optional().openapi({ description: 'TOO_MANY_SEATS: MAX_SEATS_PER_RESERVATION' }),
+    limit: count().optional().openapi({ description: 'MEMBER_SEAT_LIMIT: MAX_SEATS_PER_MEMBER' }),
+    held: count().optional().openapi({ description: 'MEMBER_SEAT_LIMIT: seats the member already holds or owns' }),
+    store: z.enum(['MySQL', 'Redis']).optional().openapi({ description: 'SERVICE_UNAVAILABLE: the store that failed' }),
     retryAfterSeconds: z
       .number()
       .int()
