@@ -3,7 +3,6 @@ import type { Clock } from '../../application/shared/ports/clock';
 import type { IdempotencyStore } from '../../application/idempotency/ports/idempotency-store';
 import type { TokenService } from '../../application/identity/ports/token-service';
 import type { HttpRateLimits } from './rate-limits';
-import type { ReservationRouteLimits } from './routes/reservations.routes';
 import type { RegisterMember } from '../../application/identity/register-member/register-member.use-case';
 import type { LogIn } from '../../application/identity/log-in/log-in.use-case';
 import type { GetMember } from '../../application/identity/get-member/get-member.use-case';
@@ -31,6 +30,12 @@ export interface UseCases {
   readonly cancelReservation: Pick<CancelReservation, 'execute'>;
   readonly getReservation: Pick<GetReservation, 'execute'>;
   readonly listMemberReservations: Pick<ListMemberReservations, 'execute'>;
+}
+
+/** What of the configuration the reservation routes state in the document. */
+export interface ReservationRouteLimits {
+  /** MAX_SEATS_PER_RESERVATION: the hold request's maxItems. */
+  readonly maxSeatsPerReservation: number;
 }
 
 export interface ReadinessReport {

@@ -1,5 +1,5 @@
 import type { ApiRouter } from '../api-router';
-import type { UseCases } from '../http-dependencies';
+import type { ReservationRouteLimits, UseCases } from '../http-dependencies';
 import { presentReservation } from '../presenters/reservation.presenter';
 import {
   ListMemberReservationsQuery,
@@ -11,12 +11,6 @@ import { IdParams } from '../schemas/zod';
 import { API_PREFIX, LOCATION_HEADER, createdReply, ok, okReply } from './respond';
 
 const TAG = 'Reservations';
-
-/** What of the configuration the reservation routes state in the document. */
-export interface ReservationRouteLimits {
-  /** MAX_SEATS_PER_RESERVATION: the hold request's maxItems. */
-  readonly maxSeatsPerReservation: number;
-}
 
 export function reservationRoutes(api: ApiRouter, useCases: UseCases, limits: ReservationRouteLimits): void {
   api.route(
