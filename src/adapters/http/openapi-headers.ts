@@ -51,7 +51,7 @@ const HEADERS: Record<string, HeaderObject> = {
   },
   'Retry-After': {
     description: 'Seconds to wait before trying again',
-    schema: { type: 'integer', format: 'int32', minimum: 1, maximum: 86_400 },
+    schema: { type: 'integer', format: 'int64', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
   },
   [REPLAYED_HEADER]: {
     description:
