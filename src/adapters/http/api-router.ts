@@ -14,7 +14,7 @@ import {
 } from './error-codes';
 import type { HttpContext, RequestState } from './http-context';
 import { IDEMPOTENCY_KEY_HEADER, type Idempotency } from './idempotency';
-import { registerResponseHeaders, successHeader, withResponseHeaders } from './openapi-headers';
+import { registerResponseHeaders, successHeaders, withResponseHeaders } from './openapi-headers';
 import { NO_RATE_LIMITS, type HttpRateLimits, type RateLimitRule } from './rate-limits';
 import { type Reply, writeReply } from './reply';
 import type { JsonBodyReader } from './request-body';
@@ -196,9 +196,7 @@ function openApiRoute<P extends Schema, Q extends Schema, B extends Schema, A ex
     responses[String(success.status)] = {
       description: success.description,
       ...(success.headers && {
-        headers: Object.fromEntries(
-          Object.entries(success.headers).map(([name, description]) => [name, successHeader(description)]),
-        ) as unknown as ResponseConfig['headers'],
+        headers: successHeaders(success.headers),
       }),
       ...(success.schema && { content: { [success.contentType ?? 'application/json']: { schema: success.schema } } }),
     };

@@ -103,7 +103,14 @@ export function withResponseHeaders(
   return result;
 }
 
-/** A header a success response sets itself (Location): a URL path of this API. */
-export function successHeader(description: string): HeaderObject {
-  return { description, required: true, schema: { type: 'string', format: 'uri-reference', maxLength: 2048 } };
+/** Headers a success response sets itself (Location), name → description: each a URL path of this API. */
+export function successHeaders(descriptions: Readonly<Record<string, string>>): ResponseConfig['headers'] {
+  return asResponseHeaders(
+    Object.fromEntries(
+      Object.entries(descriptions).map(([name, description]) => [
+        name,
+        { description, required: true, schema: { type: 'string', format: 'uri-reference', maxLength: 2048 } },
+      ]),
+    ),
+  );
 }
