@@ -126,6 +126,7 @@ export async function createApplication(
     },
     logger,
     options: config.http,
+    reservationLimits: { maxSeatsPerReservation: config.reservation.maxSeatsPerReservation },
     metrics,
     // RATE_LIMIT_ENABLED=false lifts the rate limits only: the seat caps are business rules.
     rateLimits: config.rateLimitEnabled

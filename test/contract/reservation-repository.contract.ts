@@ -101,6 +101,43 @@ export function reservationRepositoryContract(makeStores: () => ReservationStore
         expect(await reservations.listByMember('00000000-0000-0000-0000-000000000000')).toEqual([]);
       });
 
+      it("pages a member's reservations newest first, with their total, and nobody else's", async () => {
+        const made = [0, 1, 2, 3, 4].map((minute) => hold({ seatIds: [seats[minute]!], now: at(minute * MINUTE) }));
+        for (const reservation of made) await reservations.add(reservation, NO_MEMBER_CAP);
+        await reservations.add(hold({ seatIds: [seats[5]!], memberId: otherMemberId }), NO_MEMBER_CAP);
+        const newestFirst = [...made].reverse().map((reservation) => reservation.id);
+
+        const first = await reservations.pageByMember(memberId, 1, 2);
+        const second = await reservations.pageByMember(memberId, 2, 2);
+        const last = await reservations.pageByMember(memberId, 3, 2);
+        const pastTheEnd = await reservations.pageByMember(memberId, 4, 2);
+
+        expect(first.items.map((reservation) => reservation.id)).toEqual(newestFirst.slice(0, 2));
+        expect(second.items.map((reservation) => reservation.id)).toEqual(newestFirst.slice(2, 4));
+        expect(last.items.map((reservation) => reservation.id)).toEqual(newestFirst.slice(4));
+        expect(pastTheEnd.items).toEqual([]);
+        expect([first, second, last, pastTheEnd].map((page) => page.total)).toEqual([5, 5, 5, 5]);
+        expect(first.items[0]?.toSnapshot()).toEqual(made[4]!.toSnapshot());
+        expect(await reservations.pageByMember('00000000-0000-0000-0000-000000000000', 1, 10)).toEqual({
+          items: [],
+          total: 0,
+        });
+      });
+
+      it('pages reservations made in the same millisecond by descending id', async () => {
+        const a = hold({ id: 'reservation-a', seatIds: [seats[0]!] });
+        const b = hold({ id: 'reservation-b', seatIds: [seats[1]!] });
+        await reservations.add(a, NO_MEMBER_CAP);
+        await reservations.add(b, NO_MEMBER_CAP);
+
+        expect((await reservations.pageByMember(memberId, 1, 1)).items.map((reservation) => reservation.id)).toEqual([
+          b.id,
+        ]);
+        expect((await reservations.pageByMember(memberId, 2, 1)).items.map((reservation) => reservation.id)).toEqual([
+          a.id,
+        ]);
+      });
+
       it('lists reservations made in the same millisecond by descending id', async () => {
         const a = hold({ id: 'reservation-a', seatIds: [seats[0]!] });
         const b = hold({ id: 'reservation-b', seatIds: [seats[1]!] });

@@ -189,6 +189,87 @@ describe('rate limits', () => {
     });
   });
 
+  describe('RateLimit-Policy and RateLimit headers', () => {
+    const limitOf = (response: Awaited<ReturnType<TestApp['request']>>) => ({
+      policy: response.headers.get('ratelimit-policy'),
+      remaining: response.headers.get('ratelimit'),
+    });
+
+    it("report each quota and what is left of it, from the limiter's own count", async () => {
+      app = await appWith({ perIp: { points: 3, durationSeconds: 60 } });
+      const answers = [];
+      for (let i = 0; i < 4; i++)
+        answers.push(await app.request('GET', '/api/v1/performances', { headers: from('203.0.113.7') }));
+
+      expect(answers.map(limitOf)).toEqual([
+        { policy: '"per-ip";q=3;w=60', remaining: expect.stringMatching(/^"per-ip";r=2;t=(5\d|60)$/) },
+        { policy: '"per-ip";q=3;w=60', remaining: expect.stringMatching(/^"per-ip";r=1;t=(5\d|60)$/) },
+        { policy: '"per-ip";q=3;w=60', remaining: expect.stringMatching(/^"per-ip";r=0;t=(5\d|60)$/) },
+        { policy: '"per-ip";q=3;w=60', remaining: expect.stringMatching(/^"per-ip";r=0;t=(5\d|60)$/) },
+      ]);
+      const { retryAfter } = expectRateLimited(answers[3]!);
+      expect(answers[3]!.headers.get('ratelimit')).toBe(`"per-ip";r=0;t=${retryAfter}`);
+      // Another address has its own count.
+      expect(
+        limitOf(await app.request('GET', '/api/v1/performances', { headers: from('203.0.113.8') })).remaining,
+      ).toMatch(/^"per-ip";r=2;/);
+    });
+
+    it('name both hold quotas, per address and per member, on a hold', async () => {
+      app = await appWith({
+        holdsPerMember: { points: 2, durationSeconds: 60 },
+        holdsPerIp: { points: 5, durationSeconds: 60 },
+      });
+      const performance = await app.createPerformance();
+      const [seat] = await app.seatIds(performance.id);
+      const member = await app.newMember();
+      const held = await app.request('POST', '/api/v1/reservations', {
+        token: member.token,
+        body: { performanceId: performance.id, seatIds: [seat] },
+        headers: from('203.0.113.9'),
+      });
+      expect(held.status).toBe(201);
+      expect(limitOf(held)).toEqual({
+        policy: '"holds-per-ip";q=5;w=60, "holds-per-member";q=2;w=60',
+        remaining: expect.stringMatching(/^"holds-per-ip";r=4;t=\d+, "holds-per-member";r=1;t=\d+$/),
+      });
+    });
+
+    it('count logins on their own quota, and are not sent where nothing was counted', async () => {
+      app = await appWith({ loginPerIp: { points: 5, durationSeconds: 60 } });
+      const member = await app.newMember();
+      const login = await app.request('POST', LOGIN, { body: { email: member.email, password: member.password } });
+      expect(limitOf(login)).toEqual({
+        policy: '"login-per-ip";q=5;w=60',
+        remaining: expect.stringMatching(/^"login-per-ip";r=\d;t=\d+$/),
+      });
+      // Probes are never limited; a request refused before it is counted (401) says nothing of a quota.
+      expect(limitOf(await app.request('GET', '/healthz'))).toEqual({ policy: null, remaining: null });
+      expect(limitOf(await app.request('GET', '/api/v1/members/me'))).toEqual({ policy: null, remaining: null });
+    });
+
+    it('are not sent when rate limits are off', async () => {
+      app = await startTestApp();
+      expect(limitOf(await app.request('GET', '/api/v1/performances'))).toEqual({ policy: null, remaining: null });
+    });
+
+    it('are documented on every answer of a limited route, and on none of a probe', async () => {
+      app = await appWith({});
+      const doc = (await app.request('GET', '/openapi.json')).body;
+      for (const [path, item] of Object.entries<any>(doc.paths)) {
+        for (const operation of Object.values<any>(item)) {
+          const probe = ['/healthz', '/readyz', '/metrics'].includes(path);
+          for (const response of Object.values<any>(operation.responses)) {
+            expect(Boolean(response.headers?.['RateLimit'])).toBe(!probe);
+            expect(Boolean(response.headers?.['RateLimit-Policy'])).toBe(!probe);
+          }
+          if (!probe) expect(operation.responses['429'].headers['Retry-After']).toBeDefined();
+        }
+      }
+      expect(doc.components.headers['RateLimit-Policy'].schema.pattern).toBeDefined();
+    });
+  });
+
   describe('the client address', () => {
     it('ignores X-Forwarded-For unless TRUST_PROXY says a proxy sets it', async () => {
       app = await appWith({ perIp: { points: 2, durationSeconds: 60 } }, false);

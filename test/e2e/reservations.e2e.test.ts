@@ -226,6 +226,9 @@ describe('reservations', () => {
       const carol = await app.newMember();
       expect((await app.request('GET', '/api/v1/members/me/reservations', { token: carol.token })).body).toEqual({
         items: [],
+        page: 1,
+        size: 20,
+        total: 0,
       });
       const first = (await hold(carol.token, freshSeats(1))).body;
       app.clock.advance(1000);
@@ -237,6 +240,28 @@ describe('reservations', () => {
         [second.id, 'PENDING'],
         [first.id, 'CONFIRMED'],
       ]);
+    });
+
+    it("pages the caller's reservations: page and size, newest first, with the total", async () => {
+      const dave = await app.newMember();
+      const made: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        made.push((await hold(dave.token, freshSeats(1))).body.id);
+        app.clock.advance(1000);
+      }
+      const newestFirst = [...made].reverse();
+      const page = (query: string) =>
+        app.request('GET', `/api/v1/members/me/reservations?${query}`, { token: dave.token });
+
+      const second = await page('page=2&size=2');
+      expect(second.status).toBe(200);
+      expect(second.body).toEqual({ items: expect.any(Array), page: 2, size: 2, total: 5 });
+      expect(second.body.items.map((item: Json) => item.id)).toEqual(newestFirst.slice(2, 4));
+      expect((await page('page=3&size=2')).body.items.map((item: Json) => item.id)).toEqual(newestFirst.slice(4));
+      expect((await page('page=4&size=2')).body).toEqual({ items: [], page: 4, size: 2, total: 5 });
+      expectProblem(await page('size=101'), 400, 'VALIDATION_FAILED');
+      expectProblem(await page('page=0'), 400, 'VALIDATION_FAILED');
+      for (const id of made) await act(dave.token, id, 'cancel');
     });
 
     it('needs a token', async () => {

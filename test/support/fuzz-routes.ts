@@ -159,7 +159,9 @@ export async function observeThroughApi(baseUrl: string, fixture: FuzzFixture): 
     parts.push(seats.json.seats.map((seat: { status: string }) => seat.status[0]).join(''));
   }
   for (const member of [fixture.alice, fixture.bob]) {
-    parts.push((await json(baseUrl, 'GET', `${API}/members/me/reservations`, undefined, member.token)).json.items);
+    parts.push(
+      (await json(baseUrl, 'GET', `${API}/members/me/reservations?size=100`, undefined, member.token)).json.items,
+    );
   }
   return JSON.stringify(parts);
 }

@@ -200,6 +200,7 @@ export async function startTestApp(overrides: TestAppOverrides = {}): Promise<Te
     readiness: overrides.readiness ?? (async () => ({ ready: true, checks: { memory: 'up' } })),
     logger: overrides.logger ?? pino({ level: 'silent' }),
     options: { ...DEFAULT_TEST_HTTP_OPTIONS, ...overrides.http },
+    reservationLimits: { maxSeatsPerReservation: policy.maxSeatsPerReservation },
     ...(overrides.rateLimits && { rateLimits: overrides.rateLimits }),
     idempotency: {
       store: overrides.idempotencyStore ?? new InMemoryIdempotencyStore(),

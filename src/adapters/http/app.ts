@@ -47,7 +47,7 @@ export function createHttpApp(deps: HttpDependencies): Koa {
   memberRoutes(api, deps.useCases);
   authRoutes(api, deps.useCases, rateLimits);
   performanceRoutes(api, deps.useCases);
-  reservationRoutes(api, deps.useCases);
+  reservationRoutes(api, deps.useCases, deps.reservationLimits);
   docsRoutes(api);
 
   app.use(accessLog(deps.logger, deps.metrics));

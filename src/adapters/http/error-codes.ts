@@ -70,6 +70,25 @@ export function problemType(code: string): string {
   return `/problems/${code.toLowerCase().replaceAll('_', '-')}`;
 }
 
+/**
+ * Sizes a problem body never exceeds, whatever the request: longer texts are cut and further
+ * issues left out, so the document can state them. The instance is the request path, which
+ * Node's 16 KB header limit already bounds.
+ */
+export const PROBLEM_LIMITS = {
+  detailLength: 2000,
+  instanceLength: 16_384,
+  issues: 100,
+  issuePathLength: 200,
+  issueMessageLength: 500,
+} as const;
+
+/** At most `max` characters (code points), ending in "…" when cut. */
+export function truncate(text: string, max: number): string {
+  const characters = [...text];
+  return characters.length <= max ? text : `${characters.slice(0, max - 1).join('')}…`;
+}
+
 /** Seconds a client should wait before retrying a 503. */
 export const RETRY_AFTER_SECONDS = 2;
 

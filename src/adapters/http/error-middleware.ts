@@ -4,10 +4,12 @@ import { DomainError } from '../../domain/shared/domain-error';
 import {
   ADAPTER_ERRORS,
   DOMAIN_ERRORS,
+  PROBLEM_LIMITS,
   ProblemKind,
   RequestError,
   RETRY_AFTER_SECONDS,
   problemType,
+  truncate,
 } from './error-codes';
 import type { HttpContext, RequestState } from './http-context';
 import { type Reply, writeReply } from './reply';
@@ -75,9 +77,9 @@ export function problemReplyFor(error: unknown, ctx: HttpContext): { reply: Repl
     type: problemType(problem.code),
     title: problem.kind.title,
     status,
-    detail: problem.detail,
+    detail: truncate(problem.detail, PROBLEM_LIMITS.detailLength),
     code: problem.code,
-    instance: ctx.path,
+    instance: truncate(ctx.path, PROBLEM_LIMITS.instanceLength),
     traceId: ctx.state.requestId,
     ...extra,
   });

@@ -35,6 +35,12 @@ export interface UseCases {
 /** A store answers (`up`/`down`); the database schema has every migration this build needs (`current`/`behind`). */
 export type ReadinessCheck = 'up' | 'down' | 'current' | 'behind';
 
+/** What of the configuration the reservation routes state in the document. */
+export interface ReservationRouteLimits {
+  /** MAX_SEATS_PER_RESERVATION: the hold request's maxItems. */
+  readonly maxSeatsPerReservation: number;
+}
+
 export interface ReadinessReport {
   readonly ready: boolean;
   readonly checks: Readonly<Record<string, ReadinessCheck>>;
@@ -72,6 +78,8 @@ export interface HttpDependencies {
   readonly readiness: () => Promise<ReadinessReport>;
   readonly logger: Logger;
   readonly options: HttpOptions;
+  /** The reservation policy's bounds that the API document states (MAX_SEATS_PER_RESERVATION). */
+  readonly reservationLimits: ReservationRouteLimits;
   readonly metrics?: HttpMetrics;
   /** Rate limits and the login guard; none when omitted (RATE_LIMIT_ENABLED=false). */
   readonly rateLimits?: HttpRateLimits;

@@ -7,6 +7,8 @@ import {
 import type { z } from 'zod';
 import { ADAPTER_ERRORS, type AdapterErrorCode, DOMAIN_ERRORS, type DomainErrorCode } from './error-codes';
 import { IDEMPOTENCY_KEY_HEADER } from './idempotency/idempotency';
+import { API_CONTACT, API_LICENSE, API_SERVERS, API_TAGS } from './openapi-info';
+import { registerResponseHeaders, successHeaders, withResponseHeaders } from './openapi-headers';
 import type { AnyRouteSpec } from './route-spec';
 import { ProblemSchema } from './schemas/problem.schema';
 import { z as zod } from './schemas/zod';
@@ -18,6 +20,7 @@ const IdempotencyKeyHeaders = zod.object({
     .max(255)
     .optional()
     .openapi({
+      pattern: '^[\\x20-\\x7E]{1,255}$',
       description:
         'Makes a retry safe: the first answer to this key (success or 4xx) is replayed, with Idempotent-Replayed: true, ' +
         'to any later request of the member with the same key, method, path and body; 1–255 printable ASCII characters',
@@ -38,9 +41,14 @@ export class OpenApiDescription {
       type: 'http',
       scheme: 'bearer',
       bearerFormat: 'JWT',
-      description: 'Access token from POST /api/v1/auth/login',
+      description:
+        'Access token from POST /api/v1/auth/login: a JWS signed with HS256, following the JWT best current ' +
+        'practices of RFC8725: verification pins the algorithm (no `none`, no other algorithm), the issuer and the ' +
+        'audience, and requires an expiry (`exp`, TOKEN_TTL_SECONDS after issue); an expired or altered token is ' +
+        '401 INVALID_TOKEN.',
     });
     this.#registry.register('Problem', ProblemSchema);
+    registerResponseHeaders(this.#registry);
   }
 
   add(spec: AnyRouteSpec): void {
@@ -59,8 +67,13 @@ export class OpenApiDescription {
           'Every error is RFC 9457 problem details (`application/problem+json`) with a stable `code`.',
           'A malformed id in a path is 400 INVALID_ID. A request that takes too long is 503 REQUEST_TIMEOUT with Retry-After;',
           'it may still have taken effect, so read the resource before retrying.',
+          'Every response carries X-Request-Id; rate-limited routes report their quotas in RateLimit-Policy and RateLimit.',
         ].join(' '),
+        contact: API_CONTACT,
+        license: API_LICENSE,
       },
+      servers: API_SERVERS,
+      tags: API_TAGS,
     });
   }
 }
@@ -70,14 +83,7 @@ function openApiRoute(spec: AnyRouteSpec): RouteConfig {
   for (const success of spec.responses) {
     responses[String(success.status)] = {
       description: success.description,
-      ...(success.headers && {
-        headers: Object.fromEntries(
-          Object.entries(success.headers).map(([name, description]) => [
-            name,
-            { description, schema: { type: 'string' } },
-          ]),
-        ),
-      }),
+      ...(success.headers && { headers: successHeaders(success.headers) }),
       ...(success.schema && { content: { [success.contentType ?? 'application/json']: { schema: success.schema } } }),
     };
   }
@@ -108,7 +114,10 @@ function openApiRoute(spec: AnyRouteSpec): RouteConfig {
       ...(spec.idempotent && { headers: IdempotencyKeyHeaders }),
       ...(spec.body && { body: { required: true, content: { 'application/json': { schema: spec.body } } } }),
     },
-    responses,
+    responses: withResponseHeaders(responses, {
+      rateLimited: (spec.rateLimit ?? 'default') !== 'none',
+      idempotent: spec.idempotent === true,
+    }),
   };
 }
 

@@ -36,6 +36,22 @@ export type LimiterFactory = (name: keyof RateLimitSettings, settings: LimitSett
 /** Which limits a route is counted against. */
 export type RateLimitRule = 'default' | 'login' | 'holds' | 'none';
 
+/** The IETF fields (draft-ietf-httpapi-ratelimit-headers): the quotas, and what is left of them. */
+export const RATE_LIMIT_POLICY_HEADER = 'RateLimit-Policy';
+export const RATE_LIMIT_HEADER = 'RateLimit';
+
+/** The request quotas, by the names RateLimit-Policy gives them (the login failure guards are not quotas). */
+const POLICY_NAMES = {
+  perIp: 'per-ip',
+  loginPerIp: 'login-per-ip',
+  holdsPerIp: 'holds-per-ip',
+  holdsPerMember: 'holds-per-member',
+} as const satisfies Partial<Record<keyof RateLimitSettings, string>>;
+type QuotaName = keyof typeof POLICY_NAMES;
+
+/** One counter a request touches: its limiter, its key, and the quota it reports in the headers, if any. */
+type Counter = readonly [Limiter, string, QuotaName?];
+
 /**
  * Rate limits of the HTTP API and the login brute-force guard. Counting lives in the
  * limiters (Redis, shared by every instance, or memory); this class only decides which
@@ -61,7 +77,7 @@ export class FlexibleRateLimits implements HttpRateLimits {
   readonly #limiters: { readonly [K in keyof RateLimitSettings]: Limiter };
 
   constructor(
-    settings: RateLimitSettings,
+    private readonly settings: RateLimitSettings,
     makeLimiter: LimiterFactory,
     /** Neither the store nor its insurance could count: the request is let through. */
     private readonly onLimiterFailure: (error: unknown) => void = () => {},
@@ -83,14 +99,18 @@ export class FlexibleRateLimits implements HttpRateLimits {
       case 'none':
         return;
       case 'default':
-        return this.consume([[limiters.perIp, ctx.ip]], 'Too many requests from this address');
+        return this.consume(ctx, [[limiters.perIp, ctx.ip, 'perIp']], 'Too many requests from this address');
       case 'login':
-        return this.consume([[limiters.loginPerIp, ctx.ip]], 'Too many login attempts from this address');
+        return this.consume(
+          ctx,
+          [[limiters.loginPerIp, ctx.ip, 'loginPerIp']],
+          'Too many login attempts from this address',
+        );
       case 'holds': {
         // Both counters in flight at once: one round trip to Redis, not two.
-        const counters: [Limiter, string][] = [[limiters.holdsPerIp, ctx.ip]];
-        if (actor) counters.push([limiters.holdsPerMember, actor.memberId]);
-        return this.consume(counters, 'Too many reservation attempts');
+        const counters: Counter[] = [[limiters.holdsPerIp, ctx.ip, 'holdsPerIp']];
+        if (actor) counters.push([limiters.holdsPerMember, actor.memberId, 'holdsPerMember']);
+        return this.consume(ctx, counters, 'Too many reservation attempts');
       }
     }
   }
@@ -99,13 +119,13 @@ export class FlexibleRateLimits implements HttpRateLimits {
     const limiters = this.#limiters;
     // Keys carry a hash, never the address itself: Redis dumps and key scans are not logs either.
     const emailKey = createHash('sha256').update(email.trim().toLowerCase()).digest('base64url').slice(0, 22);
-    const guards: [Limiter, string][] = [
+    const guards: Counter[] = [
       [limiters.loginFailuresPerEmailAndIp, `${emailKey}:${ctx.ip}`],
       [limiters.loginFailuresPerEmail, emailKey],
     ];
     // Counted before the attempt (and reset by a success), so a burst of parallel guesses
     // cannot all pass a check made before any of them failed.
-    await this.consume(guards, 'Too many failed logins for this account; try again later', true);
+    await this.consume(ctx, guards, 'Too many failed logins for this account; try again later', true);
     let result: T;
     try {
       result = await attempt();
@@ -123,14 +143,22 @@ export class FlexibleRateLimits implements HttpRateLimits {
    * longest wait; with `giveBackOnRefusal`, the counters that were not over get their point
    * back (a blocked login is not another failure). A limiter error lets the request through.
    */
-  private async consume(counters: readonly [Limiter, string][], message: string, giveBackOnRefusal = false) {
+  private async consume(ctx: HttpContext, counters: readonly Counter[], message: string, giveBackOnRefusal = false) {
     const outcomes = await Promise.allSettled(counters.map(([limiter, key]) => limiter.consume(key)));
     let waitMs = -1;
-    outcomes.forEach((outcome) => {
-      if (outcome.status === 'fulfilled') return;
-      if (outcome.reason instanceof RateLimiterRes) waitMs = Math.max(waitMs, outcome.reason.msBeforeNext);
-      else this.onLimiterFailure(outcome.reason);
+    const quotas: [QuotaName, RateLimiterRes][] = [];
+    outcomes.forEach((outcome, index) => {
+      const quota = counters[index]![2];
+      if (outcome.status === 'fulfilled') {
+        if (quota) quotas.push([quota, outcome.value]);
+        return;
+      }
+      if (outcome.reason instanceof RateLimiterRes) {
+        waitMs = Math.max(waitMs, outcome.reason.msBeforeNext);
+        if (quota) quotas.push([quota, outcome.reason]);
+      } else this.onLimiterFailure(outcome.reason);
     });
+    this.report(ctx, quotas);
     if (waitMs < 0) return;
     if (giveBackOnRefusal) {
       await this.settle(
@@ -147,10 +175,26 @@ export class FlexibleRateLimits implements HttpRateLimits {
     );
   }
 
-  private async settle(
-    counters: readonly [Limiter, string][],
-    action: (limiter: Limiter, key: string) => Promise<unknown>,
-  ) {
+  /**
+   * RateLimit-Policy and RateLimit from the limiters' own counts: the quota and window of
+   * each policy, what is left of it and when its window resets. A limiter that failed is
+   * left out (it counted nothing).
+   */
+  private report(ctx: HttpContext, quotas: readonly [QuotaName, RateLimiterRes][]): void {
+    if (quotas.length === 0) return;
+    const policies = quotas.map(([quota]) => {
+      const { points, durationSeconds } = this.settings[quota];
+      return `"${POLICY_NAMES[quota]}";q=${points};w=${durationSeconds}`;
+    });
+    const remaining = quotas.map(([quota, res]) => {
+      const left = Math.max(0, Math.min(this.settings[quota].points, res.remainingPoints));
+      return `"${POLICY_NAMES[quota]}";r=${left};t=${Math.max(0, Math.ceil(res.msBeforeNext / 1000))}`;
+    });
+    ctx.set(RATE_LIMIT_POLICY_HEADER, policies.join(', '));
+    ctx.set(RATE_LIMIT_HEADER, remaining.join(', '));
+  }
+
+  private async settle(counters: readonly Counter[], action: (limiter: Limiter, key: string) => Promise<unknown>) {
     const outcomes = await Promise.allSettled(counters.map(([limiter, key]) => action(limiter, key)));
     for (const outcome of outcomes) if (outcome.status === 'rejected') this.onLimiterFailure(outcome.reason);
   }

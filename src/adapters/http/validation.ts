@@ -1,14 +1,20 @@
 import type { z } from 'zod';
-import { RequestError } from './error-codes';
+import { PROBLEM_LIMITS, RequestError, truncate } from './error-codes';
 
 export interface FieldIssue {
   readonly path: string;
   readonly message: string;
 }
 
-/** Zod issues as the problem body lists them: `grades.0.price`, never the offending value. */
+/**
+ * Zod issues as the problem body lists them: `grades.0.price`, never the offending value; the
+ * first PROBLEM_LIMITS.issues of them, each cut to its documented size.
+ */
 export function issuesOf(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+  return error.issues.slice(0, PROBLEM_LIMITS.issues).map((issue) => ({
+    path: truncate(issue.path.map(String).join('.'), PROBLEM_LIMITS.issuePathLength),
+    message: truncate(issue.message, PROBLEM_LIMITS.issueMessageLength),
+  }));
 }
 
 /** Parses a query string or body against its schema; a mismatch is a 400 VALIDATION_FAILED. */

@@ -7,7 +7,12 @@ import {
   MemberSeatLimitError,
   SeatsAlreadyClaimedError,
 } from '../../domain/sales/reservation.errors';
-import { ExpiredHold, ReservationLimits, ReservationRepository } from '../../domain/sales/reservation.repository';
+import {
+  ExpiredHold,
+  MemberReservationPage,
+  ReservationLimits,
+  ReservationRepository,
+} from '../../domain/sales/reservation.repository';
 
 /**
  * Keeps the same invariants as the database: one active claim per seat, enforced by a map
@@ -64,10 +69,19 @@ export class InMemoryReservationRepository implements ReservationRepository, Sea
   }
 
   async listByMember(memberId: string): Promise<Reservation[]> {
+    return this.newestFirst(memberId).map((snapshot) => Reservation.restore(snapshot));
+  }
+
+  async pageByMember(memberId: string, page: number, size: number): Promise<MemberReservationPage> {
+    const all = this.newestFirst(memberId);
+    const items = all.slice((page - 1) * size, page * size).map((snapshot) => Reservation.restore(snapshot));
+    return { items, total: all.length };
+  }
+
+  private newestFirst(memberId: string): ReservationSnapshot[] {
     return [...this.#byId.values()]
       .filter((snapshot) => snapshot.memberId === memberId)
-      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || compareIds(b.id, a.id))
-      .map((snapshot) => Reservation.restore(snapshot));
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || compareIds(b.id, a.id));
   }
 
   /** The aggregate's own expiry, one hold after the other, with no await in between. */

@@ -6,7 +6,12 @@ import {
   MemberSeatLimitError,
   SeatsAlreadyClaimedError,
 } from '../../domain/sales/reservation.errors';
-import { ExpiredHold, ReservationLimits, ReservationRepository } from '../../domain/sales/reservation.repository';
+import {
+  ExpiredHold,
+  MemberReservationPage,
+  ReservationLimits,
+  ReservationRepository,
+} from '../../domain/sales/reservation.repository';
 import { isCheckViolation, isDuplicateKey, isMissingParent, mysqlCall, retryOnDeadlock } from './mysql-errors';
 import { ReservationRow, ReservationSeatRow } from './rows';
 import { claimBatch } from './reservation-claim-batch';
@@ -18,6 +23,11 @@ const ACTIVE_SEAT_INDEX = 'reservation_seats_active_seat_unique';
 const SEAT_LIMIT_CHECK = 'member_seat_counts_within_limit';
 /** The foreign key from a reservation to its member (knex's default name). */
 const MEMBER_FOREIGN_KEY = 'reservations_member_id_foreign';
+/** A member's reservations, newest first; the id breaks ties within a millisecond. */
+const NEWEST_FIRST = [
+  { column: 'created_at', order: 'desc' },
+  { column: 'id', order: 'desc' },
+];
 
 /**
  * The hot path of a sale, in plain knex and mysql2 rather than Objection, a measured choice:
@@ -137,11 +147,24 @@ export class MysqlReservationRepository implements ReservationRepository {
       const rows = await this.knex('reservations')
         .select<ReservationRow[]>('*')
         .where('member_id', memberId)
-        .orderBy([
-          { column: 'created_at', order: 'desc' },
-          { column: 'id', order: 'desc' },
-        ]);
+        .orderBy(NEWEST_FIRST);
       return this.withSeats(rows);
+    });
+  }
+
+  /** Two short queries on the member_id index: the page (LIMIT/OFFSET) and the count. */
+  pageByMember(memberId: string, page: number, size: number): Promise<MemberReservationPage> {
+    return mysqlCall(async () => {
+      const [rows, counted] = await Promise.all([
+        this.knex('reservations')
+          .select<ReservationRow[]>('*')
+          .where('member_id', memberId)
+          .orderBy(NEWEST_FIRST)
+          .limit(size)
+          .offset((page - 1) * size),
+        this.knex('reservations').where('member_id', memberId).count<{ total: number | string }[]>({ total: '*' }),
+      ]);
+      return { items: await this.withSeats(rows), total: Number(counted[0]?.total ?? 0) };
     });
   }
 

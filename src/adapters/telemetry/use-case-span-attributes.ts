@@ -65,7 +65,11 @@ export const USE_CASE_SPAN_ATTRIBUTES: Readonly<Record<string, SpanAttributesOf>
   GetReservation: reservationCall satisfies For<GetReservation>,
   ListMemberReservations: {
     fromArguments: member,
-    fromResult: (reservations) => ({ 'app.reservation_count': reservations.length }),
+    fromResult: (found) => ({
+      'app.reservation_count': found.items.length,
+      'app.page': found.page,
+      'app.total_count': found.total,
+    }),
   } satisfies For<ListMemberReservations>,
   ExpireOverdueHolds: { fromResult: (expired) => ({ 'app.expired_count': expired }) } satisfies For<ExpireOverdueHolds>,
   PurgeExpiredIdempotencyKeys: {

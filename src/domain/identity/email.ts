@@ -1,4 +1,10 @@
+import { characterCount } from '../shared/text';
 import { InvalidEmailError } from './member.errors';
+
+/** What a mailbox address can be (RFC 5321's path limit) and what an email column holds. */
+export const EMAIL_MAX_LENGTH = 254;
+/** One @, no white space, a dot in the domain: the shape checked before any mail is sent. */
+export const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * Emails compare case-insensitively (RFC 5321 allows case-sensitive local parts, but no
@@ -7,7 +13,7 @@ import { InvalidEmailError } from './member.errors';
  */
 export function normalizeEmail(raw: string): string {
   const email = raw.trim().toLowerCase();
-  if (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new InvalidEmailError();
+  if (characterCount(email) > EMAIL_MAX_LENGTH || !EMAIL_SHAPE.test(email)) throw new InvalidEmailError();
   return email;
 }
 

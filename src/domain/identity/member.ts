@@ -1,8 +1,12 @@
 import { AggregateRoot, DomainEvent } from '../shared/aggregate-root';
 import { ValidationError } from '../shared/domain-error';
+import { characterCount } from '../shared/text';
 import { normalizeEmail } from './email';
 
 export type Role = 'USER' | 'ADMIN';
+
+/** Characters of a member's name once trimmed (the name column's size). */
+export const MEMBER_NAME_MAX_LENGTH = 100;
 
 export interface MemberSnapshot {
   readonly id: string;
@@ -35,7 +39,10 @@ export class Member extends AggregateRoot<MemberRegistered> {
   /** The password is checked and hashed before this point: the domain only ever sees the hash. */
   static register(input: NewMember): Member {
     const name = input.name.trim();
-    if (name.length === 0 || name.length > 100) throw new ValidationError('name must be 1 to 100 characters');
+    const length = characterCount(name);
+    if (length === 0 || length > MEMBER_NAME_MAX_LENGTH) {
+      throw new ValidationError(`name must be 1 to ${MEMBER_NAME_MAX_LENGTH} characters`);
+    }
     const member = new Member({
       id: input.id,
       email: normalizeEmail(input.email),

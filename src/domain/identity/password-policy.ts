@@ -1,3 +1,4 @@
+import { characterCount } from '../shared/text';
 import { WeakPasswordError } from './member.errors';
 
 export const PASSWORD_MIN_LENGTH = 8;
@@ -30,7 +31,8 @@ const COMMON_PASSWORDS = new Set([
 
 /** Length first, as NIST recommends, plus a refusal of the most common and self-revealing choices. */
 export function assertAcceptablePassword(password: string, email: string): void {
-  if (password.length < PASSWORD_MIN_LENGTH || password.length > PASSWORD_MAX_LENGTH) {
+  const length = characterCount(password);
+  if (length < PASSWORD_MIN_LENGTH || length > PASSWORD_MAX_LENGTH) {
     throw new WeakPasswordError(`Password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters long`);
   }
   if (COMMON_PASSWORDS.has(password.toLowerCase())) {

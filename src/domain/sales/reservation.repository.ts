@@ -12,6 +12,12 @@ export interface ReservationLimits {
   readonly maxSeatsPerMember: number;
 }
 
+/** One page of a member's reservations and how many they have in all. */
+export interface MemberReservationPage {
+  readonly items: readonly Reservation[];
+  readonly total: number;
+}
+
 export interface ReservationRepository {
   /**
    * Records a new reservation and its claim on every seat, atomically, and counts its seats
@@ -33,7 +39,14 @@ export interface ReservationRepository {
 
   findByIds(ids: readonly string[]): Promise<Reservation[]>;
 
+  /** Every reservation of the member, newest first. */
   listByMember(memberId: string): Promise<Reservation[]>;
+
+  /**
+   * Page `page` (from 1) of `size` of the member's reservations, newest first (creation time,
+   * then id, both descending), and their total count; a page past the end is empty.
+   */
+  pageByMember(memberId: string, page: number, size: number): Promise<MemberReservationPage>;
 
   /**
    * Does `Reservation.expire(now)` to up to `limit` holds that are overdue at `now`

@@ -64,13 +64,13 @@ function swaggerAsset(name: string): Promise<Buffer> {
 /** What `GET /` answers: where a newcomer (or a curl) goes next. */
 const IndexSchema = z
   .object({
-    name: z.string(),
+    name: z.string().max(64),
     links: z.object({
-      docs: z.string().openapi({ description: 'Interactive API documentation' }),
-      openapi: z.string().openapi({ description: 'The OpenAPI document' }),
-      performances: z.string().openapi({ description: 'Where browsing starts' }),
-      liveness: z.string(),
-      readiness: z.string(),
+      docs: z.string().max(64).openapi({ description: 'Interactive API documentation' }),
+      openapi: z.string().max(64).openapi({ description: 'The OpenAPI document' }),
+      performances: z.string().max(64).openapi({ description: 'Where browsing starts' }),
+      liveness: z.string().max(64).openapi({ description: 'The liveness probe' }),
+      readiness: z.string().max(64).openapi({ description: 'The readiness probe' }),
     }),
   })
   .openapi('Index');
@@ -97,6 +97,7 @@ export function docsRoutes(api: ApiRouter): void {
       summary: 'Links to the API documentation, the OpenAPI document and the probes',
       tag: 'Documentation',
       access: 'anyone',
+      description: 'A starting point for a person or a crawler that opens the bare address of the service.',
       responses: [{ status: 200, description: 'Where to go next', schema: IndexSchema }],
     },
     () => ok(INDEX),
@@ -108,9 +109,16 @@ export function docsRoutes(api: ApiRouter): void {
       path: OPENAPI_PATH,
       operationId: 'openApiDocument',
       summary: 'This OpenAPI 3.1 document',
+      description: 'The OpenAPI 3.1 description of every route, generated from the schemas that validate requests.',
       tag: 'Documentation',
       access: 'anyone',
-      responses: [{ status: 200, description: 'The OpenAPI document', schema: z.looseObject({ openapi: z.string() }) }],
+      responses: [
+        {
+          status: 200,
+          description: 'The OpenAPI document',
+          schema: z.looseObject({ openapi: z.string().max(20).openapi({ pattern: '^3\\.1\\.[0-9]+$' }) }),
+        },
+      ],
     },
     () => {
       // Generated on first use: every route is registered by then.
@@ -125,9 +133,17 @@ export function docsRoutes(api: ApiRouter): void {
       path: DOCS_PATH,
       operationId: 'swaggerUi',
       summary: 'Interactive API documentation (Swagger UI)',
+      description: 'Swagger UI over this document; its scripts and styles are served from the same origin.',
       tag: 'Documentation',
       access: 'anyone',
-      responses: [{ status: 200, description: 'HTML page', schema: z.string(), contentType: 'text/html' }],
+      responses: [
+        {
+          status: 200,
+          description: 'HTML page',
+          schema: z.string().max(PAGE.length).openapi({ pattern: '^<!DOCTYPE html>' }),
+          contentType: 'text/html',
+        },
+      ],
     },
     () => ok(PAGE, { 'Content-Type': 'text/html; charset=utf-8' }),
   );

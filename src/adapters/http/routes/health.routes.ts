@@ -17,6 +17,8 @@ export function healthRoutes(
       path: '/healthz',
       operationId: 'liveness',
       summary: 'Liveness: the process answers (checks no dependency)',
+      description:
+        'Answers 200 while the process runs, whatever its stores do, so an orchestrator never restarts it for them.',
       tag: 'Operations',
       access: 'anyone',
       // Probes and scrapes come from a few addresses, often; they are never rate limited.
@@ -32,6 +34,9 @@ export function healthRoutes(
       path: '/readyz',
       operationId: 'readiness',
       summary: 'Readiness: every store this instance needs answers',
+      description:
+        'Ready while MySQL answers (Redis is reported, not required); 503 while it does not or while shutting down, ' +
+        'so a load balancer takes the instance out of rotation.',
       tag: 'Operations',
       access: 'anyone',
       rateLimit: 'none',
@@ -60,6 +65,7 @@ export function healthRoutes(
         path: '/metrics',
         operationId: 'metrics',
         summary: 'Prometheus metrics: RED per route, MySQL pool, seat holds, event-loop delay',
+        description: 'Prometheus text exposition of the request, use-case, pool, seat-hold and runtime metrics.',
         tag: 'Operations',
         access: 'anyone',
         rateLimit: 'none',

@@ -31,6 +31,8 @@ export function memberRoutes(api: ApiRouter, useCases: UseCases): void {
       path: `${API_PREFIX}/members/me`,
       operationId: 'getCurrentMember',
       summary: 'The member the token belongs to',
+      description:
+        'The calling member: id, email, name, role. A valid token whose member no longer exists is 401 INVALID_TOKEN.',
       tag: 'Members',
       access: 'member',
       responses: [{ status: 200, description: 'The member', schema: MemberSchema }],

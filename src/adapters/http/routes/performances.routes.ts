@@ -24,6 +24,10 @@ export function performanceRoutes(api: ApiRouter, useCases: UseCases): void {
       path: `${API_PREFIX}/performances`,
       operationId: 'createPerformance',
       summary: 'Create a performance with its price grades and hall layout (admin)',
+      description:
+        'Lays out the hall (every section gets rows × seatsPerRow seats, numbered from 1, each with a fixed id) ' +
+        "and prices each seat by its section's grade. Admins only. A layout the domain refuses (see the request " +
+        'schema) is 422 INVALID_PERFORMANCE.',
       tag: 'Performances',
       access: 'admin',
       body: CreatePerformanceBody,
@@ -54,6 +58,9 @@ export function performanceRoutes(api: ApiRouter, useCases: UseCases): void {
       path: `${API_PREFIX}/performances`,
       operationId: 'listPerformances',
       summary: 'Upcoming performances, most recently opened sales first',
+      description:
+        'Performances that have not started yet, one page at a time, with their seat count and lowest price; ' +
+        'a page past the end is empty.',
       tag: 'Performances',
       access: 'anyone',
       query: ListPerformancesQuery,
@@ -69,6 +76,7 @@ export function performanceRoutes(api: ApiRouter, useCases: UseCases): void {
       path: `${API_PREFIX}/performances/:id`,
       operationId: 'getPerformance',
       summary: 'A performance with its availability per grade',
+      description: 'The performance, its grades and sections, and how many seats of each grade are still available.',
       tag: 'Performances',
       access: 'anyone',
       params: IdParams,
@@ -84,7 +92,9 @@ export function performanceRoutes(api: ApiRouter, useCases: UseCases): void {
       path: `${API_PREFIX}/performances/:id/seats`,
       operationId: 'getSeatMap',
       summary: 'Every seat with its price and status right now',
-      description: 'The hot read of an on-sale. Statuses change every moment, so caches must revalidate.',
+      description:
+        'Every seat of the hall (at most the largest hall allowed), with its price and whether it is AVAILABLE, ' +
+        'HELD or RESERVED. The hot read of an on-sale: statuses change every moment, so caches must revalidate.',
       tag: 'Performances',
       access: 'anyone',
       params: IdParams,

@@ -1,13 +1,18 @@
 import type { ApiRouter } from '../api-router';
-import type { UseCases } from '../http-dependencies';
+import type { ReservationRouteLimits, UseCases } from '../http-dependencies';
 import { presentReservation } from '../presenters/reservation.presenter';
-import { HoldSeatsBody, ReservationListSchema, ReservationSchema } from '../schemas/reservation.schema';
+import {
+  ListMemberReservationsQuery,
+  ReservationPageSchema,
+  ReservationSchema,
+  holdSeatsBody,
+} from '../schemas/reservation.schema';
 import { IdParams } from '../schemas/zod';
 import { API_PREFIX, LOCATION_HEADER, created, ok } from './respond';
 
 const TAG = 'Reservations';
 
-export function reservationRoutes(api: ApiRouter, useCases: UseCases): void {
+export function reservationRoutes(api: ApiRouter, useCases: UseCases, limits: ReservationRouteLimits): void {
   api.route(
     {
       method: 'post',
@@ -19,7 +24,7 @@ export function reservationRoutes(api: ApiRouter, useCases: UseCases): void {
         'performance across all their active reservations (MEMBER_SEAT_LIMIT). Send an Idempotency-Key to retry safely.',
       tag: TAG,
       access: 'member',
-      body: HoldSeatsBody,
+      body: holdSeatsBody(limits.maxSeatsPerReservation),
       rateLimit: 'holds',
       idempotent: true,
       responses: [
@@ -49,6 +54,10 @@ export function reservationRoutes(api: ApiRouter, useCases: UseCases): void {
       path: `${API_PREFIX}/reservations/:id/confirm`,
       operationId: 'confirmReservation',
       summary: 'Confirm a held reservation (owner only); confirming again answers the same',
+      description:
+        'Turns a PENDING hold into a CONFIRMED reservation before its expiresAt; the answer is sent once the ' +
+        'confirmation is committed. Confirming a CONFIRMED reservation answers 200 with it again; an expired hold is ' +
+        '409 HOLD_EXPIRED, a cancelled one 409 RESERVATION_NOT_ACTIVE. Send an Idempotency-Key to retry safely.',
       tag: TAG,
       access: 'member',
       params: IdParams,
@@ -66,10 +75,21 @@ export function reservationRoutes(api: ApiRouter, useCases: UseCases): void {
       path: `${API_PREFIX}/reservations/:id/cancel`,
       operationId: 'cancelReservation',
       summary: 'Cancel a reservation (owner or admin); its seats are free at once',
+      description:
+        'Cancels a PENDING or CONFIRMED reservation and frees its seats at once. Cancelling is idempotent: ' +
+        'cancelling a CANCELLED reservation again answers 200 with it, unchanged (its cancelledAt stays the first). ' +
+        "An expired hold cannot be cancelled (409 RESERVATION_NOT_ACTIVE). Anyone else's reservation is 404.",
       tag: TAG,
       access: 'member',
       params: IdParams,
-      responses: [{ status: 200, description: 'The CANCELLED reservation', schema: ReservationSchema }],
+      responses: [
+        {
+          status: 200,
+          description:
+            'The CANCELLED reservation: cancelled now, or already cancelled before (a repeated cancel answers the same)',
+          schema: ReservationSchema,
+        },
+      ],
       errors: ['RESERVATION_NOT_FOUND', 'RESERVATION_NOT_ACTIVE', 'CONCURRENT_MODIFICATION'],
     },
     async (_ctx, { actor, params }) =>
@@ -82,6 +102,9 @@ export function reservationRoutes(api: ApiRouter, useCases: UseCases): void {
       path: `${API_PREFIX}/reservations/:id`,
       operationId: 'getReservation',
       summary: "A reservation (owner or admin; anyone else's answers 404)",
+      description:
+        'The reservation with its seats and prices. A PENDING hold past its expiresAt reads as EXPIRED. ' +
+        "Another member's reservation answers 404, as an unknown one does: its existence is not revealed.",
       tag: TAG,
       access: 'member',
       params: IdParams,
@@ -96,14 +119,23 @@ export function reservationRoutes(api: ApiRouter, useCases: UseCases): void {
       method: 'get',
       path: `${API_PREFIX}/members/me/reservations`,
       operationId: 'listMyReservations',
-      summary: "The calling member's reservations, newest first",
+      summary: "The calling member's reservations, newest first, a page at a time",
+      description:
+        "One page of the calling member's reservations of every status, the most recently made first, with the " +
+        'total count; a page past the end is empty.',
       tag: TAG,
       access: 'member',
-      responses: [{ status: 200, description: 'The reservations', schema: ReservationListSchema }],
+      query: ListMemberReservationsQuery,
+      responses: [{ status: 200, description: 'One page of reservations', schema: ReservationPageSchema }],
     },
-    async (_ctx, { actor }) => {
-      const reservations = await useCases.listMemberReservations.execute(actor);
-      return ok({ items: reservations.map(presentReservation) });
+    async (_ctx, { actor, query }) => {
+      const page = await useCases.listMemberReservations.execute(actor, query.page, query.size);
+      return ok({
+        items: page.items.map(presentReservation),
+        page: page.page,
+        size: page.size,
+        total: page.total,
+      });
     },
   );
 }

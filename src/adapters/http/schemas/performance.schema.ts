@@ -1,52 +1,126 @@
-import { currencyCode, isoDateTime, minorUnits, uuid, z } from './zod';
+import { LAYOUT_LIMITS } from '../../../domain/catalog/performance';
+import { NOT_BLANK, PLAIN_TEXT, currencyCode, int32, isoDateTime, isoInstant, minorUnits, uuid, z } from './zod';
+
+// Sizes past the schema's bounds are 400 VALIDATION_FAILED; the layout rules of the domain
+// (blank or padded names, rows and seats per row, seats per hall, dates) are 422
+// INVALID_PERFORMANCE. The document states both.
+const TITLE_MAX_LENGTH = 200;
+const NAME_MAX_LENGTH = 50;
+const MAX_GRADES = 50;
+const MAX_SECTIONS = 200;
+/** Grade and section names: no surrounding white space; a section name has no "-" (it separates label parts). */
+const SECTION_NAME = '^[^\\s-](?:[^-]*[^\\s-])?$';
+/** "<section>-<row>-<number>". */
+const SEAT_LABEL_MAX_LENGTH = NAME_MAX_LENGTH + 2 * (1 + String(LAYOUT_LIMITS.maxRows).length);
+
+const title = (example: string, what: string) =>
+  z
+    .string()
+    .max(TITLE_MAX_LENGTH)
+    .openapi({ pattern: NOT_BLANK, example, description: `The ${what}; not blank` });
+const gradeName = () =>
+  z
+    .string()
+    .max(NAME_MAX_LENGTH)
+    .openapi({ minLength: 1, pattern: PLAIN_TEXT, example: 'VIP', description: 'A grade name: no surrounding spaces' });
+const sectionName = () =>
+  z.string().max(NAME_MAX_LENGTH).openapi({
+    minLength: 1,
+    pattern: SECTION_NAME,
+    example: 'A',
+    description: 'A section name: no surrounding spaces and no "-"',
+  });
 
 export const CreatePerformanceBody = z
   .strictObject({
-    title: z.string().max(200).openapi({ example: 'Spring Symphony' }),
-    venue: z.string().max(200).openapi({ example: 'Seoul Arts Center' }),
+    title: title('Spring Symphony', 'title'),
+    venue: title('Seoul Arts Center', 'venue'),
     startsAt: isoDateTime(),
-    salesOpenAt: isoDateTime(),
-    salesCloseAt: isoDateTime(),
+    salesOpenAt: isoDateTime().openapi({ description: 'Sales open; before salesCloseAt' }),
+    salesCloseAt: isoDateTime().openapi({ description: 'Sales close; no later than startsAt' }),
     currency: currencyCode().default('KRW'),
     grades: z
-      .array(z.strictObject({ name: z.string().max(50).openapi({ example: 'VIP' }), price: minorUnits() }))
-      .max(50),
+      .array(z.strictObject({ name: gradeName(), price: minorUnits() }).openapi('NewGrade'))
+      .max(MAX_GRADES)
+      .openapi({ minItems: 1, description: 'Price grades, names unique' }),
     sections: z
       .array(
-        z.strictObject({
-          name: z.string().max(50).openapi({ example: 'A' }),
-          grade: z.string().max(50).openapi({ example: 'VIP' }),
-          rows: z.number().int().openapi({ example: 10 }),
-          seatsPerRow: z.number().int().openapi({ example: 20 }),
-        }),
+        z
+          .strictObject({
+            name: sectionName(),
+            grade: gradeName().openapi({ description: 'The name of one of the grades' }),
+            rows: z
+              .number()
+              .int()
+              .openapi({ format: 'int32', minimum: 1, maximum: LAYOUT_LIMITS.maxRows, example: 10 }),
+            seatsPerRow: z
+              .number()
+              .int()
+              .openapi({ format: 'int32', minimum: 1, maximum: LAYOUT_LIMITS.maxSeatsPerRow, example: 20 }),
+          })
+          .openapi('NewSection'),
       )
-      .max(200),
+      .max(MAX_SECTIONS)
+      .openapi({
+        minItems: 1,
+        description: `The hall: names unique, at most ${LAYOUT_LIMITS.maxSeats} seats in all (rows × seatsPerRow summed)`,
+      }),
   })
-  .openapi('CreatePerformanceRequest');
+  .openapi('CreatePerformanceRequest', {
+    description:
+      'Every rule of the layout that the schema cannot state (unique names, known grades, one currency, ' +
+      `dates in order, at most ${LAYOUT_LIMITS.maxSeats} seats) is 422 INVALID_PERFORMANCE`,
+  });
 
 export const ListPerformancesQuery = z.object({
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  size: z.coerce.number().int().min(1).max(100).default(20),
+  page: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(1)
+    .openapi({ format: 'int32', param: { description: 'Page number, from 1' } }),
+  size: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(20)
+    .openapi({ format: 'int32', param: { description: 'Items per page' } }),
 });
 
-const GradeSchema = z.object({ name: z.string(), price: minorUnits(), currency: currencyCode() }).openapi('Grade');
+const GradeSchema = z
+  .object({
+    name: z.string().min(1).max(NAME_MAX_LENGTH).openapi({ pattern: PLAIN_TEXT }),
+    price: minorUnits(),
+    currency: currencyCode(),
+  })
+  .openapi('Grade');
 
 const SectionSchema = z
-  .object({ name: z.string(), grade: z.string(), rows: z.number().int(), seatsPerRow: z.number().int() })
+  .object({
+    name: z.string().min(1).max(NAME_MAX_LENGTH).openapi({ pattern: SECTION_NAME }),
+    grade: z.string().min(1).max(NAME_MAX_LENGTH).openapi({ pattern: PLAIN_TEXT }),
+    rows: int32(1, LAYOUT_LIMITS.maxRows),
+    seatsPerRow: int32(1, LAYOUT_LIMITS.maxSeatsPerRow),
+  })
   .openapi('Section');
+
+const storedTitle = () => z.string().max(TITLE_MAX_LENGTH).openapi({ pattern: NOT_BLANK });
+const seatCount = () => int32(1, LAYOUT_LIMITS.maxSeats);
 
 const performanceFields = {
   id: uuid(),
-  title: z.string(),
-  venue: z.string(),
-  startsAt: isoDateTime(),
-  salesOpenAt: isoDateTime(),
-  salesCloseAt: isoDateTime(),
+  title: storedTitle(),
+  venue: storedTitle(),
+  startsAt: isoInstant(),
+  salesOpenAt: isoInstant(),
+  salesCloseAt: isoInstant(),
   currency: currencyCode(),
-  seatCount: z.number().int(),
-  grades: z.array(GradeSchema),
-  sections: z.array(SectionSchema),
-  createdAt: isoDateTime(),
+  seatCount: seatCount(),
+  grades: z.array(GradeSchema).min(1).max(MAX_GRADES),
+  sections: z.array(SectionSchema).min(1).max(MAX_SECTIONS),
+  createdAt: isoInstant(),
 };
 
 export const PerformanceSchema = z.object(performanceFields).openapi('Performance');
@@ -54,34 +128,42 @@ export const PerformanceSchema = z.object(performanceFields).openapi('Performanc
 export const PerformanceDetailSchema = z
   .object({
     ...performanceFields,
-    availability: z.array(
-      z
-        .object({ grade: z.string(), total: z.number().int(), available: z.number().int() })
-        .openapi('GradeAvailability'),
-    ),
+    availability: z
+      .array(
+        z
+          .object({
+            grade: z.string().min(1).max(NAME_MAX_LENGTH).openapi({ pattern: PLAIN_TEXT }),
+            total: int32(0, LAYOUT_LIMITS.maxSeats),
+            available: int32(0, LAYOUT_LIMITS.maxSeats),
+          })
+          .openapi('GradeAvailability'),
+      )
+      .max(MAX_GRADES),
   })
   .openapi('PerformanceDetail');
 
 export const PerformancePageSchema = z
   .object({
-    items: z.array(
-      z
-        .object({
-          id: uuid(),
-          title: z.string(),
-          venue: z.string(),
-          startsAt: isoDateTime(),
-          salesOpenAt: isoDateTime(),
-          salesCloseAt: isoDateTime(),
-          seatCount: z.number().int(),
-          lowestPrice: minorUnits(),
-          currency: currencyCode(),
-        })
-        .openapi('PerformanceSummary'),
-    ),
-    page: z.number().int(),
-    size: z.number().int(),
-    total: z.number().int(),
+    items: z
+      .array(
+        z
+          .object({
+            id: uuid(),
+            title: storedTitle(),
+            venue: storedTitle(),
+            startsAt: isoInstant(),
+            salesOpenAt: isoInstant(),
+            salesCloseAt: isoInstant(),
+            seatCount: seatCount(),
+            lowestPrice: minorUnits(),
+            currency: currencyCode(),
+          })
+          .openapi('PerformanceSummary'),
+      )
+      .max(100),
+    page: int32(1, 100_000),
+    size: int32(1, 100),
+    total: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).openapi({ format: 'int64' }),
   })
   .openapi('PerformancePage');
 
@@ -89,20 +171,26 @@ export const SeatMapSchema = z
   .object({
     performanceId: uuid(),
     currency: currencyCode(),
-    seats: z.array(
-      z
-        .object({
-          id: uuid(),
-          label: z.string().openapi({ example: 'A-3-12' }),
-          section: z.string(),
-          row: z.number().int(),
-          number: z.number().int(),
-          grade: z.string(),
-          price: minorUnits(),
-          status: z.enum(['AVAILABLE', 'HELD', 'RESERVED']),
-        })
-        .openapi('Seat'),
-    ),
+    seats: z
+      .array(
+        z
+          .object({
+            id: uuid(),
+            label: z
+              .string()
+              .max(SEAT_LABEL_MAX_LENGTH)
+              .openapi({ pattern: '^[^-]+-[0-9]+-[0-9]+$', example: 'A-3-12', description: 'Section-row-number' }),
+            section: z.string().min(1).max(NAME_MAX_LENGTH).openapi({ pattern: SECTION_NAME }),
+            row: int32(1, LAYOUT_LIMITS.maxRows),
+            number: int32(1, LAYOUT_LIMITS.maxSeatsPerRow),
+            grade: z.string().min(1).max(NAME_MAX_LENGTH).openapi({ pattern: PLAIN_TEXT }),
+            price: minorUnits(),
+            status: z.enum(['AVAILABLE', 'HELD', 'RESERVED']),
+          })
+          .openapi('Seat'),
+      )
+      .max(LAYOUT_LIMITS.maxSeats)
+      .openapi({ description: `Every seat of the hall: at most ${LAYOUT_LIMITS.maxSeats}, the largest hall allowed` }),
   })
   .openapi('SeatMap');
 

@@ -1,12 +1,31 @@
-import { currencyCode, isoDateTime, minorUnits, uuid, z } from './zod';
+import { currencyCode, int32, isoInstant, minorUnits, uuid, z } from './zod';
 
-export const HoldSeatsBody = z
-  .strictObject({
-    performanceId: uuid(),
-    // The per-reservation maximum is a business rule (422 TOO_MANY_SEATS); this only bounds work.
-    seatIds: z.array(uuid()).min(1).max(100),
-  })
-  .openapi('HoldSeatsRequest');
+/** Seat ids one request may carry at all: past this the body is refused unread (400 VALIDATION_FAILED). */
+export const HOLD_SEAT_IDS_INPUT_MAX = 100;
+const SEAT_LABEL_MAX_LENGTH = 64;
+
+/**
+ * The hold request for this configuration: more seats than MAX_SEATS_PER_RESERVATION is the
+ * business rule 422 TOO_MANY_SEATS and a repeated seat 422 DUPLICATE_SEATS, so the document
+ * states both (maxItems, uniqueItems) while the schema only bounds work.
+ */
+export function holdSeatsBody(maxSeatsPerReservation: number) {
+  const maxItems = Math.min(maxSeatsPerReservation, HOLD_SEAT_IDS_INPUT_MAX);
+  return z
+    .strictObject({
+      performanceId: uuid(),
+      seatIds: z
+        .array(uuid())
+        .min(1)
+        .max(HOLD_SEAT_IDS_INPUT_MAX)
+        .openapi({
+          maxItems,
+          uniqueItems: true,
+          description: `1 to ${maxItems} distinct seats of the performance (MAX_SEATS_PER_RESERVATION), held all or none`,
+        }),
+    })
+    .openapi('HoldSeatsRequest');
+}
 
 export const ReservationSchema = z
   .object({
@@ -14,21 +33,65 @@ export const ReservationSchema = z
     status: z.enum(['PENDING', 'CONFIRMED', 'CANCELLED', 'EXPIRED']),
     performanceId: uuid(),
     memberId: uuid(),
-    seats: z.array(
-      z.object({ id: uuid(), label: z.string(), grade: z.string(), price: minorUnits() }).openapi('ReservedSeat'),
-    ),
+    seats: z
+      .array(
+        z
+          .object({
+            id: uuid(),
+            label: z
+              .string()
+              .max(SEAT_LABEL_MAX_LENGTH)
+              .openapi({ pattern: '^[^-]+-[0-9]+-[0-9]+$', example: 'A-3-12', description: 'Section-row-number' }),
+            grade: z.string().min(1).max(50).openapi({ pattern: '^\\S(?:[\\s\\S]*\\S)?$' }),
+            price: minorUnits(),
+          })
+          .openapi('ReservedSeat'),
+      )
+      .min(1)
+      .max(HOLD_SEAT_IDS_INPUT_MAX),
     totalPrice: minorUnits(),
     currency: currencyCode(),
-    createdAt: isoDateTime(),
-    expiresAt: isoDateTime().openapi({
+    createdAt: isoInstant(),
+    expiresAt: isoInstant().openapi({
       description: 'End of the hold; a PENDING reservation must be confirmed before',
     }),
-    confirmedAt: isoDateTime().nullable(),
-    cancelledAt: isoDateTime().nullable(),
+    confirmedAt: isoInstant().nullable(),
+    cancelledAt: isoInstant().nullable(),
   })
   .openapi('Reservation');
 
-export const ReservationListSchema = z.object({ items: z.array(ReservationSchema) }).openapi('ReservationList');
+export const MEMBER_RESERVATIONS_MAX_PAGE_SIZE = 100;
+
+export const ListMemberReservationsQuery = z.object({
+  page: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(1)
+    .openapi({ format: 'int32', param: { description: 'Page number, from 1' } }),
+  size: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MEMBER_RESERVATIONS_MAX_PAGE_SIZE)
+    .default(20)
+    .openapi({ format: 'int32', param: { description: 'Items per page' } }),
+});
+
+export const ReservationPageSchema = z
+  .object({
+    items: z.array(ReservationSchema).max(MEMBER_RESERVATIONS_MAX_PAGE_SIZE),
+    page: int32(1, 100_000),
+    size: int32(1, MEMBER_RESERVATIONS_MAX_PAGE_SIZE),
+    total: z
+      .number()
+      .int()
+      .min(0)
+      .max(Number.MAX_SAFE_INTEGER)
+      .openapi({ format: 'int64', description: "The member's reservations in all" }),
+  })
+  .openapi('ReservationPage');
 
 export type ReservationJson = z.infer<typeof ReservationSchema>;
-export type ReservationListJson = z.infer<typeof ReservationListSchema>;
+export type ReservationPageJson = z.infer<typeof ReservationPageSchema>;

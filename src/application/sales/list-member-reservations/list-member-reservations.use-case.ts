@@ -4,15 +4,28 @@ import { presentStatus } from '../present-status';
 import { Clock } from '../../shared/ports/clock';
 import { Actor } from '../../shared/actor';
 
+export interface MemberReservationsPage {
+  readonly items: readonly ReservationSnapshot[];
+  readonly page: number;
+  readonly size: number;
+  readonly total: number;
+}
+
+/** The calling member's reservations, a page at a time, newest first: a member's history only grows. */
 export class ListMemberReservations {
   constructor(
     private readonly reservations: ReservationRepository,
     private readonly clock: Clock,
   ) {}
 
-  async execute(actor: Actor): Promise<ReservationSnapshot[]> {
+  async execute(actor: Actor, page: number, size: number): Promise<MemberReservationsPage> {
     const now = this.clock.now();
-    const reservations = await this.reservations.listByMember(actor.memberId);
-    return reservations.map((reservation) => presentStatus(reservation, now));
+    const found = await this.reservations.pageByMember(actor.memberId, page, size);
+    return {
+      items: found.items.map((reservation) => presentStatus(reservation, now)),
+      page,
+      size,
+      total: found.total,
+    };
   }
 }

@@ -1,0 +1,37 @@
+/** What the OpenAPI document says about the API as a whole, beside its operations. */
+
+export const API_CONTACT = {
+  name: 'Ticketing service maintainers',
+  url: 'https://ticketing.example/support',
+  email: 'api@ticketing.example',
+};
+
+export const API_LICENSE = { name: 'MIT', url: 'https://opensource.org/licenses/MIT' };
+
+/**
+ * Relative to wherever the document is served from: the same instance answers it and the API,
+ * whether it runs locally, in staging or in production.
+ */
+export const API_SERVERS = [
+  {
+    url: '/',
+    description: 'The instance serving this document (local, staging or production alike)',
+    'x-internal': false,
+  },
+];
+
+/** Every tag an operation uses, alphabetically, each with what it groups. */
+export const API_TAGS = [
+  { name: 'Auth', description: 'Log in: exchange an email and a password for a bearer access token' },
+  { name: 'Documentation', description: 'This document and its interactive page' },
+  { name: 'Members', description: 'Sign up, and the calling member' },
+  { name: 'Operations', description: 'Probes and metrics for orchestrators and monitoring; never rate limited' },
+  {
+    name: 'Performances',
+    description: 'Performances on sale, their price grades, halls and live seat maps; admins create them',
+  },
+  {
+    name: 'Reservations',
+    description: 'Hold seats, then confirm or cancel; a member reads their own reservations',
+  },
+];
