@@ -17,6 +17,7 @@ export const TOKENS = {
   SeatStatusSource: Symbol.for('SeatStatusSource'),
   SeatStatusQuery: Symbol.for('SeatStatusQuery'),
   SeatHoldStore: Symbol.for('SeatHoldStore'),
+  SeatState: Symbol.for('SeatState'),
   IdempotencyStore: Symbol.for('IdempotencyStore'),
   Readiness: Symbol.for('Readiness'),
 

@@ -3,6 +3,7 @@ import type { Clock } from '../../application/shared/ports/clock';
 import type { IdempotencyStore } from '../../application/idempotency/ports/idempotency-store';
 import type { TokenService } from '../../application/identity/ports/token-service';
 import type { HttpRateLimits } from './rate-limits';
+import type { SeatStreamSubscriber, SeatStreamSubscription } from '../../application/seat-state/seat-state-view';
 import type { RegisterMember } from '../../application/identity/register-member/register-member.use-case';
 import type { LogIn } from '../../application/identity/log-in/log-in.use-case';
 import type { GetMember } from '../../application/identity/get-member/get-member.use-case';
@@ -30,6 +31,15 @@ export interface UseCases {
   readonly cancelReservation: Pick<CancelReservation, 'execute'>;
   readonly getReservation: Pick<GetReservation, 'execute'>;
   readonly listMemberReservations: Pick<ListMemberReservations, 'execute'>;
+}
+
+/** What the seat stream route needs of the live seat-state view. */
+export interface SeatStreams {
+  subscribe(
+    performanceId: string,
+    lastVersion: number | undefined,
+    subscriber: SeatStreamSubscriber,
+  ): Promise<SeatStreamSubscription>;
 }
 
 export interface ReadinessReport {
@@ -74,4 +84,6 @@ export interface HttpDependencies {
   readonly rateLimits?: HttpRateLimits;
   /** Idempotency-Key support; the header is ignored when omitted. */
   readonly idempotency?: IdempotencyDependencies;
+  /** The live seat map (GET .../seats/stream); the route is absent when omitted. */
+  readonly seatStreams?: SeatStreams;
 }

@@ -87,19 +87,47 @@ export function performanceRoutes(api: ApiRouter, useCases: UseCases): void {
       path: `${API_PREFIX}/performances/:id/seats`,
       operationId: 'getSeatMap',
       summary: 'Every seat with its price and status right now',
-      description: 'The hot read of an on-sale. Statuses change every moment, so caches must revalidate.',
+      description:
+        'The hot read of an on-sale. Statuses change every moment, so caches must revalidate: the ETag is the ' +
+        'seat-state version, and a request with `If-None-Match` equal to it answers 304 with no body. ' +
+        'GET .../seats/stream follows the same map live.',
       tag: 'Performances',
       access: 'anyone',
       params: IdParams,
-      responses: [{ status: 200, description: 'The seat map', schema: SeatMapSchema }],
+      responses: [
+        {
+          status: 200,
+          description: 'The seat map',
+          schema: SeatMapSchema,
+          headers: { ETag: '"<version>", absent while the version is null' },
+        },
+        { status: 304, description: 'Not modified: If-None-Match names the current version' },
+      ],
       errors: ['PERFORMANCE_NOT_FOUND'],
     },
     async (ctx, { params }) => {
       const seatMap = await useCases.getSeatMap.execute(params.id);
-      ctx.status = 200;
       ctx.set('Cache-Control', 'public, max-age=0, must-revalidate');
+      if (seatMap.version !== null) {
+        const etag = `"${seatMap.version}"`;
+        ctx.set('ETag', etag);
+        if (matchesEtag(ctx.get('If-None-Match'), etag)) {
+          ctx.status = 304;
+          return;
+        }
+      }
+      ctx.status = 200;
       ctx.body = serializeSeatMap(seatMap);
       ctx.type = 'application/json';
     },
   );
+}
+
+/** If-None-Match: `*`, or a list of (possibly weak) entity tags. */
+function matchesEtag(header: string, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((candidate) => {
+    const tag = candidate.trim();
+    return tag === '*' || tag === etag || tag === `W/${etag}`;
+  });
 }

@@ -22,7 +22,7 @@ export class ExpireOverdueHolds {
       for (const hold of expired) {
         await this.holds.release(hold.performanceId, hold.seatIds, hold.reservationId).catch(() => {});
       }
-      this.events.publish(
+      await this.events.publish(
         expired.map((hold) => ({
           type: 'ReservationExpired',
           occurredAt: now,

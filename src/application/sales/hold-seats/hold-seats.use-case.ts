@@ -60,7 +60,7 @@ export class HoldSeats {
       if (heldInStore) await this.releaseInStore(reservation);
       throw error;
     }
-    this.events.publish(reservation.pullEvents());
+    await this.events.publish(reservation.pullEvents());
     return reservation.toSnapshot();
   }
 
