@@ -49,11 +49,6 @@ export function buildSeatState(
     claims = stores.reservations;
   }
   const rebuilder = new SeatStateRebuilder(log, claims);
-  const recorder = new SeatStateRecorder(
-    log,
-    rebuilder,
-    throttledWarning(logger, 'seat change not recorded; repairing'),
-  );
   const view = new SeatStateView(
     log,
     rebuilder,
@@ -68,6 +63,12 @@ export function buildSeatState(
       blockMs: BLOCK_MS,
     },
     throttledWarning(logger, 'seat state reader failed; GET seats reads MySQL until it recovers'),
+  );
+  const recorder = new SeatStateRecorder(
+    log,
+    rebuilder,
+    throttledWarning(logger, 'seat change not recorded; repairing'),
+    (performanceId, version) => view.noteWritten(performanceId, version),
   );
   return { log, recorder, view };
 }

@@ -187,7 +187,6 @@ export async function startTestApp(overrides: TestAppOverrides = {}): Promise<Te
   // The live seat map, as bootstrap wires it for the embedded mode.
   const seatStateLog = new InMemorySeatStateLog(10_000);
   const seatStateRebuilder = new SeatStateRebuilder(seatStateLog, reservations);
-  events.subscribe(new SeatStateRecorder(seatStateLog, seatStateRebuilder).listener);
   const seatStates = new SeatStateView(seatStateLog, seatStateRebuilder, reservations, reservations, {
     heartbeatMs: 15_000,
     maxStreams: 10_000,
@@ -196,6 +195,11 @@ export async function startTestApp(overrides: TestAppOverrides = {}): Promise<Te
     retentionMs: 600_000,
     ...overrides.seatStream,
   });
+  events.subscribe(
+    new SeatStateRecorder(seatStateLog, seatStateRebuilder, undefined, (performanceId, version) =>
+      seatStates.noteWritten(performanceId, version),
+    ).listener,
+  );
   const seatMaps = new SeatMapReader(performances, seatStates, clock);
   const getSeatMap = new GetSeatMap(seatMaps);
   const useCases: { -readonly [K in keyof UseCases]: UseCases[K] } = {

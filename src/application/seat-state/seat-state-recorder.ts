@@ -29,6 +29,8 @@ export class SeatStateRecorder {
     private readonly log: SeatStateLog,
     private readonly rebuilder: SeatStateRebuilder,
     private readonly onFailure: (error: unknown) => void = () => {},
+    /** Told of every version written, so this instance's readers can wait for their own writes. */
+    private readonly onRecorded: (performanceId: string, version: number) => void = () => {},
     private readonly nowMs: () => number = Date.now,
   ) {}
 
@@ -44,7 +46,11 @@ export class SeatStateRecorder {
     const deadline = this.nowMs() + RECORD_DEADLINE_MS;
     try {
       for (;;) {
-        if ((await this.log.apply(performanceId, change)) !== 'missing') return;
+        const outcome = await this.log.apply(performanceId, change);
+        if (outcome !== 'missing') {
+          this.onRecorded(performanceId, outcome);
+          return;
+        }
         if (this.nowMs() > deadline) throw new Error(`Seat state of ${performanceId} stayed missing`);
         await this.rebuilder.ensure(performanceId);
       }

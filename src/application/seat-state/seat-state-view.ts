@@ -54,6 +54,8 @@ export interface SeatStateViewOptions {
   readonly blockMs?: number;
 }
 
+/** How long a read waits for a change this instance wrote to come back from the log. */
+const READ_YOUR_WRITES_MS = 250;
 /** A client resuming from a version this instance has not read yet waits this long for it. */
 const CATCH_UP_MS = 1_000;
 /** Local retention never holds more than this many times `retentionChanges`, whatever the time window. */
@@ -89,6 +91,12 @@ class Follower {
   lastUsed: number;
   /** Pairs of the view and MySQL that disagreed at the last reconciliation. */
   mismatches = new Set<string>();
+  /** The newest version this instance wrote itself: its readers wait for it (read your writes). */
+  written = 0;
+  /** Wakes readers waiting for `lastSeen` to move. */
+  seenWaiters = new Set<() => void>();
+  /** current with the pending entries applied, made when a reader needs it. */
+  materialized: LiveSeatState | null = null;
   readonly loaded: Promise<void>;
   markLoaded!: () => void;
 
@@ -149,13 +157,57 @@ export class SeatStateView implements SeatStates {
     return this.#streams;
   }
 
+  /**
+   * The newest state this instance knows, pending changes included (the streams get those
+   * within SEAT_STREAM_BATCH_MS). A change this instance recorded itself is waited for, up to
+   * READ_YOUR_WRITES_MS: a client reads its own hold right after the 201.
+   */
   async current(performanceId: string, now: Date): Promise<VersionedSeats> {
     const follower = this.follow(performanceId);
     if (!follower.current) await within(follower.loaded, this.loadTimeoutMs);
+    if (follower.current && follower.live && follower.lastSeen < follower.written) {
+      await within(this.seen(follower, follower.written), READ_YOUR_WRITES_MS);
+    }
     const state = follower.current;
-    if (state && follower.live) return state;
+    if (state && follower.live) return this.newest(follower, state);
     // The log is unreachable: MySQL, the truth, answers, without a version.
     return { version: null, taken: await this.fallback.takenSeats(performanceId, now) };
+  }
+
+  /** The recorder wrote `version` for the performance through this instance. */
+  noteWritten(performanceId: string, version: number): void {
+    const follower = this.#followers.get(performanceId);
+    if (follower && epochOf(version) === epochOf(follower.lastSeen)) {
+      follower.written = Math.max(follower.written, version);
+    }
+  }
+
+  private newest(follower: Follower, state: LiveSeatState): LiveSeatState {
+    if (follower.pending.length === 0) return state;
+    const version = follower.pending.at(-1)!.version;
+    if (follower.materialized?.version === version) return follower.materialized;
+    const taken = new Map(state.taken);
+    for (const entry of follower.pending) {
+      for (const seat of entry.seats) {
+        if (seat.status === 'AVAILABLE') taken.delete(seat.id);
+        else taken.set(seat.id, seat.status);
+      }
+    }
+    follower.materialized = { performanceId: follower.performanceId, version, taken };
+    return follower.materialized;
+  }
+
+  /** Resolves once the follower has read `version` (or been resynced past it). */
+  private seen(follower: Follower, version: number): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (follower.lastSeen < version && !follower.stopped) return;
+        follower.seenWaiters.delete(check);
+        resolve();
+      };
+      follower.seenWaiters.add(check);
+      check();
+    });
   }
 
   takenAmong(performanceId: string, seatIds: readonly string[]): string[] | null {
@@ -339,6 +391,7 @@ export class SeatStateView implements SeatStates {
       follower.lastSeen = entry.version;
     }
     if (follower.pending.length > 0) this.scheduleFlush(follower);
+    for (const check of [...follower.seenWaiters]) check();
     return true;
   }
 
@@ -369,8 +422,11 @@ export class SeatStateView implements SeatStates {
       taken: snapshot.taken,
     };
     follower.current = state;
+    follower.materialized = null;
+    follower.written = 0;
     follower.live = true;
     follower.markLoaded();
+    for (const check of [...follower.seenWaiters]) check();
     for (const subscription of follower.subscriptions) {
       clearTimeout(subscription.catchUp);
       subscription.after = state.version;
@@ -503,6 +559,7 @@ export class SeatStateView implements SeatStates {
 
   private async stop(follower: Follower): Promise<void> {
     follower.stopped = true;
+    for (const check of [...follower.seenWaiters]) check();
     clearTimeout(follower.flushTimer);
     await follower.reader.close().catch(() => {});
   }
