@@ -1,5 +1,9 @@
 import type { DomainEvent } from '../../domain/shared/aggregate-root';
 import type { ReservationEvent } from '../../domain/sales/reservation';
+
+interface PerformanceCreated {
+  readonly performanceId: string;
+}
 import type { SeatChange, SeatStateLog } from './ports/seat-state-log';
 import type { SeatStateRebuilder } from './seat-state-rebuilder';
 
@@ -36,11 +40,23 @@ export class SeatStateRecorder {
 
   /** An EventPublisher listener. */
   readonly listener = (event: DomainEvent): Promise<void> | void => {
+    // A new performance gets its state (empty, version 1) at once, so its first hold does not pay for it.
+    if (event.type === 'PerformanceCreated')
+      return this.prepare((event as DomainEvent & PerformanceCreated).performanceId);
     const kind = CHANGE_OF[event.type as ReservationEvent['type']];
     if (!kind) return;
     const { performanceId, reservationId, seatIds } = event as ReservationEvent;
     return this.record(performanceId, { kind, reservationId, seatIds });
   };
+
+  private async prepare(performanceId: string): Promise<void> {
+    try {
+      await this.rebuilder.ensure(performanceId);
+    } catch (error) {
+      // The first change builds it then.
+      this.onFailure(error);
+    }
+  }
 
   async record(performanceId: string, change: SeatChange): Promise<void> {
     const deadline = this.nowMs() + RECORD_DEADLINE_MS;
