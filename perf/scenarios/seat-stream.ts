@@ -159,7 +159,7 @@ export async function seatStream(options: Options): Promise<ScenarioOutcome[]> {
   });
   const members = Math.ceil(settings.holdsPerSecond * (settings.durationSeconds + 10)) + 10;
   const clients: StreamClient[] = [];
-  const http = new HttpClient(service.url, 8);
+  const http = new HttpClient(service.url, 32);
   try {
     const seeded = await seed(settings.database, { performances: 1, seatsPerPerformance: settings.seats, members });
     const hall = seeded.performances[0]!;
@@ -210,6 +210,7 @@ export async function seatStream(options: Options): Promise<ScenarioOutcome[]> {
     let holdsMade = 0;
     let holdsRefused = 0;
     const cancels: Promise<unknown>[] = [];
+    const holding: Promise<unknown>[] = [];
     const started = performance.now();
     const interval = 1000 / settings.holdsPerSecond;
     for (let index = 0; performance.now() - started < settings.durationSeconds * 1000; index++) {
@@ -218,7 +219,7 @@ export async function seatStream(options: Options): Promise<ScenarioOutcome[]> {
       if (wait > 0) await sleep(wait);
       const member = seeded.members[index % seeded.members.length]!;
       const seat = hall.seats[(index * 7919) % hall.seats.length]!;
-      void http
+      const holdDone = http
         .call<{ id: string }>('POST', `${API}/reservations`, {
           token: member.token,
           body: { performanceId: hall.id, seatIds: [seat.id] },
@@ -244,7 +245,10 @@ export async function seatStream(options: Options): Promise<ScenarioOutcome[]> {
             ),
           );
         });
+      holding.push(holdDone);
     }
+    // Every hold answered, then every cancel: only then is the map final.
+    await Promise.all(holding);
     await Promise.all(cancels);
     await sleep(2_000);
     const cpu = meter.stop();
