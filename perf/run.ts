@@ -7,6 +7,7 @@ import { hotPath } from './scenarios/hot-path';
 import { onSale } from './scenarios/on-sale';
 import { poolWait } from './scenarios/pool-wait';
 import { seatMap } from './scenarios/seat-map';
+import { seatStream } from './scenarios/seat-stream';
 import { smoke } from './scenarios/smoke';
 import { seedScenario } from './scenarios/seed-scenario';
 
@@ -16,6 +17,7 @@ const SCENARIOS: Record<string, (options: Options) => Promise<ScenarioOutcome[]>
   'on-sale': onSale,
   'pool-wait': poolWait,
   'seat-map': seatMap,
+  'seat-stream': seatStream,
   smoke,
   'seed-scenario': seedScenario,
 };

@@ -15,6 +15,7 @@ import type { EnsureAdmin } from '../application/identity/ensure-admin/ensure-ad
 import type { Config } from './config';
 import { buildContainer, UseCaseDecorator } from './container';
 import { seedDemoPerformances } from './demo-data';
+import type { SeatStateModule } from './seat-state';
 import { openEmbeddedStores, openExternalStores, Stores } from './stores';
 import { TOKENS } from './tokens';
 import { SystemClock } from '../adapters/system/system-clock';
@@ -102,6 +103,7 @@ export async function createApplication(
     );
   }
 
+  const seatState = get<SeatStateModule>(TOKENS.SeatState);
   let shuttingDown = false;
   const useCases: UseCases = {
     registerMember: get(TOKENS.RegisterMember),
@@ -137,6 +139,7 @@ export async function createApplication(
         )
       : NO_RATE_LIMITS,
     idempotency: { store: stores.idempotency, clock, ttlSeconds: config.idempotencyTtlSeconds },
+    seatStreams: seatState.view,
   });
 
   const holdSweeper = startPeriodic(
@@ -152,6 +155,22 @@ export async function createApplication(
     logger,
     ['purged', 'purged expired idempotency keys'],
     'idempotency key purge failed; will retry',
+  );
+  // Seat changes the log missed (Redis down when they were made) are rebuilt from MySQL as
+  // soon as it answers again; the reconciliation catches those of an instance that died.
+  const seatStateRepair = startPeriodic(
+    () => seatState.recorder.repair(),
+    SEAT_STATE_REPAIR_INTERVAL_MS,
+    logger,
+    ['rebuilt', 'seat state rebuilt from MySQL after missed changes'],
+    'seat state repair failed; will retry',
+  );
+  const seatStateReconciler = startPeriodic(
+    () => seatState.view.reconcile(),
+    config.seatStream.reconcileMs,
+    logger,
+    ['rebuilt', 'seat state differed from MySQL; rebuilt'],
+    'seat state reconciliation failed; will retry',
   );
   let server: Server | undefined;
   // Responses still open when shutdown starts: told to close their connection, so that
@@ -183,12 +202,19 @@ export async function createApplication(
       for (const response of openResponses) if (!response.headersSent) response.setHeader('Connection', 'close');
       holdSweeper.stop();
       keyPurger.stop();
+      seatStateRepair.stop();
+      seatStateReconciler.stop();
+      // Streams never end by themselves: closing them lets their clients reconnect elsewhere.
+      await seatState.view.close();
       if (server) await closeServer(server, config.http.shutdownTimeoutMs);
-      await Promise.all([holdSweeper.idle(), keyPurger.idle()]);
+      await Promise.all([holdSweeper.idle(), keyPurger.idle(), seatStateRepair.idle(), seatStateReconciler.idle()]);
       await stores.close();
     },
   };
 }
+
+/** How often missed seat changes are looked for (a no-op while there are none). */
+const SEAT_STATE_REPAIR_INTERVAL_MS = 1_000;
 
 /** Expired idempotency records only take space; a minute's delay in deleting them costs nothing. */
 const IDEMPOTENCY_PURGE_INTERVAL_MS = 60_000;

@@ -56,6 +56,12 @@ const environmentSchema = z.object({
   CORS_ORIGINS: z.string().default(''),
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
   DEMO_DATA: flag(true),
+  SEAT_STREAM_HEARTBEAT_MS: positiveInt(15_000),
+  SEAT_STREAM_MAX_CONNECTIONS: positiveInt(10_000),
+  SEAT_STREAM_BATCH_MS: z.coerce.number().int().min(0).max(100).default(100),
+  SEAT_STREAM_RETENTION_CHANGES: positiveInt(10_000),
+  SEAT_STREAM_RETENTION_SECONDS: positiveInt(600),
+  SEAT_STATE_RECONCILE_MS: positiveInt(30_000),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -92,6 +98,15 @@ export interface Config {
     readonly trustProxy: boolean | number;
   };
   readonly demoData: boolean;
+  /** The live seat map: streams, their batching and retention, and the check against MySQL. */
+  readonly seatStream: {
+    readonly heartbeatMs: number;
+    readonly maxConnections: number;
+    readonly batchMs: number;
+    readonly retentionChanges: number;
+    readonly retentionSeconds: number;
+    readonly reconcileMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -166,5 +181,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       trustProxy: env.TRUST_PROXY,
     },
     demoData: env.DEMO_DATA,
+    seatStream: {
+      heartbeatMs: env.SEAT_STREAM_HEARTBEAT_MS,
+      maxConnections: env.SEAT_STREAM_MAX_CONNECTIONS,
+      batchMs: env.SEAT_STREAM_BATCH_MS,
+      retentionChanges: env.SEAT_STREAM_RETENTION_CHANGES,
+      retentionSeconds: env.SEAT_STREAM_RETENTION_SECONDS,
+      reconcileMs: env.SEAT_STATE_RECONCILE_MS,
+    },
   };
 }

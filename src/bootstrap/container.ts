@@ -31,6 +31,7 @@ import { throttledWarning } from '../adapters/telemetry/throttled-warning';
 import { UuidV7IdGenerator } from '../adapters/system/uuid-v7.id-generator';
 import type { Config } from './config';
 import type { Stores } from './stores';
+import { buildSeatState, type SeatStateModule } from './seat-state';
 import { TOKENS } from './tokens';
 
 /** Wraps each use case as it is built; telemetry uses it to add a span per use case. */
@@ -113,11 +114,20 @@ export function buildContainer(options: ContainerOptions): Container {
       (...deps: unknown[]) => new MemberRegistration(...(deps as ConstructorParameters<typeof MemberRegistration>)),
       [T.MemberRepository, T.PasswordHasher, T.IdGenerator, T.Clock, T.EventPublisher],
     );
+  // The live seat state serves the seat map; the SeatStatusQuery (MySQL) only while its log is unreachable.
+  const seatState = buildSeatState(config, stores, container.get(T.SeatStatusQuery), options.logger);
+  constant<SeatStateModule>(T.SeatState, seatState);
+  container.get<InMemoryEventPublisher>(T.EventPublisher).subscribe(seatState.recorder.listener);
   container
     .bind(T.SeatMapReader)
     .toResolvedValue(
-      (...deps: unknown[]) => new SeatMapReader(...(deps as ConstructorParameters<typeof SeatMapReader>)),
-      [T.PerformanceRepository, T.SeatStatusQuery, T.Clock],
+      (performances: unknown, clock: unknown) =>
+        new SeatMapReader(
+          performances as ConstructorParameters<typeof SeatMapReader>[0],
+          seatState.view,
+          clock as ConstructorParameters<typeof SeatMapReader>[2],
+        ),
+      [T.PerformanceRepository, T.Clock],
     );
   bindUseCase(T.RegisterMember, RegisterMember, [T.MemberRegistration]);
   bindUseCase(T.LogIn, LogIn, [T.MemberRepository, T.PasswordHasher, T.TokenService]);

@@ -13,6 +13,7 @@ export const TOKENS = {
   ReservationRepository: Symbol.for('ReservationRepository'),
   SeatStatusQuery: Symbol.for('SeatStatusQuery'),
   SeatHoldStore: Symbol.for('SeatHoldStore'),
+  SeatState: Symbol.for('SeatState'),
   IdempotencyStore: Symbol.for('IdempotencyStore'),
   Readiness: Symbol.for('Readiness'),
 

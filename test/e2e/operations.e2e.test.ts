@@ -10,6 +10,7 @@ const ROUTES = [
   'get /api/v1/performances',
   'get /api/v1/performances/{id}',
   'get /api/v1/performances/{id}/seats',
+  'get /api/v1/performances/{id}/seats/stream',
   'post /api/v1/reservations',
   'post /api/v1/reservations/{id}/confirm',
   'post /api/v1/reservations/{id}/cancel',

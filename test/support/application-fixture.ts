@@ -2,6 +2,7 @@ import { CancelReservation } from '../../src/application/sales/cancel-reservatio
 import { ConfirmReservation } from '../../src/application/sales/confirm-reservation/confirm-reservation.use-case';
 import { ExpireOverdueHolds } from '../../src/application/sales/expire-overdue-holds/expire-overdue-holds.use-case';
 import { SeatMapReader } from '../../src/application/catalog/seat-map';
+import { unversionedSeatStates } from '../../src/application/seat-state/unversioned-seat-states';
 import { GetSeatMap } from '../../src/application/catalog/get-seat-map/get-seat-map.use-case';
 import { HoldSeats } from '../../src/application/sales/hold-seats/hold-seats.use-case';
 import { SeatHoldStore } from '../../src/application/sales/ports/seat-hold-store';
@@ -61,6 +62,6 @@ export async function reservationFixture(options: { seatHolds?: SeatHoldStore; m
     confirm: new ConfirmReservation(reservations, seatHolds, clock, events),
     cancel: new CancelReservation(reservations, seatHolds, clock, events),
     sweep: new ExpireOverdueHolds(reservations, seatHolds, clock, events, 2),
-    seatMap: new GetSeatMap(new SeatMapReader(performances, reservations, clock)),
+    seatMap: new GetSeatMap(new SeatMapReader(performances, unversionedSeatStates(reservations), clock)),
   };
 }

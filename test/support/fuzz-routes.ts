@@ -310,6 +310,14 @@ export const ROUTE_FUZZERS: readonly RouteFuzzer[] = [
     }),
   },
   {
+    method: 'GET',
+    path: `${API}/performances/:id/seats/stream`,
+    access: 'anyone',
+    // Unknown and malformed ids only: a stream of a real performance never ends (its events
+    // are what test/e2e/seat-stream.e2e.test.ts checks).
+    shape: (_fixture, operation) => ({ operation, access: 'anyone', pathId: pathId([]) }),
+  },
+  {
     method: 'POST',
     path: `${API}/reservations`,
     access: 'member',

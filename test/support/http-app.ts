@@ -37,6 +37,10 @@ import { ListPerformances } from '../../src/application/catalog/list-performance
 import { LogIn } from '../../src/application/identity/log-in/log-in.use-case';
 import { RegisterMember } from '../../src/application/identity/register-member/register-member.use-case';
 import type { ReservationPolicy } from '../../src/application/sales/reservation-policy';
+import { InMemorySeatStateLog } from '../../src/adapters/memory/in-memory-seat-state.log';
+import { SeatStateRebuilder } from '../../src/application/seat-state/seat-state-rebuilder';
+import { SeatStateRecorder } from '../../src/application/seat-state/seat-state-recorder';
+import { SeatStateView, type SeatStateViewOptions } from '../../src/application/seat-state/seat-state-view';
 
 /** Shared with tests that forge tokens (expired, wrongly signed) against the test app. */
 export const TEST_JWT_SECRET = 'http-e2e-secret-that-is-long-enough-0123456789';
@@ -91,6 +95,8 @@ export interface TestAppOverrides {
   readonly decorate?: (wired: UseCases) => Partial<UseCases>;
   /** Silent by default. */
   readonly logger?: Logger;
+  /** Settings of the live seat map (heartbeat, stream cap…) over the service's defaults. */
+  readonly seatStream?: Partial<SeatStateViewOptions>;
 }
 
 /**
@@ -138,6 +144,8 @@ export interface TestApp {
   readonly tokens: JoseTokenService;
   /** The use cases the app drives (overrides included). */
   readonly useCases: UseCases;
+  /** The live seat-state view behind GET seats and the seat stream. */
+  readonly seatStates: SeatStateView;
   request<T = Json>(method: string, path: string, options?: RequestOptions): Promise<ApiResponse<T>>;
   /** A token of the one admin account (created on first use). */
   adminToken(): Promise<string>;
@@ -176,7 +184,23 @@ export async function startTestApp(overrides: TestAppOverrides = {}): Promise<Te
   const policy = { ...DEFAULT_TEST_POLICY, ...overrides.policy };
   const registration = new MemberRegistration(members, hasher, ids, clock, events);
   const registerMember = new RegisterMember(registration);
-  const seatMaps = new SeatMapReader(performances, reservations, clock);
+  // The live seat map, as bootstrap wires it for the embedded mode.
+  const seatStateLog = new InMemorySeatStateLog(10_000);
+  const seatStateRebuilder = new SeatStateRebuilder(seatStateLog, reservations);
+  const seatStates = new SeatStateView(seatStateLog, seatStateRebuilder, reservations, reservations, {
+    heartbeatMs: 15_000,
+    maxStreams: 10_000,
+    batchMs: 100,
+    retentionChanges: 10_000,
+    retentionMs: 600_000,
+    ...overrides.seatStream,
+  });
+  events.subscribe(
+    new SeatStateRecorder(seatStateLog, seatStateRebuilder, undefined, (performanceId, version) =>
+      seatStates.noteWritten(performanceId, version),
+    ).listener,
+  );
+  const seatMaps = new SeatMapReader(performances, seatStates, clock);
   const getSeatMap = new GetSeatMap(seatMaps);
   const useCases: { -readonly [K in keyof UseCases]: UseCases[K] } = {
     registerMember,
@@ -207,6 +231,7 @@ export async function startTestApp(overrides: TestAppOverrides = {}): Promise<Te
       clock,
       ttlSeconds: overrides.idempotencyTtlSeconds ?? 86_400,
     },
+    seatStreams: seatStates,
   });
 
   const server: Server = await new Promise((resolve, reject) => {
@@ -283,6 +308,7 @@ export async function startTestApp(overrides: TestAppOverrides = {}): Promise<Te
     clock,
     tokens,
     useCases,
+    seatStates,
     request,
     adminToken,
     memberToken: async () => (await newMember()).token,
@@ -301,11 +327,13 @@ export async function startTestApp(overrides: TestAppOverrides = {}): Promise<Te
       if (response.status !== 200) throw new Error(`reading seats failed: ${response.status}`);
       return response.body.seats.map((seat: { id: string }) => seat.id);
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      await seatStates.close();
+      await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         // fetch keeps connections alive; without this close() waits for them to time out.
         server.closeAllConnections();
-      }),
+      });
+    },
   };
 }

@@ -14,6 +14,7 @@ import { healthRoutes } from './routes/health.routes';
 import { memberRoutes } from './routes/members.routes';
 import { performanceRoutes } from './routes/performances.routes';
 import { reservationRoutes } from './routes/reservations.routes';
+import { seatStreamRoutes } from './routes/seat-stream.routes';
 import { corsFor, securityHeaders } from './security-headers';
 
 /**
@@ -47,6 +48,7 @@ export function createHttpApp(deps: HttpDependencies): Koa {
   memberRoutes(api, deps.useCases);
   authRoutes(api, deps.useCases, rateLimits);
   performanceRoutes(api, deps.useCases);
+  if (deps.seatStreams) seatStreamRoutes(api, deps.useCases, deps.seatStreams);
   reservationRoutes(api, deps.useCases, deps.reservationLimits);
   docsRoutes(api);
 

@@ -60,6 +60,7 @@ export const DOMAIN_ERRORS = {
   INVALID_EMAIL: { status: 422, title: 'Invalid email' },
   VALIDATION_FAILED: { status: 422, title: 'Business rule violated' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'Service unavailable' },
+  TOO_MANY_STREAMS: { status: 503, title: 'Too many open seat streams' },
 } as const satisfies Record<string, ProblemKind>;
 
 export type AdapterErrorCode = keyof typeof ADAPTER_ERRORS;

@@ -3,6 +3,7 @@ import type { Clock } from '../../application/shared/ports/clock';
 import type { IdempotencyStore } from './idempotency/idempotency-store';
 import type { TokenService } from '../../application/identity/ports/token-service';
 import type { HttpRateLimits } from './rate-limits';
+import type { SeatStreamSubscriber, SeatStreamSubscription } from '../../application/seat-state/seat-state-view';
 import type { RegisterMember } from '../../application/identity/register-member/register-member.use-case';
 import type { LogIn } from '../../application/identity/log-in/log-in.use-case';
 import type { GetMember } from '../../application/identity/get-member/get-member.use-case';
@@ -39,6 +40,15 @@ export type ReadinessCheck = 'up' | 'down' | 'current' | 'behind';
 export interface ReservationRouteLimits {
   /** MAX_SEATS_PER_RESERVATION: the hold request's maxItems. */
   readonly maxSeatsPerReservation: number;
+}
+
+/** What the seat stream route needs of the live seat-state view. */
+export interface SeatStreams {
+  subscribe(
+    performanceId: string,
+    lastVersion: number | undefined,
+    subscriber: SeatStreamSubscriber,
+  ): Promise<SeatStreamSubscription>;
 }
 
 export interface ReadinessReport {
@@ -85,4 +95,6 @@ export interface HttpDependencies {
   readonly rateLimits?: HttpRateLimits;
   /** Idempotency-Key support; the header is ignored when omitted. */
   readonly idempotency?: IdempotencyDependencies;
+  /** The live seat map (GET .../seats/stream); the route is absent when omitted. */
+  readonly seatStreams?: SeatStreams;
 }

@@ -10,7 +10,14 @@ export interface Reply {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+/**
+ * What a handler answers when it has taken the raw response over (a Server-Sent Events
+ * stream writes its own status line and keeps the socket): there is nothing left to write.
+ */
+export const TAKEN_OVER: Reply = Object.freeze({ status: 200, body: null });
+
 export function writeReply(ctx: HttpContext, reply: Reply): void {
+  if (reply === TAKEN_OVER) return;
   ctx.status = reply.status;
   if (reply.headers) ctx.set({ ...reply.headers });
   ctx.body = reply.body;

@@ -1,9 +1,10 @@
 import { EventPublisher } from '../../application/shared/ports/event-publisher';
 import { DomainEvent } from '../../domain/shared/aggregate-root';
 
-export type EventListener = (event: DomainEvent) => void;
+/** A listener may return a promise; publish() waits for it (and ignores its failure). */
+export type EventListener = (event: DomainEvent) => void | Promise<void>;
 
-/** Synchronous fan-out inside one process; a listener that throws does not hurt the others. */
+/** Fan-out inside one process; a listener that throws or rejects does not hurt the others. */
 export class InMemoryEventPublisher implements EventPublisher {
   readonly #listeners: EventListener[] = [];
   readonly published: DomainEvent[] = [];
@@ -14,16 +15,20 @@ export class InMemoryEventPublisher implements EventPublisher {
     this.#listeners.push(listener);
   }
 
-  publish(events: readonly DomainEvent[]): void {
+  async publish(events: readonly DomainEvent[]): Promise<void> {
+    const pending: Promise<void>[] = [];
     for (const event of events) {
       if (this.keepHistory) this.published.push(event);
       for (const listener of this.#listeners) {
         try {
-          listener(event);
-        } catch {
+          const outcome = listener(event);
           // A broken metrics or log listener must never fail a reservation.
+          if (outcome) pending.push(outcome.catch(() => {}));
+        } catch {
+          // Same for one that throws at once.
         }
       }
     }
+    if (pending.length > 0) await Promise.all(pending);
   }
 }

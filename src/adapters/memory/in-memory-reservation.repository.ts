@@ -1,4 +1,6 @@
 import { SeatStatus, SeatStatusQuery } from '../../application/catalog/ports/seat-status-query';
+import type { SeatClaimSource } from '../../application/seat-state/ports/seat-claims';
+import type { ClaimedSeat } from '../../application/seat-state/ports/seat-state-log';
 import { MemberNotFoundError } from '../../domain/identity/member.errors';
 import { MemberRepository } from '../../domain/identity/member.repository';
 import { ACTIVE_STATUSES, Reservation, ReservationSnapshot, seatClaimAt } from '../../domain/sales/reservation';
@@ -20,12 +22,14 @@ import {
  * seats per member and performance (the twin of member_seat_counts). Every check and write
  * of `add` happens without an await in between, so concurrent calls cannot interleave.
  */
-export class InMemoryReservationRepository implements ReservationRepository, SeatStatusQuery {
+export class InMemoryReservationRepository implements ReservationRepository, SeatStatusQuery, SeatClaimSource {
   readonly #byId = new Map<string, ReservationSnapshot>();
   /** `${performanceId}/${seatId}` → id of the PENDING or CONFIRMED reservation claiming it. */
   readonly #claims = new Map<string, string>();
   /** `${memberId}/${performanceId}` → seats of the member's PENDING and CONFIRMED reservations. */
   readonly #seatsByMember = new Map<string, number>();
+  /** The twin of seat_state_epochs. */
+  readonly #epochs = new Map<string, number>();
 
   /** With `members`, a reservation of an unknown member is refused, as MySQL's foreign key does. */
   constructor(private readonly members?: MemberRepository) {}
@@ -121,6 +125,24 @@ export class InMemoryReservationRepository implements ReservationRepository, Sea
     const next = { ...reservation.toSnapshot(), version: stored.version + 1 };
     this.#byId.set(next.id, next);
     if (!ACTIVE_STATUSES.includes(next.status)) this.releaseClaims(next);
+  }
+
+  /** Every active claim, overdue holds included (as SqlSeatClaimSource reads them). */
+  async activeClaims(performanceId: string): Promise<ClaimedSeat[]> {
+    const claims: ClaimedSeat[] = [];
+    for (const [key, reservationId] of this.#claims) {
+      const snapshot = this.#byId.get(reservationId)!;
+      if (snapshot.performanceId !== performanceId) continue;
+      const seatId = key.slice(performanceId.length + 1);
+      claims.push({ seatId, reservationId, status: snapshot.status === 'CONFIRMED' ? 'RESERVED' : 'HELD' });
+    }
+    return claims;
+  }
+
+  async nextEpoch(performanceId: string): Promise<number> {
+    const epoch = this.#epochs.has(performanceId) ? this.#epochs.get(performanceId)! + 1 : 0;
+    this.#epochs.set(performanceId, epoch);
+    return epoch;
   }
 
   private releaseClaims(snapshot: ReservationSnapshot): void {

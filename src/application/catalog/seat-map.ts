@@ -1,8 +1,9 @@
 import { Performance } from '../../domain/catalog/performance';
 import { PerformanceNotFoundError } from '../../domain/catalog/performance.errors';
 import { PerformanceRepository } from '../../domain/catalog/performance.repository';
+import type { SeatStates } from '../seat-state/ports/seat-states';
 import { Clock } from '../shared/ports/clock';
-import { SeatStatus, SeatStatusQuery } from './ports/seat-status-query';
+import { SeatStatus } from './ports/seat-status-query';
 
 /**
  * A performance's seats with their status. The layout is the performance's own (fixed for
@@ -12,6 +13,8 @@ import { SeatStatus, SeatStatusQuery } from './ports/seat-status-query';
 export interface SeatMap {
   readonly performance: Performance;
   readonly taken: ReadonlyMap<string, Exclude<SeatStatus, 'AVAILABLE'>>;
+  /** The seat-state version `taken` is at; null when it was read from MySQL without one. */
+  readonly version: number | null;
 }
 
 export function seatStatus(seatMap: SeatMap, seatId: string): SeatStatus {
@@ -22,14 +25,14 @@ export function seatStatus(seatMap: SeatMap, seatId: string): SeatStatus {
 export class SeatMapReader {
   constructor(
     private readonly performances: PerformanceRepository,
-    private readonly seatStatuses: SeatStatusQuery,
+    private readonly seatStates: SeatStates,
     private readonly clock: Clock,
   ) {}
 
   async read(performanceId: string): Promise<SeatMap> {
     const performance = await this.performances.findById(performanceId);
     if (!performance) throw new PerformanceNotFoundError(performanceId);
-    const taken = await this.seatStatuses.takenSeats(performanceId, this.clock.now());
-    return { performance, taken };
+    const { taken, version } = await this.seatStates.current(performanceId, this.clock.now());
+    return { performance, taken, version };
   }
 }

@@ -35,7 +35,7 @@ export class MemberRegistration {
       now: this.clock.now(),
     });
     await this.members.add(member);
-    this.events.publish(member.pullEvents());
+    await this.events.publish(member.pullEvents());
     return member.toSnapshot();
   }
 }

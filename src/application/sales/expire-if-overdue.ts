@@ -23,7 +23,7 @@ export async function expireIfOverdue(
     if (error instanceof ConcurrentModificationError) return false;
     throw error;
   }
-  events.publish(reservation.pullEvents());
+  await events.publish(reservation.pullEvents());
   await holds.release(reservation.performanceId, reservation.seatIds, reservation.id);
   return true;
 }

@@ -93,11 +93,12 @@ const TAIL = Buffer.from(']}');
 export function serializeSeatMap(seatMap: SeatMap): Buffer {
   const fixed = fixedJsonOf(seatMap.performance);
   const seats = seatMap.performance.toSnapshot().seats;
-  const parts: Buffer[] = new Array(2 * seats.length + 2);
+  const parts: Buffer[] = new Array(2 * seats.length + 3);
   parts[0] = fixed.head;
+  parts[1] = Buffer.from(`,"version":${JSON.stringify(seatMap.version)},"seats":[`);
   for (let index = 0; index < seats.length; index++) {
-    parts[2 * index + 1] = fixed.prefixes[index]!;
-    parts[2 * index + 2] = STATUS_JSON[seatMap.taken.get(seats[index]!.id) ?? 'AVAILABLE'];
+    parts[2 * index + 2] = fixed.prefixes[index]!;
+    parts[2 * index + 3] = STATUS_JSON[seatMap.taken.get(seats[index]!.id) ?? 'AVAILABLE'];
   }
   parts[parts.length - 1] = TAIL;
   return Buffer.concat(parts);
@@ -106,10 +107,10 @@ export function serializeSeatMap(seatMap: SeatMap): Buffer {
 function fixedJsonOf(performance: Performance): FixedSeatJson {
   let fixed = fixedSeatJson.get(performance);
   if (fixed === undefined) {
-    const presented = presentSeatMap({ performance, taken: new Map() });
-    const { seats: _seats, ...head } = presented;
+    const presented = presentSeatMap({ performance, taken: new Map(), version: null });
+    const { seats: _seats, version: _version, ...head } = presented;
     fixed = {
-      head: Buffer.from(`${JSON.stringify(head).slice(0, -1)},"seats":[`),
+      head: Buffer.from(JSON.stringify(head).slice(0, -1)),
       prefixes: presented.seats.map(({ status: _status, ...rest }, index) =>
         Buffer.from(`${index === 0 ? '' : ','}${JSON.stringify(rest).slice(0, -1)},"status":`),
       ),
@@ -120,7 +121,7 @@ function fixedJsonOf(performance: Performance): FixedSeatJson {
 }
 
 export function presentSeatMap(seatMap: SeatMap): SeatMapJson {
-  const { performance, taken } = seatMap;
+  const { performance, taken, version } = seatMap;
   const seats = performance.toSnapshot().seats.map((seat) => ({
     id: seat.id,
     label: seat.label,
@@ -131,5 +132,5 @@ export function presentSeatMap(seatMap: SeatMap): SeatMapJson {
     price: performance.priceOf(seat).amount,
     status: taken.get(seat.id) ?? ('AVAILABLE' as SeatStatus),
   }));
-  return { performanceId: performance.id, currency: performance.currency, seats };
+  return { performanceId: performance.id, currency: performance.currency, version, seats };
 }

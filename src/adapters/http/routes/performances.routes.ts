@@ -94,19 +94,41 @@ export function performanceRoutes(api: ApiRouter, useCases: UseCases): void {
       summary: 'Every seat with its price and status right now',
       description:
         'Every seat of the hall (at most the largest hall allowed), with its price and whether it is AVAILABLE, ' +
-        'HELD or RESERVED. The hot read of an on-sale: statuses change every moment, so caches must revalidate.',
+        'HELD or RESERVED. The hot read of an on-sale. Statuses change every moment, so caches must revalidate: the ' +
+        'ETag is the seat-state version, and a request with `If-None-Match` equal to it answers 304 with no body. ' +
+        'GET .../seats/stream follows the same map live.',
       tag: 'Performances',
       access: 'anyone',
       params: IdParams,
-      responses: [{ status: 200, description: 'The seat map', schema: SeatMapSchema }],
+      responses: [
+        {
+          status: 200,
+          description: 'The seat map',
+          schema: SeatMapSchema,
+          headers: { ETag: '"<version>", absent while the version is null' },
+        },
+        { status: 304, description: 'Not modified: If-None-Match names the current version' },
+      ],
       errors: ['PERFORMANCE_NOT_FOUND'],
     },
-    async (_ctx, { params }) => {
+    async (ctx, { params }) => {
       const seatMap = await useCases.getSeatMap.execute(params.id);
-      return ok(serializeSeatMap(seatMap), {
-        'Cache-Control': 'public, max-age=0, must-revalidate',
-        'Content-Type': 'application/json',
-      });
+      const headers: Record<string, string> = { 'Cache-Control': 'public, max-age=0, must-revalidate' };
+      if (seatMap.version !== null) {
+        const etag = `"${seatMap.version}"`;
+        headers['ETag'] = etag;
+        if (matchesEtag(ctx.get('If-None-Match'), etag)) return { status: 304, body: null, headers };
+      }
+      return ok(serializeSeatMap(seatMap), { ...headers, 'Content-Type': 'application/json' });
     },
   );
+}
+
+/** If-None-Match: `*`, or a list of (possibly weak) entity tags. */
+function matchesEtag(header: string, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((candidate) => {
+    const tag = candidate.trim();
+    return tag === '*' || tag === etag || tag === `W/${etag}`;
+  });
 }

@@ -171,6 +171,19 @@ export const SeatMapSchema = z
   .object({
     performanceId: uuid(),
     currency: currencyCode(),
+    version: z
+      .number()
+      .int()
+      .min(0)
+      .max(Number.MAX_SAFE_INTEGER)
+      .nullable()
+      .openapi({
+        format: 'int64',
+        description:
+          'The seat-state version: increases with every change of any seat of the performance, the same on every ' +
+          'instance, and is the ETag. Null (and no ETag) only while the live view is unavailable and MySQL answered directly.',
+        example: 42,
+      }),
     seats: z
       .array(
         z

@@ -5,6 +5,7 @@ import * as createReservations from './003-create-reservations.migration';
 import * as createMemberSeatCounts from './004-create-member-seat-counts.migration';
 import * as createIdempotencyKeys from './005-create-idempotency-keys.migration';
 import * as addSeatLimitCheck from './006-add-seat-limit-check.migration';
+import * as createSeatStateEpochs from './007-create-seat-state-epochs.migration';
 
 /**
  * Every migration, in order. A static list instead of a directory glob, so the same code
@@ -22,4 +23,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Knex.M
   ['004-create-member-seat-counts', createMemberSeatCounts],
   ['005-create-idempotency-keys', createIdempotencyKeys],
   ['006-add-seat-limit-check', addSeatLimitCheck],
+  ['007-create-seat-state-epochs', createSeatStateEpochs],
 ];

@@ -43,7 +43,7 @@ export class CreatePerformance {
       () => this.ids.next(),
     );
     await this.performances.add(performance);
-    this.events.publish(performance.pullEvents());
+    await this.events.publish(performance.pullEvents());
     return performance.toSnapshot();
   }
 }

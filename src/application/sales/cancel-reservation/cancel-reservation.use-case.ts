@@ -20,7 +20,7 @@ export class CancelReservation {
     if (reservation.status === 'CANCELLED') return reservation.toSnapshot();
     reservation.cancel(this.clock.now());
     await this.reservations.save(reservation);
-    this.events.publish(reservation.pullEvents());
+    await this.events.publish(reservation.pullEvents());
     await this.holds.release(reservation.performanceId, reservation.seatIds, reservation.id);
     return reservation.toSnapshot();
   }

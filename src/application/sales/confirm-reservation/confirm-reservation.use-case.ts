@@ -39,7 +39,7 @@ export class ConfirmReservation {
     // The database write is the confirmation: a crash after it loses nothing, a crash
     // before it leaves a hold that expires. The store is told only afterwards.
     await this.reservations.save(reservation);
-    this.events.publish(reservation.pullEvents());
+    await this.events.publish(reservation.pullEvents());
     await this.holds.markSold(reservation.performanceId, reservation.seatIds, reservation.id);
     return reservation.toSnapshot();
   }

@@ -23,7 +23,7 @@ export class ExpireOverdueHolds {
       for (const hold of expired) {
         await this.holds.release(hold.performanceId, hold.seatIds, hold.reservationId);
       }
-      this.events.publish(expired.map((hold) => Reservation.expiredEvent(hold, now)));
+      await this.events.publish(expired.map((hold) => Reservation.expiredEvent(hold, now)));
       total += expired.length;
       if (expired.length < this.batchSize) return total;
     }

@@ -60,7 +60,7 @@ export class HoldSeats {
       if (heldInStore) await this.holds.release(reservation.performanceId, reservation.seatIds, reservation.id);
       throw error;
     }
-    this.events.publish(reservation.pullEvents());
+    await this.events.publish(reservation.pullEvents());
     return reservation.toSnapshot();
   }
 
