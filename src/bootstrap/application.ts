@@ -80,12 +80,17 @@ export async function createApplication(
   const get = <T>(id: symbol) => container.get<T>(id);
 
   const admin = config.admin ?? (stores.kind === 'embedded' ? EMBEDDED_ADMIN : null);
-  if (admin) {
-    const outcome = await get<EnsureAdmin>(TOKENS.EnsureAdmin).execute(admin.email, admin.password);
-    logger.info({ outcome }, 'admin account ensured');
-  }
+  const ensured = admin && (await get<EnsureAdmin>(TOKENS.EnsureAdmin).execute(admin.email, admin.password));
+  if (ensured) logger.info({ outcome: ensured.outcome }, 'admin account ensured');
   if (stores.kind === 'embedded') {
-    const seeded = config.demoData ? await seedDemoPerformances(get(TOKENS.CreatePerformance), clock.now()) : 0;
+    const seeded =
+      config.demoData && ensured
+        ? await seedDemoPerformances(
+            get(TOKENS.CreatePerformance),
+            { memberId: ensured.memberId, role: 'ADMIN' },
+            clock.now(),
+          )
+        : 0;
     // The demo admin's credentials are printed on purpose: they exist only in this mode.
     const adminHint = config.admin
       ? 'admin from ADMIN_EMAIL'

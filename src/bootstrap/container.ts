@@ -119,6 +119,7 @@ export function buildContainer(options: ContainerOptions): Container {
   bindUseCase(T.EnsureAdmin, EnsureAdmin, [T.MemberRepository, T.MemberRegistration]);
   bindUseCase(T.CreatePerformance, CreatePerformance, [
     T.PerformanceRepository,
+    T.MemberRepository,
     T.IdGenerator,
     T.Clock,
     T.EventPublisher,
@@ -128,18 +129,20 @@ export function buildContainer(options: ContainerOptions): Container {
   bindUseCase(T.GetPerformance, GetPerformance, [T.SeatMapReader]);
   bindUseCase(T.ConfirmReservation, ConfirmReservation, [
     T.ReservationRepository,
+    T.MemberRepository,
     T.SeatHoldStore,
     T.Clock,
     T.EventPublisher,
   ]);
   bindUseCase(T.CancelReservation, CancelReservation, [
     T.ReservationRepository,
+    T.MemberRepository,
     T.SeatHoldStore,
     T.Clock,
     T.EventPublisher,
   ]);
-  bindUseCase(T.GetReservation, GetReservation, [T.ReservationRepository, T.Clock]);
-  bindUseCase(T.ListMemberReservations, ListMemberReservations, [T.ReservationRepository, T.Clock]);
+  bindUseCase(T.GetReservation, GetReservation, [T.ReservationRepository, T.MemberRepository, T.Clock]);
+  bindUseCase(T.ListMemberReservations, ListMemberReservations, [T.ReservationRepository, T.MemberRepository, T.Clock]);
   bindUseCase(T.ExpireOverdueHolds, ExpireOverdueHolds, [
     T.ReservationRepository,
     T.SeatHoldStore,

@@ -10,9 +10,9 @@ const DAY = 24 * HOUR;
  */
 export async function seedDemoPerformances(
   createPerformance: Pick<CreatePerformance, 'execute'>,
+  admin: Actor,
   now: Date,
 ): Promise<number> {
-  const admin: Actor = { memberId: 'demo-data', role: 'ADMIN' };
   const demos = [
     { title: 'Symphony No. 9 — New Year Gala', venue: 'Seoul Arts Center Concert Hall', inDays: 30 },
     { title: 'Indie Night Live', venue: 'Rolling Hall', inDays: 14 },
