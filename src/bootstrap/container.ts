@@ -22,12 +22,16 @@ import { SeatMapReader } from '../application/catalog/seat-map';
 import { RegisterMember } from '../application/identity/register-member/register-member.use-case';
 import type { ReservationPolicy } from '../application/sales/reservation-policy';
 import { CachedPerformanceRepository } from '../adapters/cache/cached-performance.repository';
+import type { HttpDependencies, IdempotencyDependencies, UseCases } from '../adapters/http/http-dependencies';
+import { FlexibleRateLimits, NO_RATE_LIMITS, type HttpRateLimits } from '../adapters/http/rate-limits';
 import { MicroCachedSeatStatusQuery } from '../adapters/cache/micro-cached-seat-status.query';
 import { InMemoryEventPublisher } from '../adapters/memory/in-memory-event.publisher';
 import { Argon2PasswordHasher } from '../adapters/security/argon2-password.hasher';
 import { JoseTokenService } from '../adapters/security/jose-token.service';
 import { SystemClock } from '../adapters/system/system-clock';
 import { UuidV7IdGenerator } from '../adapters/system/uuid-v7.id-generator';
+import { instrumentKnexPool, knexPoolStats } from '../adapters/telemetry/knex-pool-instrumentation';
+import { ServiceMetrics } from '../adapters/telemetry/metrics';
 import type { Config } from './config';
 import type { Stores } from './stores';
 import { TOKENS } from './tokens';
@@ -42,7 +46,22 @@ export interface ContainerOptions {
   readonly clock?: Clock;
   readonly passwordHasher?: PasswordHasher;
   readonly decorateUseCase?: UseCaseDecorator;
+  /** The registry behind /metrics; bootstrap shares it with the use-case decorator. */
+  readonly metrics?: ServiceMetrics;
 }
+
+/** Work every instance repeats on a timer; the application starts and stops it. */
+export interface PeriodicJob {
+  readonly intervalMs: number;
+  /** Returns how much it did; a positive count is logged as `{ [countField]: count }, doneMessage`. */
+  run(): Promise<number>;
+  readonly countField: string;
+  readonly doneMessage: string;
+  readonly failedMessage: string;
+}
+
+/** Expired idempotency records only take space; a minute's delay in deleting them costs nothing. */
+const IDEMPOTENCY_PURGE_INTERVAL_MS = 60_000;
 
 /**
  * The composition root: the one place that knows which adapter serves which port. Use
@@ -153,18 +172,7 @@ export function buildContainer(options: ContainerOptions): Container {
 
   const logger = options.logger;
   // While Redis is down every hold fails over to MySQL; one warning per 10 s says so.
-  let suppressedUntil = 0;
-  let suppressed = 0;
-  const warnHoldStoreFailure = (error: unknown) => {
-    const now = Date.now();
-    if (now < suppressedUntil) {
-      suppressed++;
-      return;
-    }
-    logger.warn({ err: error, failuresSinceLastWarning: suppressed }, 'seat hold store failed; MySQL alone decides');
-    suppressedUntil = now + 10_000;
-    suppressed = 0;
-  };
+  const warnHoldStoreFailure = throttledWarning(logger, 'seat hold store failed; MySQL alone decides');
   container
     .bind(T.HoldSeats)
     .toResolvedValue(
@@ -189,14 +197,108 @@ export function buildContainer(options: ContainerOptions): Container {
     )
     .inSingletonScope();
 
+  // What the HTTP adapter drives, and the rate limits and idempotency it applies.
+  const HTTP_USE_CASES: { readonly [K in keyof UseCases]: ServiceIdentifier<UseCases[K]> } = {
+    registerMember: T.RegisterMember,
+    logIn: T.LogIn,
+    getMember: T.GetMember,
+    createPerformance: T.CreatePerformance,
+    listPerformances: T.ListPerformances,
+    getPerformance: T.GetPerformance,
+    getSeatMap: T.GetSeatMap,
+    holdSeats: T.HoldSeats,
+    confirmReservation: T.ConfirmReservation,
+    cancelReservation: T.CancelReservation,
+    getReservation: T.GetReservation,
+    listMemberReservations: T.ListMemberReservations,
+  };
+  container
+    .bind<UseCases>(T.HttpUseCases)
+    .toDynamicValue(
+      (context) =>
+        Object.fromEntries(
+          Object.entries(HTTP_USE_CASES).map(([name, id]) => [name, context.get<unknown>(id)]),
+        ) as unknown as UseCases,
+    );
+  container.bind<HttpRateLimits>(T.RateLimits).toDynamicValue(() =>
+    // RATE_LIMIT_ENABLED=false lifts the rate limits only: the seat caps are business rules.
+    config.rateLimitEnabled
+      ? new FlexibleRateLimits(
+          config.rateLimits,
+          stores.rateLimiters,
+          throttledWarning(logger, 'rate limiter failed; request let through'),
+        )
+      : NO_RATE_LIMITS,
+  );
+  constant<IdempotencyDependencies>(T.IdempotencySettings, {
+    store: stores.idempotency,
+    clock,
+    ttlSeconds: config.idempotencyTtlSeconds,
+  });
+  container.bind<HttpDependencies>(T.HttpDependencies).toDynamicValue((context) => ({
+    useCases: context.get<UseCases>(T.HttpUseCases),
+    tokens: context.get(T.TokenService),
+    readiness: context.get(T.Readiness),
+    logger,
+    options: config.http,
+    metrics: context.get(T.Metrics),
+    rateLimits: context.get(T.RateLimits),
+    idempotency: context.get(T.IdempotencySettings),
+  }));
+
+  // Every instance sweeps overdue holds and purges expired idempotency keys.
+  container.bind<readonly PeriodicJob[]>(T.PeriodicJobs).toDynamicValue((context) => [
+    {
+      intervalMs: config.reservation.sweepIntervalMs,
+      run: () => context.get<ExpireOverdueHolds>(T.ExpireOverdueHolds).execute(),
+      countField: 'expired',
+      doneMessage: 'expired overdue holds',
+      failedMessage: 'hold sweeper failed; will retry',
+    },
+    {
+      intervalMs: IDEMPOTENCY_PURGE_INTERVAL_MS,
+      run: () => context.get<PurgeExpiredIdempotencyKeys>(T.PurgeExpiredIdempotencyKeys).execute(),
+      countField: 'purged',
+      doneMessage: 'purged expired idempotency keys',
+      failedMessage: 'idempotency key purge failed; will retry',
+    },
+  ]);
+
+  // Telemetry: the pool's waits and every domain event are counted.
+  const metrics = options.metrics ?? new ServiceMetrics();
+  constant(T.Metrics, metrics);
+  if (stores.knex) {
+    const knex = stores.knex;
+    instrumentKnexPool(knex, (seconds) => metrics.observePoolAcquire(seconds));
+    metrics.watchPool(() => knexPoolStats(knex));
+  }
+  const events = container.get<InMemoryEventPublisher>(T.EventPublisher);
+  events.subscribe((event) => metrics.observeEvent(event));
+
   // Seats freed by a cancel or an expiry show as free at once to this instance's readers.
   const seatStatuses = container.get<unknown>(T.SeatStatusQuery);
   if (seatStatuses instanceof MicroCachedSeatStatusQuery) {
-    container.get<InMemoryEventPublisher>(T.EventPublisher).subscribe((event) => {
+    events.subscribe((event) => {
       if (event.type === 'ReservationCancelled' || event.type === 'ReservationExpired') {
         seatStatuses.invalidate((event as unknown as { performanceId: string }).performanceId);
       }
     });
   }
   return container;
+}
+
+/** A warning at most every 10 s, counting the ones it kept quiet: an outage fails every request. */
+function throttledWarning(logger: Logger, message: string): (error: unknown) => void {
+  let quietUntil = 0;
+  let suppressed = 0;
+  return (error) => {
+    const now = Date.now();
+    if (now < quietUntil) {
+      suppressed++;
+      return;
+    }
+    logger.warn({ err: error, failuresSinceLastWarning: suppressed }, message);
+    quietUntil = now + 10_000;
+    suppressed = 0;
+  };
 }
