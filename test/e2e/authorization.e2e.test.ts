@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import {
-  startTestApp,
-  TEST_JWT_SECRET,
-  TEST_TOKEN_TTL_SECONDS,
-  type TestApp,
-  type TestMember,
-} from '../support/http-app';
+import { startTestApp, TEST_JWT_SECRET, TEST_TOKEN_TTL_SECONDS, type TestApp } from '../support/service';
+import type { ApiMember } from '../../testkit/api-client';
 import { expectProblem } from '../support/problem-assertions';
 
 /**
@@ -16,12 +11,12 @@ import { expectProblem } from '../support/problem-assertions';
  */
 describe('authorization', () => {
   let app: TestApp;
-  let member: TestMember;
+  let member: ApiMember;
   let performanceId: string;
   let seats: string[];
 
   beforeAll(async () => {
-    app = await startTestApp({ tokensOnTestClock: true });
+    app = await startTestApp();
     member = await app.newMember();
     const performance = await app.createPerformance();
     performanceId = performance.id;

@@ -1,4 +1,5 @@
-import { startTestApp, type TestApp, type Json } from '../support/http-app';
+import { startTestApp, type TestApp } from '../support/service';
+import type { Json } from '../../testkit/api-client';
 import { expectProblem } from '../support/problem-assertions';
 
 /** Every route of the API, as OpenAPI spells it. */
@@ -17,6 +18,8 @@ const ROUTES = [
   'get /api/v1/members/me/reservations',
   'get /healthz',
   'get /readyz',
+  // Served as in production: the test app is built by the same container.
+  'get /metrics',
   'get /openapi.json',
   'get /docs',
 ];

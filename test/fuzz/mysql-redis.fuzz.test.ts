@@ -5,16 +5,11 @@ import { SignJWT } from 'jose';
 import { contractViolations, documentedOperations, type DocumentedOperation } from '../support/api-contract';
 import { forgedTokens, toJsonText, withOneFieldReplaced, type TokenMaterial } from '../support/fuzz-arbitraries';
 import { performanceBodies } from '../support/fuzz-bodies';
-import {
-  createFuzzFixture,
-  observeThroughApi,
-  registerFuzzMember,
-  ROUTE_FUZZERS,
-  type FuzzFixture,
-} from '../support/fuzz-routes';
+import { createFuzzFixture, observeThroughApi, ROUTE_FUZZERS, type FuzzFixture } from '../support/fuzz-routes';
 import { FuzzRunner, fuzzParameters } from '../support/fuzz-runner';
 import { FuzzTally } from '../support/fuzz-tally';
-import { logIn, startFullStack, TEST_ADMIN, type RunningService } from '../support/full-stack';
+import { performanceBody } from '../../testkit/performance-body';
+import { startFullStack, type TestService } from '../support/service';
 import { deleteAllRows, openTestDatabase } from '../support/mysql';
 import { closeRawConnections, rawRequest } from '../support/raw-http';
 
@@ -43,7 +38,7 @@ const TABLES = [
 
 describe('fuzzing every route on the real service over MariaDB and Redis', () => {
   const tally = new FuzzTally();
-  let service: RunningService;
+  let service: TestService;
   let knex: Knex;
   let runner: FuzzRunner;
   let operations: DocumentedOperation[];
@@ -57,11 +52,11 @@ describe('fuzzing every route on the real service over MariaDB and Redis', () =>
     // No seat-map micro-cache: a rejected request is judged by comparing reads taken right before and after it.
     // Alice sends most of the fuzzed holds; the default cap of 4 seats would stop them at the door.
     service = await startFullStack({ JWT_SECRET, SEAT_MAP_CACHE_MS: '0', MAX_SEATS_PER_MEMBER: '40' });
-    const adminToken = await logIn(service.baseUrl, TEST_ADMIN.email, TEST_ADMIN.password);
+    const adminToken = await service.adminToken();
     operations = documentedOperations(
       (await rawRequest(service.baseUrl, { method: 'GET', path: '/openapi.json' })).json,
     );
-    fixture = await createFuzzFixture(service.baseUrl, adminToken, Date.now());
+    fixture = await createFuzzFixture(service.api, adminToken, Date.now());
     tokens = { secret: JWT_SECRET, memberToken: fixture.alice.token, adminToken, memberId: fixture.alice.id };
     forged = await forgedTokens(tokens);
     runner = new FuzzRunner({ baseUrl: service.baseUrl, tally, operations, observe });
@@ -71,7 +66,7 @@ describe('fuzzing every route on the real service over MariaDB and Redis', () =>
   afterAll(async () => {
     console.log(tally.summary('MariaDB+Redis'));
     closeRawConnections();
-    await service?.stop();
+    await service?.close();
     await knex?.destroy();
   });
 
@@ -84,7 +79,7 @@ describe('fuzzing every route on the real service over MariaDB and Redis', () =>
       counts,
       statuses,
       active: Number(active[0]!.n),
-      api: await observeThroughApi(service.baseUrl, fixture),
+      api: await observeThroughApi(service.api, fixture),
     });
   }
 
@@ -212,15 +207,12 @@ describe('fuzzing every route on the real service over MariaDB and Redis', () =>
     'answers a 201 or a 4xx, never a 5xx, to %s',
     async (_name, hazard) => {
       const now = Date.now();
-      const base = {
+      const base = performanceBody(now, {
         title: 'Hazard',
         venue: 'Hall',
-        startsAt: new Date(now + 30 * 86_400_000).toISOString(),
-        salesOpenAt: new Date(now - 60_000).toISOString(),
-        salesCloseAt: new Date(now + 20 * 86_400_000).toISOString(),
         grades: [{ name: 'VIP', price: 1000 }],
         sections: [{ name: 'A', grade: 'VIP', rows: 1, seatsPerRow: 2 }],
-      };
+      });
       const request = {
         method: 'POST',
         path: `${API}/performances`,
@@ -250,15 +242,14 @@ describe('fuzzing every route on the real service over MariaDB and Redis', () =>
       method: 'POST',
       path: `${API}/performances`,
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${tokens.adminToken}` },
-      body: JSON.stringify({
-        title: 'Priceless',
-        venue: 'Hall',
-        startsAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
-        salesOpenAt: new Date(Date.now() - 60_000).toISOString(),
-        salesCloseAt: new Date(Date.now() + 20 * 86_400_000).toISOString(),
-        grades: [{ name: 'VIP', price: Number.MAX_SAFE_INTEGER }],
-        sections: [{ name: 'A', grade: 'VIP', rows: 1, seatsPerRow: 2 }],
-      }),
+      body: JSON.stringify(
+        performanceBody(Date.now(), {
+          title: 'Priceless',
+          venue: 'Hall',
+          grades: [{ name: 'VIP', price: Number.MAX_SAFE_INTEGER }],
+          sections: [{ name: 'A', grade: 'VIP', rows: 1, seatsPerRow: 2 }],
+        }),
+      ),
     });
     expect(created.status).toBe(201);
     await runner.start();
@@ -358,7 +349,7 @@ describe('fuzzing every route on the real service over MariaDB and Redis', () =>
     const available = seats.filter((seat) => seat.status === 'AVAILABLE').map((seat) => seat.id);
     const refused: unknown[] = [];
     for (let start = 0; start < available.length; start += 4) {
-      const member = await registerFuzzMember(service.baseUrl);
+      const member = await service.newMember();
       const response = await rawRequest(service.baseUrl, {
         method: 'POST',
         path: `${API}/reservations`,
