@@ -271,7 +271,7 @@ describe('performances', () => {
   describe('seat map serialization', () => {
     let served: TestApp;
     let id: string;
-    const text = async () => (await fetch(`${served.baseUrl}/api/v1/performances/${id}/seats`)).text();
+    const text = async () => (await served.request('GET', `/api/v1/performances/${id}/seats`)).text;
 
     beforeAll(async () => {
       served = await startTestApp();
