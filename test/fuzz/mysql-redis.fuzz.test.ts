@@ -281,13 +281,17 @@ describe('fuzzing every route on the real service over MariaDB and Redis', () =>
       .setExpirationTime('1h')
       .sign(new TextEncoder().encode(JWT_SECRET));
     const headers = { 'Content-Type': 'application/json', Authorization: `Bearer ${ghost}` };
+    const untouched = await service.createHall({ rows: 1, seatsPerRow: 1, title: 'Ghost Hall' });
+    await runner.start();
     const requests = [
       { method: 'GET', path: `${API}/members/me` },
       { method: 'GET', path: `${API}/members/me/reservations` },
       {
         method: 'POST',
         path: `${API}/reservations`,
-        body: JSON.stringify({ performanceId: fixture.onSale, seatIds: [fixture.onSaleSeats.at(-1)] }),
+        // A seat nobody holds, so the hold reaches MySQL, whose foreign key finds the member gone
+        // (seats taken already are refused with 409 first, without a database read).
+        body: JSON.stringify({ performanceId: untouched.id, seatIds: [untouched.seatIds[0]] }),
       },
       { method: 'GET', path: `${API}/reservations/${fixture.alicePending}` },
       { method: 'POST', path: `${API}/reservations/${fixture.alicePending}/confirm` },
