@@ -12,7 +12,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**/*.ts', 'perf/**/*.ts'],
+    files: ['test/**/*.ts', 'perf/**/*.ts', 'testkit/**/*.ts'],
     // Tests read JSON bodies loosely on purpose: the assertions, not the types, check their shape.
     rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },

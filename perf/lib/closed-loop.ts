@@ -1,4 +1,4 @@
-import { HttpClient, Reply } from './http';
+import { ApiClient, type ApiResponse } from '../../testkit/api-client';
 import { LatencyRecorder, LatencySummary } from './latency';
 
 /** One virtual user's view of the run: timed steps over the shared client. */
@@ -12,7 +12,7 @@ export interface VirtualUser {
     method: 'GET' | 'POST',
     path: string,
     options?: { token?: string; body?: unknown },
-  ): Promise<Reply<T>>;
+  ): Promise<Pick<ApiResponse<T>, 'status' | 'body' | 'ms'>>;
 }
 
 export interface ClosedLoopOptions {
@@ -48,7 +48,7 @@ class StepFailed extends Error {}
  * flight finish and count). Each user has its own keep-alive connection.
  */
 export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedLoopResult> {
-  const http = new HttpClient(options.origin, options.users);
+  const http = new ApiClient(options.origin, { connections: options.users });
   const steps = new LatencyRecorder();
   const scenarios = new LatencyRecorder();
   const stepErrors: Record<string, number> = {};
@@ -73,7 +73,7 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
         async step(step, expect, method, path, requestOptions) {
           let reply;
           try {
-            reply = await http.call(method, path, requestOptions);
+            reply = await http.request(method, path, requestOptions);
           } catch (error) {
             reply = { status: 0, body: String(error), ms: 0 };
           }
@@ -87,7 +87,7 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
               errorSamples.push(`${step}: ${reply.status} ${JSON.stringify(reply.body).slice(0, 200)}`);
             throw new StepFailed(step);
           }
-          return reply as Reply<never>;
+          return reply as ApiResponse<never>;
         },
       };
       try {

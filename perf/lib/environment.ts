@@ -18,5 +18,3 @@ export function databaseUrl(database: string): string {
     throw new Error(`Perf databases are named ticketing_perf*, not ${database}`);
   return `${MYSQL_SERVER_URL}/${database}`;
 }
-
-export const API = '/api/v1';

@@ -1,4 +1,4 @@
-import type { AuditResult } from './audit';
+import type { AuditResult } from '../../testkit/audit';
 
 /** What a scenario hands to perf/run.ts: results to write, and whether its audit passed. */
 export interface ScenarioOutcome {

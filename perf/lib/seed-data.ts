@@ -1,6 +1,7 @@
 import { Argon2PasswordHasher } from '../../src/adapters/security/argon2-password.hasher';
 import { JoseTokenService } from '../../src/adapters/security/jose-token.service';
 import { UuidV7IdGenerator } from '../../src/adapters/system/uuid-v7.id-generator';
+import { DAY, MINUTE } from '../../testkit/time';
 import { bulkInsert, connect } from './database';
 import { JWT_SECRET, MEMBER_PASSWORD } from './environment';
 
@@ -66,15 +67,15 @@ export async function seed(database: string, options: SeedOptions): Promise<Seed
     };
     for (let index = 0; index < options.performances; index++) {
       const id = ids.next();
-      const salesOpenAt = options.salesOpenAt ?? new Date(now.getTime() - 60_000);
-      const startsAt = new Date(Math.max(now.getTime(), salesOpenAt.getTime()) + 7 * 86_400_000);
+      const salesOpenAt = options.salesOpenAt ?? new Date(now.getTime() - MINUTE);
+      const startsAt = new Date(Math.max(now.getTime(), salesOpenAt.getTime()) + 7 * DAY);
       rows.performances.push([
         id,
         `Perf Night ${index + 1}`,
         'Load Test Arena',
         startsAt,
         salesOpenAt,
-        new Date(startsAt.getTime() - 86_400_000),
+        new Date(startsAt.getTime() - DAY),
         'KRW',
         now,
       ]);

@@ -1,5 +1,6 @@
-import { API } from '../lib/environment';
-import { audit, AuditResult } from '../lib/audit';
+import { API } from '../../testkit/api-client';
+import type { AuditResult } from '../../testkit/audit';
+import { audit } from '../lib/audit';
 import { CannonResult, runCannon, Work } from '../lib/cannon';
 import { timeSeriesChart } from '../lib/chart';
 import { CpuReport, waitForQuiet } from '../lib/cpu';

@@ -1,9 +1,9 @@
-import { audit, AuditResult } from '../lib/audit';
+import type { AuditResult } from '../../testkit/audit';
+import { audit } from '../lib/audit';
 import { runCannon, Work } from '../lib/cannon';
 import { timeSeriesChart } from '../lib/chart';
 import { CpuReport, waitForQuiet } from '../lib/cpu';
-import { API } from '../lib/environment';
-import { HttpClient } from '../lib/http';
+import { API, ApiClient } from '../../testkit/api-client';
 import { LatencyRecorder, LatencySummary } from '../lib/latency';
 import { Options } from '../lib/options';
 import { auditSection, commandLine, cpuTable, latencyTable, machineLine } from '../lib/results';
@@ -142,7 +142,7 @@ export async function runOnSale(settings: OnSaleSettings): Promise<OnSaleRun> {
     env: settings.env,
   });
   // Each confirming member has a connection of its own: no queue in the load generator.
-  const confirmer = new HttpClient(stack.url, settings.connections);
+  const confirmer = new ApiClient(stack.url, { connections: settings.connections });
   try {
     const [sale, warm] = stack.seeded.performances as [SeededPerformance, SeededPerformance];
     let created = 0;
@@ -198,7 +198,7 @@ export async function runOnSale(settings: OnSaleSettings): Promise<OnSaleRun> {
           if (created % settings.confirmEvery === 0) {
             const { id } = JSON.parse(body) as { id: string };
             confirmations.push(
-              confirmer.call('POST', `${API}/reservations/${id}/confirm`, { token: attempt.member.token }).then(
+              confirmer.request('POST', `${API}/reservations/${id}/confirm`, { token: attempt.member.token }).then(
                 (reply) => {
                   recorder.record('confirm', reply.ms, reply.status, reply.status === 200);
                   if (reply.status === 200) confirmedIds.push(id);

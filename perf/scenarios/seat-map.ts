@@ -1,9 +1,9 @@
-import { audit, AuditResult } from '../lib/audit';
+import type { AuditResult } from '../../testkit/audit';
+import { audit } from '../lib/audit';
 import { CannonResult, runCannon } from '../lib/cannon';
 import { timeSeriesChart } from '../lib/chart';
 import { CpuReport, waitForQuiet } from '../lib/cpu';
-import { API } from '../lib/environment';
-import { HttpClient } from '../lib/http';
+import { API, ApiClient } from '../../testkit/api-client';
 import { runRawGets } from '../lib/raw-get';
 import { LatencyRecorder, LatencySummary } from '../lib/latency';
 import { Options } from '../lib/options';
@@ -85,8 +85,8 @@ export async function runSeatMap(settings: SeatMapSettings): Promise<SeatMapRun>
     topology: settings.topology,
     env: settings.env,
   });
-  const holder = new HttpClient(stack.url, 4);
-  const poller = new HttpClient(stack.url, 16);
+  const holder = new ApiClient(stack.url, { connections: 4 });
+  const poller = new ApiClient(stack.url, { connections: 16 });
   try {
     const hall = stack.seeded.performances[0]!;
     const mapPath = `${API}/performances/${hall.id}/seats`;
@@ -100,8 +100,8 @@ export async function runSeatMap(settings: SeatMapSettings): Promise<SeatMapRun>
       watched++;
       for (;;) {
         const sentAt = performance.now();
-        const reply = await poller.text('GET', mapPath).catch(() => null);
-        const status = reply ? statusIn(reply.body, seatId) : undefined;
+        const reply = await poller.request('GET', mapPath).catch(() => null);
+        const status = reply ? statusIn(reply.text, seatId) : undefined;
         if (status === 'HELD' || status === 'RESERVED') {
           background.record('visible after', performance.now() - createdAt, 'visible', true);
           return;
@@ -126,7 +126,7 @@ export async function runSeatMap(settings: SeatMapSettings): Promise<SeatMapRun>
         const next = performance.now() + 1000 / settings.holdsPerSecond;
         // Spread over the hall, so holds are not all in the first row.
         const seat = hall.seats[(index * 7919) % hall.seats.length]!;
-        const reply = await holder.call('POST', `${API}/reservations`, {
+        const reply = await holder.request('POST', `${API}/reservations`, {
           token: stack.seeded.members[index]!.token,
           body: { performanceId: hall.id, seatIds: [seat.id] },
         });

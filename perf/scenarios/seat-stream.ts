@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { request, type IncomingMessage } from 'node:http';
 import { CpuMeter, pidsNamed, waitForQuiet } from '../lib/cpu';
 import { recreateDatabase } from '../lib/database';
-import { API } from '../lib/environment';
-import { HttpClient } from '../lib/http';
+import { API, ApiClient } from '../../testkit/api-client';
 import { LatencyRecorder } from '../lib/latency';
 import { Options } from '../lib/options';
 import { commandLine, cpuTable, latencyTable, machineLine } from '../lib/results';
@@ -159,7 +158,7 @@ export async function seatStream(options: Options): Promise<ScenarioOutcome[]> {
   });
   const members = Math.ceil(settings.holdsPerSecond * (settings.durationSeconds + 10)) + 10;
   const clients: StreamClient[] = [];
-  const http = new HttpClient(service.url, 32);
+  const http = new ApiClient(service.url, { connections: 32 });
   try {
     const seeded = await seed(settings.database, { performances: 1, seatsPerPerformance: settings.seats, members });
     const hall = seeded.performances[0]!;
@@ -170,7 +169,7 @@ export async function seatStream(options: Options): Promise<ScenarioOutcome[]> {
     const pendingHolds = new Map<string, { at: number; waiting: Set<StreamClient> }>();
 
     // Warm-up: the service follows the performance and has served a few maps.
-    for (let index = 0; index < 20; index++) await http.text('GET', `${API}/performances/${hall.id}/seats`);
+    for (let index = 0; index < 20; index++) await http.request('GET', `${API}/performances/${hall.id}/seats`);
     await waitForQuiet();
     await sleep(1_000);
     const rssBefore = rssKiB(pid);
@@ -220,7 +219,7 @@ export async function seatStream(options: Options): Promise<ScenarioOutcome[]> {
       const member = seeded.members[index % seeded.members.length]!;
       const seat = hall.seats[(index * 7919) % hall.seats.length]!;
       const holdDone = http
-        .call<{ id: string }>('POST', `${API}/reservations`, {
+        .request<{ id: string }>('POST', `${API}/reservations`, {
           token: member.token,
           body: { performanceId: hall.id, seatIds: [seat.id] },
         })
@@ -241,7 +240,7 @@ export async function seatStream(options: Options): Promise<ScenarioOutcome[]> {
           // Free the seat again a second later, so the hall never sells out.
           cancels.push(
             sleep(1_000).then(() =>
-              http.call('POST', `${API}/reservations/${reply.body.id}/cancel`, { token: member.token }),
+              http.request('POST', `${API}/reservations/${reply.body.id}/cancel`, { token: member.token }),
             ),
           );
         });
@@ -254,7 +253,7 @@ export async function seatStream(options: Options): Promise<ScenarioOutcome[]> {
     const cpu = meter.stop();
     const delivered = clients.reduce((sum, client) => sum + client.events, 0) - eventsBefore;
 
-    const finalMap = await http.call<{ version: number; seats: { id: string; status: string }[] }>(
+    const finalMap = await http.request<{ version: number; seats: { id: string; status: string }[] }>(
       'GET',
       `${API}/performances/${hall.id}/seats`,
     );

@@ -4,27 +4,21 @@ import type Koa from 'koa';
 import type { Logger } from 'pino';
 import { createHttpApp } from '../adapters/http/app';
 import { answerClientError } from '../adapters/http/client-error';
-import type { ReadinessReport, UseCases } from '../adapters/http/http-dependencies';
+import type { HttpDependencies, ReadinessReport } from '../adapters/http/http-dependencies';
 import type { Clock } from '../application/shared/ports/clock';
 import type { PasswordHasher } from '../application/identity/ports/password-hasher';
-import type { TokenService } from '../application/identity/ports/token-service';
-import type { ExpireOverdueHolds } from '../application/sales/expire-overdue-holds/expire-overdue-holds.use-case';
-import type { PurgeExpiredIdempotencyKeys } from '../adapters/http/idempotency/purge-expired-idempotency-keys';
-import { FlexibleRateLimits, NO_RATE_LIMITS } from '../adapters/http/rate-limits';
+import type { CreatePerformance } from '../application/catalog/create-performance/create-performance.use-case';
 import type { EnsureAdmin } from '../application/identity/ensure-admin/ensure-admin.use-case';
 import type { Config } from './config';
-import { buildContainer, UseCaseDecorator } from './container';
+import { buildContainer, type PeriodicJob, type UseCaseDecorator } from './container';
 import { seedDemoPerformances } from './demo-data';
-import type { SeatStateModule } from './seat-state';
 import { openEmbeddedStores, openExternalStores, Stores } from './stores';
 import { TOKENS } from './tokens';
 import { SystemClock } from '../adapters/system/system-clock';
-import type { InMemoryEventPublisher } from '../adapters/memory/in-memory-event.publisher';
-import { instrumentKnexPool, knexPoolStats } from '../adapters/telemetry/knex-pool-instrumentation';
 import { ServiceMetrics } from '../adapters/telemetry/metrics';
 import { tracedUseCase } from '../adapters/telemetry/traced-use-case';
-import { throttledWarning } from '../adapters/telemetry/throttled-warning';
 import { USE_CASE_SPAN_ATTRIBUTES } from '../adapters/telemetry/use-case-span-attributes';
+import type { SeatStateModule } from './seat-state';
 
 export interface ApplicationOptions {
   readonly clock?: Clock;
@@ -58,13 +52,6 @@ export async function createApplication(
       ? await openExternalStores(config.storage, { migrate: config.migrateOnStart, logger })
       : openEmbeddedStores(clock));
   const metrics = new ServiceMetrics();
-  if (stores.mysqlPools) {
-    const pools = stores.mysqlPools;
-    for (const [name, knex] of Object.entries(pools)) {
-      instrumentKnexPool(knex, name, (seconds) => metrics.observePoolAcquire(seconds));
-    }
-    metrics.watchPool(() => knexPoolStats(Object.values(pools)));
-  }
   // Every use case gets a span and a duration-by-outcome histogram; with tracing off the
   // span is a no-op, so the wrapper costs a function call. Spans carry only the attributes
   // listed for their use case.
@@ -73,26 +60,32 @@ export async function createApplication(
       attributes: USE_CASE_SPAN_ATTRIBUTES[name],
       onOutcome: (useCaseName, outcome, seconds) => metrics.observeUseCase(useCaseName, outcome, seconds),
     });
+  // The container wires everything, the HTTP adapter's dependencies and the periodic jobs
+  // included; what follows is the lifecycle: start-up data, listening, shutting down.
   const container = buildContainer({
     config,
     logger,
     stores,
     clock,
+    metrics,
     ...(options.passwordHasher ? { passwordHasher: options.passwordHasher } : {}),
     decorateUseCase: options.decorateUseCase
       ? (name, useCase) => options.decorateUseCase!(name, traced(name, useCase))
       : traced,
   });
-  container.get<InMemoryEventPublisher>(TOKENS.EventPublisher).subscribe((event) => metrics.observeEvent(event));
-  const get = <T>(id: symbol) => container.get<T>(id);
 
   const admin = config.admin ?? (stores.kind === 'embedded' ? EMBEDDED_ADMIN : null);
-  if (admin) {
-    const outcome = await get<EnsureAdmin>(TOKENS.EnsureAdmin).execute(admin.email, admin.password);
-    logger.info({ outcome }, 'admin account ensured');
-  }
+  const ensured = admin && (await container.get<EnsureAdmin>(TOKENS.EnsureAdmin).execute(admin.email, admin.password));
+  if (ensured) logger.info({ outcome: ensured.outcome }, 'admin account ensured');
   if (stores.kind === 'embedded') {
-    const seeded = config.demoData ? await seedDemoPerformances(get(TOKENS.CreatePerformance), clock.now()) : 0;
+    const seeded =
+      config.demoData && ensured
+        ? await seedDemoPerformances(
+            container.get<CreatePerformance>(TOKENS.CreatePerformance),
+            { memberId: ensured.memberId, role: 'ADMIN' },
+            clock.now(),
+          )
+        : 0;
     // The demo admin's credentials are printed on purpose: they exist only in this mode.
     const adminHint = config.admin
       ? 'admin from ADMIN_EMAIL'
@@ -103,75 +96,15 @@ export async function createApplication(
     );
   }
 
-  const seatState = get<SeatStateModule>(TOKENS.SeatState);
   let shuttingDown = false;
-  const useCases: UseCases = {
-    registerMember: get(TOKENS.RegisterMember),
-    logIn: get(TOKENS.LogIn),
-    getMember: get(TOKENS.GetMember),
-    createPerformance: get(TOKENS.CreatePerformance),
-    listPerformances: get(TOKENS.ListPerformances),
-    getPerformance: get(TOKENS.GetPerformance),
-    getSeatMap: get(TOKENS.GetSeatMap),
-    holdSeats: get(TOKENS.HoldSeats),
-    confirmReservation: get(TOKENS.ConfirmReservation),
-    cancelReservation: get(TOKENS.CancelReservation),
-    getReservation: get(TOKENS.GetReservation),
-    listMemberReservations: get(TOKENS.ListMemberReservations),
-  };
+  const httpDependencies = container.get<HttpDependencies>(TOKENS.HttpDependencies);
   const http = createHttpApp({
-    useCases,
-    tokens: get<TokenService>(TOKENS.TokenService),
-    readiness: async (): Promise<ReadinessReport> => {
-      if (shuttingDown) return { ready: false, checks: { shutdown: 'down' } };
-      return get<() => Promise<ReadinessReport>>(TOKENS.Readiness)();
-    },
-    logger,
-    options: config.http,
-    reservationLimits: { maxSeatsPerReservation: config.reservation.maxSeatsPerReservation },
-    metrics,
-    // RATE_LIMIT_ENABLED=false lifts the rate limits only: the seat caps are business rules.
-    rateLimits: config.rateLimitEnabled
-      ? new FlexibleRateLimits(
-          config.rateLimits,
-          stores.rateLimiters,
-          throttledWarning(logger, 'rate limiter failed; request let through'),
-        )
-      : NO_RATE_LIMITS,
-    idempotency: { store: stores.idempotency, clock, ttlSeconds: config.idempotencyTtlSeconds },
-    seatStreams: seatState.view,
+    ...httpDependencies,
+    // Readiness turns false as soon as shutdown starts, so the load balancer stops sending.
+    readiness: async (): Promise<ReadinessReport> =>
+      shuttingDown ? { ready: false, checks: { shutdown: 'down' } } : httpDependencies.readiness(),
   });
-
-  const holdSweeper = startPeriodic(
-    () => get<ExpireOverdueHolds>(TOKENS.ExpireOverdueHolds).execute(),
-    config.reservation.sweepIntervalMs,
-    logger,
-    ['expired', 'expired overdue holds'],
-    'hold sweeper failed; will retry',
-  );
-  const keyPurger = startPeriodic(
-    () => get<PurgeExpiredIdempotencyKeys>(TOKENS.PurgeExpiredIdempotencyKeys).execute(),
-    IDEMPOTENCY_PURGE_INTERVAL_MS,
-    logger,
-    ['purged', 'purged expired idempotency keys'],
-    'idempotency key purge failed; will retry',
-  );
-  // Seat changes the log missed (Redis down when they were made) are rebuilt from MySQL as
-  // soon as it answers again; the reconciliation catches those of an instance that died.
-  const seatStateRepair = startPeriodic(
-    () => seatState.recorder.repair(),
-    SEAT_STATE_REPAIR_INTERVAL_MS,
-    logger,
-    ['rebuilt', 'seat state rebuilt from MySQL after missed changes'],
-    'seat state repair failed; will retry',
-  );
-  const seatStateReconciler = startPeriodic(
-    () => seatState.view.reconcile(),
-    config.seatStream.reconcileMs,
-    logger,
-    ['rebuilt', 'seat state differed from MySQL; rebuilt'],
-    'seat state reconciliation failed; will retry',
-  );
+  const jobs = container.get<readonly PeriodicJob[]>(TOKENS.PeriodicJobs).map((job) => startPeriodic(job, logger));
   let server: Server | undefined;
   // Responses still open when shutdown starts: told to close their connection, so that
   // keep-alive sockets do not hold server.close() until the deadline.
@@ -200,42 +133,27 @@ export async function createApplication(
     async stop() {
       shuttingDown = true;
       for (const response of openResponses) if (!response.headersSent) response.setHeader('Connection', 'close');
-      holdSweeper.stop();
-      keyPurger.stop();
-      seatStateRepair.stop();
-      seatStateReconciler.stop();
+      for (const job of jobs) job.stop();
       // Streams never end by themselves: closing them lets their clients reconnect elsewhere.
-      await seatState.view.close();
+      await container.get<SeatStateModule>(TOKENS.SeatState).view.close();
       if (server) await closeServer(server, config.http.shutdownTimeoutMs);
-      await Promise.all([holdSweeper.idle(), keyPurger.idle(), seatStateRepair.idle(), seatStateReconciler.idle()]);
+      await Promise.all(jobs.map((job) => job.idle()));
       await stores.close();
     },
   };
 }
 
-/** How often missed seat changes are looked for (a no-op while there are none). */
-const SEAT_STATE_REPAIR_INTERVAL_MS = 1_000;
-
-/** Expired idempotency records only take space; a minute's delay in deleting them costs nothing. */
-const IDEMPOTENCY_PURGE_INTERVAL_MS = 60_000;
-
-/** Runs `job` every `intervalMs` on every instance; never overlapping itself, never keeping the process alive. */
-function startPeriodic(
-  job: () => Promise<number>,
-  intervalMs: number,
-  logger: Logger,
-  [field, doneMessage]: [field: string, message: string],
-  failedMessage: string,
-) {
+/** Runs a job every `intervalMs` on every instance; never overlapping itself, never keeping the process alive. */
+function startPeriodic(job: PeriodicJob, logger: Logger) {
   let running: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
     running = running
-      .then(job)
+      .then(() => job.run())
       .then((count) => {
-        if (count > 0) logger.info({ [field]: count }, doneMessage);
+        if (count > 0) logger.info({ [job.countField]: count }, job.doneMessage);
       })
-      .catch((error: unknown) => logger.warn({ err: error }, failedMessage));
-  }, intervalMs);
+      .catch((error: unknown) => logger.warn({ err: error }, job.failedMessage));
+  }, job.intervalMs);
   timer.unref();
   return { stop: () => clearInterval(timer), idle: () => running };
 }

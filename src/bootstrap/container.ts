@@ -29,6 +29,10 @@ import { JoseTokenService } from '../adapters/security/jose-token.service';
 import { SystemClock } from '../adapters/system/system-clock';
 import { throttledWarning } from '../adapters/telemetry/throttled-warning';
 import { UuidV7IdGenerator } from '../adapters/system/uuid-v7.id-generator';
+import type { HttpDependencies, IdempotencyDependencies, UseCases } from '../adapters/http/http-dependencies';
+import { FlexibleRateLimits, NO_RATE_LIMITS, type HttpRateLimits } from '../adapters/http/rate-limits';
+import { instrumentKnexPool, knexPoolStats } from '../adapters/telemetry/knex-pool-instrumentation';
+import { ServiceMetrics } from '../adapters/telemetry/metrics';
 import type { Config } from './config';
 import type { Stores } from './stores';
 import { buildSeatState, type SeatStateModule } from './seat-state';
@@ -44,7 +48,25 @@ export interface ContainerOptions {
   readonly clock?: Clock;
   readonly passwordHasher?: PasswordHasher;
   readonly decorateUseCase?: UseCaseDecorator;
+  /** The registry behind /metrics; bootstrap shares it with the use-case decorator. */
+  readonly metrics?: ServiceMetrics;
 }
+
+/** Work every instance repeats on a timer; the application starts and stops it. */
+export interface PeriodicJob {
+  readonly intervalMs: number;
+  /** Returns how much it did; a positive count is logged as `{ [countField]: count }, doneMessage`. */
+  run(): Promise<number>;
+  readonly countField: string;
+  readonly doneMessage: string;
+  readonly failedMessage: string;
+}
+
+/** Expired idempotency records only take space; a minute's delay in deleting them costs nothing. */
+const IDEMPOTENCY_PURGE_INTERVAL_MS = 60_000;
+
+/** How often missed seat changes are looked for (a no-op while there are none). */
+const SEAT_STATE_REPAIR_INTERVAL_MS = 1_000;
 
 /**
  * The composition root: the one place that knows which adapter serves which port. Use
@@ -52,7 +74,7 @@ export interface ContainerOptions {
  * none of them carries a decorator or imports Inversify.
  */
 export function buildContainer(options: ContainerOptions): Container {
-  const { config, stores } = options;
+  const { config, stores, logger } = options;
   const decorate: UseCaseDecorator = options.decorateUseCase ?? ((_name, useCase) => useCase);
   const container = new Container({ defaultScope: 'Singleton' });
   const constant = <T>(id: ServiceIdentifier<T>, value: T) => container.bind<T>(id).toConstantValue(value);
@@ -77,7 +99,7 @@ export function buildContainer(options: ContainerOptions): Container {
     TOKENS.SeatHoldStore,
     new BestEffortSeatHoldStore(
       stores.seatHolds,
-      throttledWarning(options.logger, 'seat hold store failed; MySQL alone decides'),
+      throttledWarning(logger, 'seat hold store failed; MySQL alone decides'),
     ),
   );
   constant(TOKENS.IdempotencyStore, stores.idempotency);
@@ -115,7 +137,7 @@ export function buildContainer(options: ContainerOptions): Container {
       [T.MemberRepository, T.PasswordHasher, T.IdGenerator, T.Clock, T.EventPublisher],
     );
   // The live seat state serves the seat map; the SeatStatusQuery (MySQL) only while its log is unreachable.
-  const seatState = buildSeatState(config, stores, container.get(T.SeatStatusQuery), options.logger);
+  const seatState = buildSeatState(config, stores, container.get(T.SeatStatusQuery), logger);
   constant<SeatStateModule>(T.SeatState, seatState);
   container.get<InMemoryEventPublisher>(T.EventPublisher).subscribe(seatState.recorder.listener);
   container
@@ -135,6 +157,7 @@ export function buildContainer(options: ContainerOptions): Container {
   bindUseCase(T.EnsureAdmin, EnsureAdmin, [T.MemberRepository, T.MemberRegistration]);
   bindUseCase(T.CreatePerformance, CreatePerformance, [
     T.PerformanceRepository,
+    T.MemberRepository,
     T.IdGenerator,
     T.Clock,
     T.EventPublisher,
@@ -144,18 +167,20 @@ export function buildContainer(options: ContainerOptions): Container {
   bindUseCase(T.GetPerformance, GetPerformance, [T.SeatMapReader]);
   bindUseCase(T.ConfirmReservation, ConfirmReservation, [
     T.ReservationRepository,
+    T.MemberRepository,
     T.SeatHoldStore,
     T.Clock,
     T.EventPublisher,
   ]);
   bindUseCase(T.CancelReservation, CancelReservation, [
     T.ReservationRepository,
+    T.MemberRepository,
     T.SeatHoldStore,
     T.Clock,
     T.EventPublisher,
   ]);
-  bindUseCase(T.GetReservation, GetReservation, [T.ReservationRepository, T.Clock]);
-  bindUseCase(T.ListMemberReservations, ListMemberReservations, [T.ReservationRepository, T.Clock]);
+  bindUseCase(T.GetReservation, GetReservation, [T.ReservationRepository, T.MemberRepository, T.Clock]);
+  bindUseCase(T.ListMemberReservations, ListMemberReservations, [T.ReservationRepository, T.MemberRepository, T.Clock]);
   bindUseCase(T.ExpireOverdueHolds, ExpireOverdueHolds, [
     T.ReservationRepository,
     T.SeatHoldStore,
@@ -174,10 +199,108 @@ export function buildContainer(options: ContainerOptions): Container {
     T.ReservationPolicy,
   ]);
 
+  // What the HTTP adapter drives, and the rate limits and idempotency it applies.
+  const HTTP_USE_CASES: { readonly [K in keyof UseCases]: ServiceIdentifier<UseCases[K]> } = {
+    registerMember: T.RegisterMember,
+    logIn: T.LogIn,
+    getMember: T.GetMember,
+    createPerformance: T.CreatePerformance,
+    listPerformances: T.ListPerformances,
+    getPerformance: T.GetPerformance,
+    getSeatMap: T.GetSeatMap,
+    holdSeats: T.HoldSeats,
+    confirmReservation: T.ConfirmReservation,
+    cancelReservation: T.CancelReservation,
+    getReservation: T.GetReservation,
+    listMemberReservations: T.ListMemberReservations,
+  };
+  container
+    .bind<UseCases>(T.HttpUseCases)
+    .toDynamicValue(
+      (context) =>
+        Object.fromEntries(
+          Object.entries(HTTP_USE_CASES).map(([name, id]) => [name, context.get<unknown>(id)]),
+        ) as unknown as UseCases,
+    );
+  container.bind<HttpRateLimits>(T.RateLimits).toDynamicValue(() =>
+    // RATE_LIMIT_ENABLED=false lifts the rate limits only: the seat caps are business rules.
+    config.rateLimitEnabled
+      ? new FlexibleRateLimits(
+          config.rateLimits,
+          stores.rateLimiters,
+          throttledWarning(logger, 'rate limiter failed; request let through'),
+        )
+      : NO_RATE_LIMITS,
+  );
+  constant<IdempotencyDependencies>(T.IdempotencySettings, {
+    store: stores.idempotency,
+    clock,
+    ttlSeconds: config.idempotencyTtlSeconds,
+  });
+  container.bind<HttpDependencies>(T.HttpDependencies).toDynamicValue((context) => ({
+    useCases: context.get<UseCases>(T.HttpUseCases),
+    tokens: context.get(T.TokenService),
+    readiness: context.get(T.Readiness),
+    logger,
+    options: config.http,
+    metrics: context.get(T.Metrics),
+    rateLimits: context.get(T.RateLimits),
+    idempotency: context.get(T.IdempotencySettings),
+    reservationLimits: { maxSeatsPerReservation: config.reservation.maxSeatsPerReservation },
+    seatStreams: seatState.view,
+  }));
+
+  // Every instance sweeps overdue holds, purges expired idempotency keys, and keeps the live
+  // seat state in line with MySQL: changes the log missed (Redis down when they were made) are
+  // rebuilt as soon as it answers again; the reconciliation catches those of an instance that died.
+  container.bind<readonly PeriodicJob[]>(T.PeriodicJobs).toDynamicValue((context) => [
+    {
+      intervalMs: config.reservation.sweepIntervalMs,
+      run: () => context.get<ExpireOverdueHolds>(T.ExpireOverdueHolds).execute(),
+      countField: 'expired',
+      doneMessage: 'expired overdue holds',
+      failedMessage: 'hold sweeper failed; will retry',
+    },
+    {
+      intervalMs: IDEMPOTENCY_PURGE_INTERVAL_MS,
+      run: () => context.get<PurgeExpiredIdempotencyKeys>(T.PurgeExpiredIdempotencyKeys).execute(),
+      countField: 'purged',
+      doneMessage: 'purged expired idempotency keys',
+      failedMessage: 'idempotency key purge failed; will retry',
+    },
+    {
+      intervalMs: SEAT_STATE_REPAIR_INTERVAL_MS,
+      run: () => seatState.recorder.repair(),
+      countField: 'rebuilt',
+      doneMessage: 'seat state rebuilt from MySQL after missed changes',
+      failedMessage: 'seat state repair failed; will retry',
+    },
+    {
+      intervalMs: config.seatStream.reconcileMs,
+      run: () => seatState.view.reconcile(),
+      countField: 'rebuilt',
+      doneMessage: 'seat state differed from MySQL; rebuilt',
+      failedMessage: 'seat state reconciliation failed; will retry',
+    },
+  ]);
+
+  // Telemetry: the pools' waits and every domain event are counted.
+  const metrics = options.metrics ?? new ServiceMetrics();
+  constant(T.Metrics, metrics);
+  if (stores.mysqlPools) {
+    const pools = stores.mysqlPools;
+    for (const [name, knex] of Object.entries(pools)) {
+      instrumentKnexPool(knex, name, (seconds) => metrics.observePoolAcquire(seconds));
+    }
+    metrics.watchPool(() => knexPoolStats(Object.values(pools)));
+  }
+  const events = container.get<InMemoryEventPublisher>(T.EventPublisher);
+  events.subscribe((event) => metrics.observeEvent(event));
+
   // Seats freed by a cancel or an expiry show as free at once to this instance's readers.
   const seatStatuses = container.get<unknown>(T.SeatStatusQuery);
   if (seatStatuses instanceof MicroCachedSeatStatusQuery) {
-    container.get<InMemoryEventPublisher>(T.EventPublisher).subscribe((event) => {
+    events.subscribe((event) => {
       if (event.type === 'ReservationCancelled' || event.type === 'ReservationExpired') {
         seatStatuses.invalidate((event as unknown as { performanceId: string }).performanceId);
       }

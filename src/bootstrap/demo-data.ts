@@ -12,7 +12,8 @@ export const DEMO_PERFORMANCES = [
 ] as const;
 
 /**
- * A few performances for the embedded default (and `npm run seed:demo`), so a newcomer can
+ * A few performances for the embedded default (and `npm run seed:demo`), created by `admin`
+ * (a real admin member: creating a performance checks that its actor exists), so a newcomer can
  * browse, hold and confirm seats right away. Sales are open from an hour ago, so holds work
  * at once. Given the catalog, a demo performance whose title and venue are already on sale
  * is not created again (its dates are relative to `now`, so they cannot identify it); one
@@ -20,10 +21,10 @@ export const DEMO_PERFORMANCES = [
  */
 export async function seedDemoPerformances(
   createPerformance: Pick<CreatePerformance, 'execute'>,
+  admin: Actor,
   now: Date,
   catalog?: PerformanceCatalog,
 ): Promise<number> {
-  const admin: Actor = { memberId: 'demo-data', role: 'ADMIN' };
   const onSale = catalog ? await titlesOnSale(catalog, now) : new Set<string>();
   let created = 0;
   for (const demo of DEMO_PERFORMANCES) {

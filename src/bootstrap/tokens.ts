@@ -34,4 +34,11 @@ export const TOKENS = {
   ListMemberReservations: Symbol.for('ListMemberReservations'),
   ExpireOverdueHolds: Symbol.for('ExpireOverdueHolds'),
   PurgeExpiredIdempotencyKeys: Symbol.for('PurgeExpiredIdempotencyKeys'),
+
+  Metrics: Symbol.for('Metrics'),
+  HttpUseCases: Symbol.for('HttpUseCases'),
+  RateLimits: Symbol.for('RateLimits'),
+  IdempotencySettings: Symbol.for('IdempotencySettings'),
+  HttpDependencies: Symbol.for('HttpDependencies'),
+  PeriodicJobs: Symbol.for('PeriodicJobs'),
 } as const;

@@ -1,23 +1,23 @@
 import type { Knex } from 'knex';
 import { createKnex } from '../../src/adapters/persistence/knex-client';
+import type { ApiMember } from '../../testkit/api-client';
+import { doubleSoldSeats, sqlOverKnex } from '../../testkit/audit';
+import { mapConcurrently } from '../../testkit/concurrency';
+import { adjacentSeatWishes } from '../../testkit/seat-wishes';
 import {
   answeredBy,
-  ClusterMember,
+  apiClient,
   ClusterResponse,
   CLUSTER_ADMIN,
-  createOnSalePerformance,
   eventually,
   ExitInfo,
   flushClusterRedis,
   freePorts,
-  logIn,
-  mapConcurrently,
   NginxProcess,
   prepareDatabase,
   probe,
   request,
   ServiceProcess,
-  signUpMembers,
   stopEverything,
 } from '../support/cluster';
 
@@ -58,7 +58,7 @@ describe('three instances behind nginx, one SIGKILLed in the middle of an on-sal
   let nginx: NginxProcess;
   let knex: Knex;
   let adminToken: string;
-  let members: ClusterMember[];
+  let members: ApiMember[];
 
   // Filled by the race, read by the tests after it.
   let raceA: { performanceId: string; seatIds: string[]; attempts: Attempt[]; kill: Kill } | undefined;
@@ -78,8 +78,9 @@ describe('three instances behind nginx, one SIGKILLed in the middle of an on-sal
     victim = instances[1]!;
     nginx = await NginxProcess.start(ports[3]!, ports.slice(0, 3));
     knex = createKnex(databaseUrl, { poolMax: 4 });
-    adminToken = await logIn(nginx.url, CLUSTER_ADMIN.email, CLUSTER_ADMIN.password);
-    members = await signUpMembers(nginx.url, MEMBERS, `racer-${Date.now().toString(36)}`);
+    // Sign-ups at OWASP's hashing cost on the instances: 16 at a time keep both cores busy.
+    adminToken = await apiClient(nginx.url).logIn(CLUSTER_ADMIN.email, CLUSTER_ADMIN.password);
+    members = await apiClient(nginx.url).newMembers(MEMBERS, 'racer', 16);
   }, 90_000);
 
   afterAll(async () => {
@@ -87,15 +88,6 @@ describe('three instances behind nginx, one SIGKILLed in the middle of an on-sal
     await stopEverything();
     await knex?.destroy();
   });
-
-  /** Member m wants 1–3 adjacent seats; with 150 members on 60 seats most of them collide. */
-  function wishes(seatIds: string[], maxSeats: number): string[][] {
-    return members.map((_, member) => {
-      const count = 1 + (member % maxSeats);
-      const start = (member * 7) % (seatIds.length - count + 1);
-      return seatIds.slice(start, start + count);
-    });
-  }
 
   async function seatsOf(reservationIds: string[]): Promise<Map<string, string[]>> {
     const rows: { reservation_id: string; seat_id: string }[] = reservationIds.length
@@ -106,21 +98,14 @@ describe('three instances behind nginx, one SIGKILLed in the middle of an on-sal
     return seats;
   }
 
-  /** Seats in more than one PENDING or CONFIRMED reservation, judged by status, not by the constraint column. */
-  async function doubleSold(performanceId: string) {
-    return knex('reservation_seats as rs')
-      .join('reservations as r', 'r.id', 'rs.reservation_id')
-      .where('r.performance_id', performanceId)
-      .whereIn('r.status', ['PENDING', 'CONFIRMED'])
-      .groupBy('rs.seat_id')
-      .havingRaw('count(*) > 1')
-      .select('rs.seat_id');
-  }
-
   it('answers 201 or 409 through nginx, 502 only for requests caught on the dying instance, and loses no hold', async () => {
-    const performance = await createOnSalePerformance(nginx.url, adminToken, 'Failover Night', ROWS, SEATS_PER_ROW);
+    const performance = await apiClient(nginx.url).createHall(adminToken, {
+      rows: ROWS,
+      seatsPerRow: SEATS_PER_ROW,
+      title: 'Failover Night',
+    });
     expect(performance.seatIds).toHaveLength(ROWS * SEATS_PER_ROW);
-    const wanted = wishes(performance.seatIds, 3);
+    const wanted = adjacentSeatWishes(members.length, performance.seatIds, 3);
 
     let answered = 0;
     let killing: Promise<Kill> | undefined;
@@ -191,7 +176,7 @@ describe('three instances behind nginx, one SIGKILLed in the middle of an on-sal
     expect(winners.length).toBeGreaterThan(0);
 
     // MySQL: no seat in two active reservations.
-    expect(await doubleSold(performance.id)).toEqual([]);
+    expect(await doubleSoldSeats(sqlOverKnex(knex), performance.id)).toEqual([]);
 
     // Every 201 is a row with exactly the seats it promised, for the member who asked.
     const rows: { id: string; member_id: string }[] = await knex('reservations')
@@ -236,8 +221,12 @@ describe('three instances behind nginx, one SIGKILLed in the middle of an on-sal
     for (const answer of readiness) expect(survivors.has(answeredBy(answer)!)).toBe(true);
 
     // A fresh on-sale: every member holds 1–2 seats and confirms at once.
-    const performance = await createOnSalePerformance(nginx.url, adminToken, 'Survivors Night', 4, 10);
-    const wanted = wishes(performance.seatIds, 2);
+    const performance = await apiClient(nginx.url).createHall(adminToken, {
+      rows: 4,
+      seatsPerRow: 10,
+      title: 'Survivors Night',
+    });
+    const wanted = adjacentSeatWishes(members.length, performance.seatIds, 2);
     const rounds = await mapConcurrently(members, CONCURRENCY, async (member, index) => {
       const hold = await request(nginx.url, 'POST', '/api/v1/reservations', {
         token: member.token,
@@ -272,7 +261,7 @@ describe('three instances behind nginx, one SIGKILLed in the middle of an on-sal
     // Both survivors took their share; the dead one answered nothing.
     expect(new Set(answers.map(answeredBy))).toEqual(survivors);
 
-    expect(await doubleSold(performance.id)).toEqual([]);
+    expect(await doubleSoldSeats(sqlOverKnex(knex), performance.id)).toEqual([]);
     const confirmed: { id: string }[] = await knex('reservations')
       .where({ performance_id: performance.id, status: 'CONFIRMED' })
       .select('id');
@@ -356,7 +345,7 @@ describe('three instances behind nginx, one SIGKILLed in the middle of an on-sal
     expect(hold.status).toBe(201);
     const confirm = await request(victim.url, 'POST', `/api/v1/reservations/${hold.body.id}/confirm`, { token });
     expect(confirm).toMatchObject({ status: 200, body: { status: 'CONFIRMED' } });
-    expect(await doubleSold(performanceId)).toEqual([]);
+    expect(await doubleSoldSeats(sqlOverKnex(knex), performanceId)).toEqual([]);
 
     // nginx takes it back after fail_timeout (5 s) by itself: passive health, nothing reloaded.
     await eventually(

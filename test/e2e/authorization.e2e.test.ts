@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import {
-  startTestApp,
-  TEST_JWT_SECRET,
-  TEST_TOKEN_TTL_SECONDS,
-  type TestApp,
-  type TestMember,
-} from '../support/http-app';
+import { startTestApp, TEST_JWT_SECRET, TEST_TOKEN_TTL_SECONDS, type TestApp } from '../support/service';
+import type { ApiMember } from '../../testkit/api-client';
 import { expectProblem } from '../support/problem-assertions';
 
 /**
@@ -16,12 +11,12 @@ import { expectProblem } from '../support/problem-assertions';
  */
 describe('authorization', () => {
   let app: TestApp;
-  let member: TestMember;
+  let member: ApiMember;
   let performanceId: string;
   let seats: string[];
 
   beforeAll(async () => {
-    app = await startTestApp({ tokensOnTestClock: true });
+    app = await startTestApp();
     member = await app.newMember();
     const performance = await app.createPerformance();
     performanceId = performance.id;
@@ -30,8 +25,8 @@ describe('authorization', () => {
   afterAll(() => app.close());
 
   /** A token signed with our key for a member id that was never registered (or was deleted). */
-  const tokenOfNobody = () =>
-    new SignJWT({ role: 'USER' })
+  const tokenOfNobody = (role: 'USER' | 'ADMIN' = 'USER') =>
+    new SignJWT({ role })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(randomUUID())
       .setIssuer('ticketing-service')
@@ -83,5 +78,68 @@ describe('authorization', () => {
         })
       ).status,
     ).toBe(201);
+  });
+
+  /**
+   * Every route that acts for a member, with what it acts on: another member's reservation
+   * (which an admin may read and cancel), one that does not exist, the seats of the hall.
+   */
+  describe('a well-signed token whose member no longer exists', () => {
+    let alice: ApiMember;
+    let reservationId: string;
+    const missingId = randomUUID();
+    interface Route {
+      readonly method: string;
+      readonly path: string;
+      readonly body?: () => unknown;
+    }
+    const ROUTES: readonly Route[] = [
+      { method: 'GET', path: '/api/v1/members/me' },
+      { method: 'GET', path: '/api/v1/members/me/reservations' },
+      { method: 'POST', path: '/api/v1/reservations', body: () => ({ performanceId, seatIds: [seats[3]] }) },
+      { method: 'GET', path: '/api/v1/reservations/:reservation' },
+      { method: 'GET', path: '/api/v1/reservations/:missing' },
+      { method: 'POST', path: '/api/v1/reservations/:reservation/confirm' },
+      { method: 'POST', path: '/api/v1/reservations/:missing/confirm' },
+      { method: 'POST', path: '/api/v1/reservations/:reservation/cancel' },
+      { method: 'POST', path: '/api/v1/reservations/:missing/cancel' },
+      { method: 'POST', path: '/api/v1/performances', body: () => app.performanceInput({ title: 'Ghost Night' }) },
+    ];
+    const send = async (role: 'USER' | 'ADMIN', { method, path, body }: Route) =>
+      app.request(method, path.replace(':reservation', reservationId).replace(':missing', missingId), {
+        token: await tokenOfNobody(role),
+        ...(body && { body: body() }),
+      });
+
+    beforeAll(async () => {
+      alice = await app.newMember();
+      const held = await app.request('POST', '/api/v1/reservations', {
+        token: alice.token,
+        body: { performanceId, seatIds: [seats[2]] },
+      });
+      reservationId = held.body.id;
+    });
+
+    it.each(ROUTES.filter((route) => route.path !== '/api/v1/performances'))(
+      'answers $method $path with 401 INVALID_TOKEN for a member',
+      async (route) => {
+        const response = await send('USER', route);
+        expectProblem(response, 401, 'INVALID_TOKEN');
+        expect(response.headers.get('www-authenticate')).toBe('Bearer realm="ticketing", error="invalid_token"');
+      },
+    );
+
+    it.each(ROUTES)('answers $method $path with 401 INVALID_TOKEN for an admin', async (route) => {
+      expectProblem(await send('ADMIN', route), 401, 'INVALID_TOKEN');
+    });
+
+    it('changed nothing: the reservation is still held, the seat still free, no performance created', async () => {
+      const reservation = await app.request('GET', `/api/v1/reservations/${reservationId}`, { token: alice.token });
+      expect(reservation.body.status).toBe('PENDING');
+      const map = await app.request('GET', `/api/v1/performances/${performanceId}/seats`);
+      expect(map.body.seats.find((entry: { id: string }) => entry.id === seats[3]).status).toBe('AVAILABLE');
+      const listing = await app.request('GET', '/api/v1/performances?page=1&size=100');
+      expect(listing.body.items.map((item: { title: string }) => item.title)).not.toContain('Ghost Night');
+    });
   });
 });

@@ -3,7 +3,8 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { StoreUnavailableError } from '../../src/application/shared/errors';
 import { SeatsAlreadyClaimedError } from '../../src/domain/sales/reservation.errors';
-import { startTestApp, type TestApp, type Json } from '../support/http-app';
+import { startTestApp, type TestApp } from '../support/service';
+import type { Json } from '../../testkit/api-client';
 import { expectProblem } from '../support/problem-assertions';
 
 /** A pino logger whose lines the test can read. */

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { StoreUnavailableError } from '../../src/application/shared/errors';
 import type { UseCases } from '../../src/adapters/http/http-dependencies';
-import { startTestApp, type Json, type TestApp, type TestMember } from '../support/http-app';
+import { startTestApp, type TestApp } from '../support/service';
+import type { Json, ApiMember } from '../../testkit/api-client';
 import { expectProblem } from '../support/problem-assertions';
 
 const TTL_SECONDS = 3600;
@@ -10,35 +11,34 @@ describe('Idempotency-Key on POST /reservations and /confirm', () => {
   let app: TestApp;
   let performanceId: string;
   let seatIds: string[];
-  let alice: TestMember;
-  let bob: TestMember;
+  let alice: ApiMember;
+  let bob: ApiMember;
   let nextSeat = 0;
   const freshSeats = (count: number) => seatIds.slice(nextSeat, (nextSeat += count));
   /** Set by a test to slow holds down or make them fail. */
   let beforeHold: () => Promise<void> = async () => {};
 
-  const hold = (member: TestMember, seats: string[], key?: string, body?: unknown) =>
+  const hold = (member: ApiMember, seats: string[], key?: string, body?: unknown) =>
     app.request('POST', '/api/v1/reservations', {
       token: member.token,
       body: body ?? { performanceId, seatIds: seats },
       headers: key === undefined ? {} : { 'Idempotency-Key': key },
     });
-  const reservationsOf = async (member: TestMember): Promise<Json[]> =>
+  const reservationsOf = async (member: ApiMember): Promise<Json[]> =>
     (await app.request('GET', '/api/v1/members/me/reservations', { token: member.token })).body.items;
 
   beforeAll(async () => {
     app = await startTestApp({
       idempotencyTtlSeconds: TTL_SECONDS,
-      decorate: (wired: UseCases) => {
-        const holdSeats = wired.holdSeats;
-        return {
-          holdSeats: {
-            execute: async (...args: Parameters<UseCases['holdSeats']['execute']>) => {
-              await beforeHold();
-              return holdSeats.execute(...args);
-            },
+      // Tokens outlive the clock's jumps past IDEMPOTENCY_TTL_SECONDS.
+      env: { TOKEN_TTL_SECONDS: String(4 * TTL_SECONDS) },
+      wrap: {
+        holdSeats: (holdSeats) => ({
+          execute: async (...args: Parameters<UseCases['holdSeats']['execute']>) => {
+            await beforeHold();
+            return holdSeats.execute(...args);
           },
-        };
+        }),
       },
     });
     const performance = await app.createPerformance({

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/adapters/telemetry/logger';
-import { memoryRateLimits, startTestApp, type TestApp } from '../support/http-app';
+import { startTestApp, type TestApp } from '../support/service';
 import { expectProblem } from '../support/problem-assertions';
 
 /** The service's own logger (its redaction and error scrubbing), writing to memory at the chattiest level. */
@@ -26,9 +26,7 @@ describe('logs never carry a password, a token or an email address', () => {
     logs = capturedLogs();
     app = await startTestApp({
       logger: logs.logger,
-      rateLimits: memoryRateLimits({
-        loginFailuresPerEmailAndIp: { points: 2, durationSeconds: 3600, blockSeconds: 60 },
-      }),
+      rateLimits: { loginFailuresPerEmailAndIp: { points: 2, durationSeconds: 3600, blockSeconds: 60 } },
       useCases: {
         getMember: {
           execute: async () => {

@@ -1,13 +1,14 @@
-import { startTestApp, type TestApp, type TestMember } from '../support/http-app';
+import { startTestApp, type TestApp } from '../support/service';
+import type { ApiMember } from '../../testkit/api-client';
 import { expectProblem } from '../support/problem-assertions';
 
 describe('POST /api/v1/reservations and the per-member seat cap', () => {
   let app: TestApp;
   let performanceId: string;
   let seats: string[];
-  let member: TestMember;
+  let member: ApiMember;
 
-  const hold = (seatIds: string[], who: TestMember = member) =>
+  const hold = (seatIds: string[], who: ApiMember = member) =>
     app.request('POST', '/api/v1/reservations', { token: who.token, body: { performanceId, seatIds } });
 
   beforeAll(async () => {

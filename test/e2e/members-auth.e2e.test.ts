@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { generateKeyPair, SignJWT } from 'jose';
-import { startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/http-app';
+import { startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/service';
 import { expectProblem } from '../support/problem-assertions';
 
 const newEmail = () => `jane-${randomUUID()}@example.com`;
 const PASSWORD = 'a-long-enough-passphrase';
+
+let app: TestApp;
+/** Seconds since the epoch on the service's clock, which tokens are issued and checked on. */
+const nowSeconds = () => Math.floor(app.clock.now().getTime() / 1000);
 
 /** A token like ours but with chosen claims, key or algorithm. */
 async function forge(
@@ -17,8 +21,8 @@ async function forge(
     .setSubject(claims.sub)
     .setIssuer(options.issuer ?? 'ticketing-service')
     .setAudience('ticketing-api')
-    .setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
-    .setExpirationTime(claims.exp ?? Math.floor(Date.now() / 1000) + 3600);
+    .setIssuedAt(nowSeconds() - 7200)
+    .setExpirationTime(claims.exp ?? nowSeconds() + 3600);
   if (alg === 'RS256') return jwt.sign((await generateKeyPair('RS256')).privateKey);
   return jwt.sign(new TextEncoder().encode(options.secret ?? TEST_JWT_SECRET));
 }
@@ -33,8 +37,6 @@ function tampered(token: string, claims: (payload: Record<string, unknown>) => R
 const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 describe('members and authentication', () => {
-  let app: TestApp;
-
   beforeAll(async () => {
     app = await startTestApp();
   });
@@ -183,7 +185,7 @@ describe('members and authentication', () => {
 
     const invalid: [string, () => Promise<string>][] = [
       ['garbage', async () => 'not-a-jwt'],
-      ['expired', () => forge({ sub: randomUUID(), exp: Math.floor(Date.now() / 1000) - 60 })],
+      ['expired', () => forge({ sub: randomUUID(), exp: nowSeconds() - 60 })],
       [
         'signed with another key',
         () => forge({ sub: randomUUID() }, { secret: 'another-secret-that-is-also-long-enough-0123' }),
@@ -192,7 +194,7 @@ describe('members and authentication', () => {
       [
         'alg none',
         async () =>
-          `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ sub: member.id, role: 'ADMIN', iss: 'ticketing-service', aud: 'ticketing-api', exp: Math.floor(Date.now() / 1000) + 3600 })}.`,
+          `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ sub: member.id, role: 'ADMIN', iss: 'ticketing-service', aud: 'ticketing-api', exp: nowSeconds() + 3600 })}.`,
       ],
       ['with its signature cut off', async () => member.token.slice(0, member.token.lastIndexOf('.') + 1)],
       [

@@ -2,7 +2,8 @@ import { LAYOUT_LIMITS } from '../../src/domain/catalog/performance';
 import { EMAIL_MAX_LENGTH } from '../../src/domain/identity/email';
 import { MEMBER_NAME_MAX_LENGTH } from '../../src/domain/identity/member';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../src/domain/identity/password-policy';
-import { startTestApp, type Json, type TestApp } from '../support/http-app';
+import { startTestApp, type TestApp } from '../support/service';
+import type { Json } from '../../testkit/api-client';
 
 /**
  * The document states the bounds the service enforces: a value inside a documented bound is

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { DAY_MS, HOUR_MS, startTestApp, type TestApp, type Json } from '../support/http-app';
+import { startTestApp, type TestApp } from '../support/service';
+import type { Json } from '../../testkit/api-client';
+import { DAY, HOUR } from '../../testkit/time';
 import { expectProblem } from '../support/problem-assertions';
 
 describe('performances', () => {
@@ -74,7 +76,7 @@ describe('performances', () => {
 
     it('answers 422 INVALID_PERFORMANCE when sales close after the show starts or a section uses an unknown grade', async () => {
       const late = app.performanceInput({
-        salesCloseAt: new Date(Date.parse(app.performanceInput().startsAt) + HOUR_MS).toISOString(),
+        salesCloseAt: new Date(Date.parse(app.performanceInput().startsAt) + HOUR).toISOString(),
       });
       expectProblem(
         await app.request('POST', '/api/v1/performances', { token: admin, body: late }),
@@ -126,14 +128,14 @@ describe('performances', () => {
       for (let index = 0; index < 3; index++) {
         await listing.createPerformance({
           title: `Show ${index}`,
-          salesOpenAt: new Date(listing.clock.now().getTime() - (index + 1) * HOUR_MS).toISOString(),
+          salesOpenAt: new Date(listing.clock.now().getTime() - (index + 1) * HOUR).toISOString(),
         });
       }
       await listing.createPerformance({
         title: 'Already over',
-        startsAt: new Date(listing.clock.now().getTime() - DAY_MS).toISOString(),
-        salesOpenAt: new Date(listing.clock.now().getTime() - 3 * DAY_MS).toISOString(),
-        salesCloseAt: new Date(listing.clock.now().getTime() - 2 * DAY_MS).toISOString(),
+        startsAt: new Date(listing.clock.now().getTime() - DAY).toISOString(),
+        salesOpenAt: new Date(listing.clock.now().getTime() - 3 * DAY).toISOString(),
+        salesCloseAt: new Date(listing.clock.now().getTime() - 2 * DAY).toISOString(),
       });
     });
     afterAll(() => listing.close());
@@ -269,7 +271,7 @@ describe('performances', () => {
   describe('seat map serialization', () => {
     let served: TestApp;
     let id: string;
-    const text = async () => (await fetch(`${served.baseUrl}/api/v1/performances/${id}/seats`)).text();
+    const text = async () => (await served.request('GET', `/api/v1/performances/${id}/seats`)).text;
 
     beforeAll(async () => {
       served = await startTestApp();

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { RateLimitSettings } from '../../src/adapters/http/rate-limits';
-import { memoryRateLimits, startTestApp, type TestApp, type TestMember } from '../support/http-app';
+import { startTestApp, type TestApp } from '../support/service';
+import type { ApiMember } from '../../testkit/api-client';
 import { expectProblem } from '../support/problem-assertions';
 
 const LOGIN = '/api/v1/auth/login';
 
 /** An app whose limits are the loose defaults but for `settings`; the client address comes from X-Forwarded-For. */
 async function appWith(settings: Partial<RateLimitSettings>, trustProxy: boolean | number = 1): Promise<TestApp> {
-  return startTestApp({ rateLimits: memoryRateLimits(settings), http: { trustProxy } });
+  return startTestApp({ rateLimits: settings, http: { trustProxy } });
 }
 
 const from = (ip: string) => ({ 'X-Forwarded-For': ip });
@@ -25,7 +26,7 @@ describe('rate limits', () => {
   afterEach(() => app?.close());
 
   describe('POST /auth/login', () => {
-    let member: TestMember;
+    let member: ApiMember;
     const logIn = (password: string, ip = '203.0.113.1', email = member.email) =>
       app.request('POST', LOGIN, { body: { email, password }, headers: from(ip) });
 
@@ -97,9 +98,7 @@ describe('rate limits', () => {
 
     it('does not count a login that failed for another reason than the password', async () => {
       app = await startTestApp({
-        rateLimits: memoryRateLimits({
-          loginFailuresPerEmailAndIp: { points: 1, durationSeconds: 3600, blockSeconds: 900 },
-        }),
+        rateLimits: { loginFailuresPerEmailAndIp: { points: 1, durationSeconds: 3600, blockSeconds: 900 } },
         useCases: {
           logIn: {
             execute: async () => {
@@ -114,7 +113,7 @@ describe('rate limits', () => {
   });
 
   describe('POST /reservations', () => {
-    const hold = (member: TestMember, performanceId: string, seatId: string, ip = '203.0.113.1') =>
+    const hold = (member: ApiMember, performanceId: string, seatId: string, ip = '203.0.113.1') =>
       app.request('POST', '/api/v1/reservations', {
         token: member.token,
         body: { performanceId, seatIds: [seatId] },

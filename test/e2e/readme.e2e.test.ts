@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ADAPTER_ERRORS, DOMAIN_ERRORS } from '../../src/adapters/http/error-codes';
 import { documentedOperations, type DocumentedOperation } from '../support/api-contract';
-import { startTestApp, type TestApp } from '../support/http-app';
+import { startTestApp, type TestApp } from '../support/service';
 
 const README = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
 const ERROR_CODES = new Set([...Object.keys(ADAPTER_ERRORS), ...Object.keys(DOMAIN_ERRORS)]);

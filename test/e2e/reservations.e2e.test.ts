@@ -1,13 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import {
-  DAY_MS,
-  DEFAULT_TEST_POLICY,
-  HOUR_MS,
-  startTestApp,
-  type TestApp,
-  type TestMember,
-  type Json,
-} from '../support/http-app';
+import { DEFAULT_TEST_POLICY, startTestApp, type TestApp } from '../support/service';
+import type { ApiMember, Json } from '../../testkit/api-client';
+import { DAY, HOUR } from '../../testkit/time';
 import { expectProblem } from '../support/problem-assertions';
 
 const HOLD_MS = DEFAULT_TEST_POLICY.holdSeconds * 1000;
@@ -16,8 +10,8 @@ describe('reservations', () => {
   let app: TestApp;
   let performance: Json;
   let seatIds: string[];
-  let alice: TestMember;
-  let bob: TestMember;
+  let alice: ApiMember;
+  let bob: ApiMember;
   let admin: string;
   /** Seats no earlier test touched: every test takes its own. */
   let nextSeat = 0;
@@ -74,13 +68,13 @@ describe('reservations', () => {
 
     it('answers 422 SALES_CLOSED before sales open and after they close', async () => {
       const now = app.clock.now().getTime();
-      const upcoming = await app.createPerformance({ salesOpenAt: new Date(now + HOUR_MS).toISOString() });
+      const upcoming = await app.createPerformance({ salesOpenAt: new Date(now + HOUR).toISOString() });
       const [seat] = await app.seatIds(upcoming.id);
       const problem = expectProblem(await hold(alice.token, [seat!], upcoming.id), 422, 'SALES_CLOSED');
       expect(problem.salesOpenAt).toBe(upcoming.salesOpenAt);
       const past = await app.createPerformance({
-        salesOpenAt: new Date(now - 2 * DAY_MS).toISOString(),
-        salesCloseAt: new Date(now - DAY_MS).toISOString(),
+        salesOpenAt: new Date(now - 2 * DAY).toISOString(),
+        salesCloseAt: new Date(now - DAY).toISOString(),
       });
       expectProblem(await hold(alice.token, [(await app.seatIds(past.id))[0]!], past.id), 422, 'SALES_CLOSED');
     });

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ManualClock } from '../../src/adapters/memory/manual-clock';
 import type { ExpireOverdueHolds } from '../../src/application/sales/expire-overdue-holds/expire-overdue-holds.use-case';
 import { TOKENS } from '../../src/bootstrap/tokens';
-import { startEmbeddedService, type EmbeddedService } from '../support/embedded-service';
-import { call, createOnSalePerformance, logIn, signUpAndLogIn, TEST_ADMIN } from '../support/full-stack';
+import { startTestApp, type TestService } from '../support/service';
 import { SseClient, statusesOf } from '../support/sse-client';
 
 const API = '/api/v1';
@@ -11,9 +10,8 @@ const HOLD_SECONDS = 300;
 
 describe('the live seat map (embedded service)', () => {
   const clock = new ManualClock(new Date());
-  let service: EmbeddedService;
+  let service: TestService;
   let member: string;
-  let admin: string;
   const streams: SseClient[] = [];
   const follow = async (performanceId: string, headers: Record<string, string> = {}, on = service) => {
     const client = await SseClient.open(`${on.baseUrl}${API}/performances/${performanceId}/seats/stream`, headers);
@@ -21,9 +19,9 @@ describe('the live seat map (embedded service)', () => {
     return client;
   };
   const seatMap = (performanceId: string, headers: Record<string, string> = {}) =>
-    call(service.baseUrl, 'GET', `${API}/performances/${performanceId}/seats`, { headers });
+    service.request('GET', `${API}/performances/${performanceId}/seats`, { headers });
   const hold = async (performanceId: string, seatIds: string[]) => {
-    const held = await call(service.baseUrl, 'POST', `${API}/reservations`, {
+    const held = await service.request('POST', `${API}/reservations`, {
       token: member,
       body: { performanceId, seatIds },
     });
@@ -32,21 +30,20 @@ describe('the live seat map (embedded service)', () => {
   };
   const act = async (reservationId: string, action: 'confirm' | 'cancel') =>
     expect(
-      (await call(service.baseUrl, 'POST', `${API}/reservations/${reservationId}/${action}`, { token: member })).status,
+      (await service.request('POST', `${API}/reservations/${reservationId}/${action}`, { token: member })).status,
     ).toBe(200);
 
   beforeAll(async () => {
-    service = await startEmbeddedService({ HOLD_TTL_SECONDS: String(HOLD_SECONDS) }, { clock });
-    member = await signUpAndLogIn(service.baseUrl, `fan-${randomUUID()}@example.com`);
-    admin = await logIn(service.baseUrl, TEST_ADMIN.email, TEST_ADMIN.password);
+    service = await startTestApp({ clock, policy: { holdSeconds: HOLD_SECONDS } });
+    member = await service.memberToken();
   });
   afterEach(() => {
     for (const stream of streams.splice(0)) stream.close();
   });
-  afterAll(() => service.stop());
+  afterAll(() => service.close());
 
   it('follows hold, confirm, cancel and sweep; the applied events equal GET seats at every version', async () => {
-    const hall = await createOnSalePerformance(service.baseUrl, admin, 2, 5);
+    const hall = await service.createHall({ rows: 2, seatsPerRow: 5 });
     const [a, b, c, d] = hall.seatIds as [string, string, string, string];
     const stream = await follow(hall.id);
     expect(stream.status).toBe(200);
@@ -86,7 +83,7 @@ describe('the live seat map (embedded service)', () => {
   });
 
   it('answers the seat map with its version as ETag, and 304 with no body to If-None-Match', async () => {
-    const hall = await createOnSalePerformance(service.baseUrl, admin, 1, 4);
+    const hall = await service.createHall({ rows: 1, seatsPerRow: 4 });
     const first = await seatMap(hall.id);
     expect(first.body.version).toEqual(expect.any(Number));
     const etag = first.headers.get('etag');
@@ -108,7 +105,7 @@ describe('the live seat map (embedded service)', () => {
   });
 
   it('resumes from the latest id a client saw: only the changes after it, no snapshot', async () => {
-    const hall = await createOnSalePerformance(service.baseUrl, admin, 1, 6);
+    const hall = await service.createHall({ rows: 1, seatsPerRow: 6 });
     const [a, b, c] = hall.seatIds as [string, string, string];
     const first = await follow(hall.id);
     await first.untilEvents(1);
@@ -134,7 +131,7 @@ describe('the live seat map (embedded service)', () => {
   });
 
   it('resumes with nothing to send when the client is up to date, and sends what comes next', async () => {
-    const hall = await createOnSalePerformance(service.baseUrl, admin, 1, 3);
+    const hall = await service.createHall({ rows: 1, seatsPerRow: 3 });
     const current = await seatMap(hall.id);
     const resumed = await follow(hall.id, { 'Last-Event-ID': String(current.body.version) });
     await hold(hall.id, [hall.seatIds[1]!]);
@@ -147,7 +144,7 @@ describe('the live seat map (embedded service)', () => {
   });
 
   it('starts with a fresh snapshot when the Last-Event-ID is unknown or no longer retained', async () => {
-    const hall = await createOnSalePerformance(service.baseUrl, admin, 1, 3);
+    const hall = await service.createHall({ rows: 1, seatsPerRow: 3 });
     for (const lastEventId of ['not-a-version', '0']) {
       const stream = await follow(hall.id, { 'Last-Event-ID': lastEventId });
       await stream.untilEvents(1);
@@ -163,26 +160,24 @@ describe('the live seat map (embedded service)', () => {
   });
 
   it('sends a ping comment every SEAT_STREAM_HEARTBEAT_MS', async () => {
-    const quick = await startEmbeddedService({ SEAT_STREAM_HEARTBEAT_MS: '30' });
+    const quick = await startTestApp({ env: { SEAT_STREAM_HEARTBEAT_MS: '30' } });
     try {
-      const adminToken = await logIn(quick.baseUrl, TEST_ADMIN.email, TEST_ADMIN.password);
-      const hall = await createOnSalePerformance(quick.baseUrl, adminToken, 1, 2);
+      const hall = await quick.createHall({ rows: 1, seatsPerRow: 2 });
       const stream = await follow(hall.id, {}, quick);
       await stream.until(() => stream.comments.length >= 2, 5_000, 'two pings');
       expect(stream.comments.slice(0, 2)).toEqual(['ping', 'ping']);
     } finally {
-      await quick.stop();
+      await quick.close();
     }
   });
 });
 
 describe('seat stream limits and shutdown (embedded service)', () => {
   it('answers 503 TOO_MANY_STREAMS with Retry-After beyond SEAT_STREAM_MAX_CONNECTIONS, and admits again when one closes', async () => {
-    const service = await startEmbeddedService({ SEAT_STREAM_MAX_CONNECTIONS: '2' });
+    const service = await startTestApp({ env: { SEAT_STREAM_MAX_CONNECTIONS: '2' } });
     const streams: SseClient[] = [];
     try {
-      const admin = await logIn(service.baseUrl, TEST_ADMIN.email, TEST_ADMIN.password);
-      const hall = await createOnSalePerformance(service.baseUrl, admin, 1, 2);
+      const hall = await service.createHall({ rows: 1, seatsPerRow: 2 });
       const url = `${service.baseUrl}${API}/performances/${hall.id}/seats/stream`;
       for (let index = 0; index < 2; index++) {
         const stream = await SseClient.open(url);
@@ -207,20 +202,19 @@ describe('seat stream limits and shutdown (embedded service)', () => {
       streams.push(admitted!);
     } finally {
       for (const stream of streams) stream.close();
-      await service.stop();
+      await service.close();
     }
   });
 
   it('closes every stream on shutdown, so clients reconnect elsewhere', async () => {
-    const service = await startEmbeddedService({ SHUTDOWN_TIMEOUT_MS: '10000' });
-    const admin = await logIn(service.baseUrl, TEST_ADMIN.email, TEST_ADMIN.password);
-    const hall = await createOnSalePerformance(service.baseUrl, admin, 1, 2);
+    const service = await startTestApp({ env: { SHUTDOWN_TIMEOUT_MS: '10000' } });
+    const hall = await service.createHall({ rows: 1, seatsPerRow: 2 });
     const url = `${service.baseUrl}${API}/performances/${hall.id}/seats/stream`;
     const streams = [await SseClient.open(url), await SseClient.open(url)];
     await Promise.all(streams.map((stream) => stream.untilEvents(1)));
 
     const started = Date.now();
-    await service.stop();
+    await service.close();
     await Promise.all(streams.map((stream) => stream.until(() => stream.ended, 5_000, 'the end of the stream')));
     // Well before the shutdown deadline: the streams were closed, not cut when time ran out.
     expect(Date.now() - started).toBeLessThan(5_000);

@@ -2,20 +2,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
+import { ApiClient, type Hall } from '../../testkit/api-client';
+import { doubleSoldSeats, reservationStatuses, sqlOverKnex } from '../../testkit/audit';
 import {
-  adminLogIn,
   attempt,
   auditConnection,
-  createHall,
-  doubleSales,
+  faultClient,
   FaultLedger,
   faultEnvironment,
   ServiceProcess,
-  signUpMembers,
-  statusesById,
   type Outcome,
 } from '../support/fault-kit';
 import { OwnedMariaDb, OwnedRedis, waitUntil } from '../support/owned-servers';
+import { TEST_ADMIN } from '../support/service';
 
 const API = '/api/v1';
 const HOLD_TTL_SECONDS = 4;
@@ -33,10 +32,11 @@ describe('when an instance is killed mid-race and restarted', () => {
   let mariadb: OwnedMariaDb | undefined;
   let redis: OwnedRedis | undefined;
   let service: ServiceProcess | undefined;
+  let client: ApiClient | undefined;
   let knex: Knex | undefined;
   let logs: string;
   let tokens: string[];
-  let hall: { id: string; seatIds: string[] };
+  let hall: Hall;
   let killed = false;
   const faultActive = () => killed;
 
@@ -55,13 +55,21 @@ describe('when an instance is killed mid-race and restarted', () => {
       logs,
     );
     knex = await auditConnection(mariadb);
-    const admin = await adminLogIn(service.baseUrl);
-    tokens = await signUpMembers(service.baseUrl, 50, 'instance-kill');
-    hall = await createHall(service.baseUrl, admin, 30, 'Kill Hall');
+    // Set up over keep-alive connections, then raced over fresh ones: the kill must not meet a pooled socket.
+    const api = new ApiClient(service.baseUrl);
+    try {
+      tokens = (await api.newMembers(50, 'instance-kill')).map((member) => member.token);
+      const admin = await api.logIn(TEST_ADMIN.email, TEST_ADMIN.password);
+      hall = await api.createHall(admin, { rows: 1, seatsPerRow: 30, title: 'Kill Hall' });
+    } finally {
+      await api.close();
+    }
+    client = faultClient(service.baseUrl);
   }, 120_000);
 
   afterAll(async () => {
     ledger.report('instance killed');
+    await client?.close();
     await service?.kill();
     await knex?.destroy();
     await Promise.all([redis?.dispose(), mariadb?.dispose()]);
@@ -70,7 +78,7 @@ describe('when an instance is killed mid-race and restarted', () => {
 
   const hold = (member: number, seatIds: string[]) =>
     attempt(
-      service!.baseUrl,
+      client!,
       'hold',
       {
         method: 'POST',
@@ -82,7 +90,7 @@ describe('when an instance is killed mid-race and restarted', () => {
     );
   const confirm = (member: number, reservationId: string) =>
     attempt(
-      service!.baseUrl,
+      client!,
       'confirm',
       { method: 'POST', path: `${API}/reservations/${reservationId}/confirm`, token: tokens[member]! },
       faultActive,
@@ -122,7 +130,7 @@ describe('when an instance is killed mid-race and restarted', () => {
         raceOutcomes.push(
           answered(
             await attempt(
-              service!.baseUrl,
+              client!,
               'seat map',
               { method: 'GET', path: `${API}/performances/${hall.id}/seats` },
               faultActive,
@@ -153,12 +161,12 @@ describe('when an instance is killed mid-race and restarted', () => {
     const acknowledgedConfirms = [...earlyConfirms, ...confirmOutcomes]
       .filter((outcome) => outcome.status === 200)
       .map((outcome) => outcome.body.id as string);
-    const holdStatuses = await statusesById(knex!, acknowledgedHolds);
+    const holdStatuses = await reservationStatuses(sqlOverKnex(knex!), acknowledgedHolds);
     expect(acknowledgedHolds.filter((id) => !holdStatuses.has(id))).toEqual([]);
-    const confirmStatuses = await statusesById(knex!, acknowledgedConfirms);
+    const confirmStatuses = await reservationStatuses(sqlOverKnex(knex!), acknowledgedConfirms);
     ledger.lostConfirmations = acknowledgedConfirms.filter((id) => confirmStatuses.get(id) !== 'CONFIRMED').length;
     expect(ledger.lostConfirmations).toBe(0);
-    ledger.doubleSales = (await doubleSales(knex!, hall.id)).length;
+    ledger.doubleSales = (await doubleSoldSeats(sqlOverKnex(knex!), hall.id)).length;
     expect(ledger.doubleSales).toBe(0);
 
     // Restart. Holds left PENDING still hold until their expiry...
@@ -168,7 +176,7 @@ describe('when an instance is killed mid-race and restarted', () => {
       .where({ performance_id: hall.id, status: 'PENDING' })
       .select('id', 'expires_at')) as { id: string; expires_at: Date }[];
     const seatMap = await attempt(
-      service!.baseUrl,
+      client!,
       'seat map',
       { method: 'GET', path: `${API}/performances/${hall.id}/seats` },
       faultActive,
@@ -199,8 +207,8 @@ describe('when an instance is killed mid-race and restarted', () => {
         ) === 0,
       (HOLD_TTL_SECONDS + 10) * 1000,
     );
-    const expired = await statusesById(
-      knex!,
+    const expired = await reservationStatuses(
+      sqlOverKnex(knex!),
       pending.map((row) => row.id),
     );
     expect([...expired.values()].filter((status) => status !== 'EXPIRED' && status !== 'CONFIRMED')).toEqual([]);
@@ -221,8 +229,8 @@ describe('when an instance is killed mid-race and restarted', () => {
     expect(resold.map((outcome) => outcome.status)).toEqual(resold.map(() => 201));
 
     // After all that, still nothing sold twice and every confirmation kept.
-    expect(await doubleSales(knex!, hall.id)).toEqual([]);
-    const finalStatuses = await statusesById(knex!, acknowledgedConfirms);
+    expect(await doubleSoldSeats(sqlOverKnex(knex!), hall.id)).toEqual([]);
+    const finalStatuses = await reservationStatuses(sqlOverKnex(knex!), acknowledgedConfirms);
     expect(acknowledgedConfirms.filter((id) => finalStatuses.get(id) !== 'CONFIRMED')).toEqual([]);
     expect(ledger.unexpected5xx).toEqual([]);
   });

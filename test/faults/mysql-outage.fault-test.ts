@@ -1,20 +1,18 @@
 import type { Knex } from 'knex';
+import { loadConfig } from '../../src/bootstrap/config';
+import type { ApiClient, Hall } from '../../testkit/api-client';
+import { doubleSoldSeats, reservationStatuses, sqlOverKnex } from '../../testkit/audit';
 import {
-  adminLogIn,
   attempt,
   auditConnection,
-  createHall,
-  doubleSales,
+  faultClient,
   FaultLedger,
   faultEnvironment,
   REQUEST_TIMEOUT_MS,
-  startServiceInProcess,
-  statusesById,
-  signUpMembers,
-  type InProcessService,
   type Outcome,
 } from '../support/fault-kit';
 import { OwnedMariaDb, OwnedRedis, waitUntil } from '../support/owned-servers';
+import { startService, type TestService } from '../support/service';
 
 const API = '/api/v1';
 /** What "nothing hangs" means: every answer within the request timeout plus this much. */
@@ -31,10 +29,11 @@ describe('when MySQL stops', () => {
   const ledger = new FaultLedger();
   let mariadb: OwnedMariaDb | undefined;
   let redis: OwnedRedis | undefined;
-  let service: InProcessService | undefined;
+  let service: TestService | undefined;
+  let client: ApiClient | undefined;
   let knex: Knex | undefined;
   let tokens: string[];
-  let hall: { id: string; seatIds: string[] };
+  let hall: Hall;
   let mysqlDown = false;
   const faultActive = () => mysqlDown;
 
@@ -42,23 +41,24 @@ describe('when MySQL stops', () => {
     // One after the other, so a failed start leaves nothing unassigned for afterAll to miss.
     mariadb = await OwnedMariaDb.start();
     redis = await OwnedRedis.start();
-    service = await startServiceInProcess(faultEnvironment(mariadb, redis));
+    service = await startService(loadConfig(faultEnvironment(mariadb, redis)));
+    client = faultClient(service.baseUrl);
     knex = await auditConnection(mariadb);
-    const admin = await adminLogIn(service.baseUrl);
-    tokens = await signUpMembers(service.baseUrl, 50, 'mysql-outage');
-    hall = await createHall(service.baseUrl, admin, 60, 'Outage Hall');
+    tokens = (await service.api.newMembers(50, 'mysql-outage')).map((member) => member.token);
+    hall = await service.createHall({ rows: 1, seatsPerRow: 60, title: 'Outage Hall' });
   }, 120_000);
 
   afterAll(async () => {
     ledger.report('MySQL stops');
-    await service?.stop().catch(() => {});
+    await client?.close();
+    await service?.close().catch(() => {});
     await knex?.destroy();
     await Promise.all([redis?.dispose(), mariadb?.dispose()]);
   });
 
   const hold = (member: number, seatIds: string[]) =>
     attempt(
-      service!.baseUrl,
+      client!,
       'hold',
       {
         method: 'POST',
@@ -70,7 +70,7 @@ describe('when MySQL stops', () => {
     );
   const confirm = (member: number, reservationId: string) =>
     attempt(
-      service!.baseUrl,
+      client!,
       'confirm',
       { method: 'POST', path: `${API}/reservations/${reservationId}/confirm`, token: tokens[member]! },
       faultActive,
@@ -96,8 +96,6 @@ describe('when MySQL stops', () => {
   }
 
   it('answers 503 at once while MySQL is down, never hangs, stays alive, and recovers by itself with every confirmation kept', async () => {
-    const base = service!.baseUrl;
-
     // Before: members 0–19 hold a seat each, the even ones confirm.
     const before = await Promise.all(Array.from({ length: 20 }, (_, member) => hold(member, [hall.seatIds[member]!])));
     ledger.record(...before);
@@ -133,28 +131,28 @@ describe('when MySQL stops', () => {
         hold(40 + round, [hall.seatIds[40 + round]!]),
         confirm(1, before[1]!.body.id),
         attempt(
-          base,
+          client!,
           'get reservation',
           { method: 'GET', path: `${API}/reservations/${before[0]!.body.id}`, token: tokens[0]! },
           faultActive,
         ),
         attempt(
-          base,
+          client!,
           'my reservations',
           { method: 'GET', path: `${API}/members/me/reservations`, token: tokens[0]! },
           faultActive,
         ),
         attempt(
-          base,
+          client!,
           'cancel',
           { method: 'POST', path: `${API}/reservations/${before[3]!.body.id}/cancel`, token: tokens[3]! },
           faultActive,
         ),
-        attempt(base, 'seat map', { method: 'GET', path: `${API}/performances/${hall.id}/seats` }, faultActive),
-        attempt(base, 'performance', { method: 'GET', path: `${API}/performances/${hall.id}` }, faultActive),
-        attempt(base, 'listing', { method: 'GET', path: `${API}/performances` }, faultActive),
+        attempt(client!, 'seat map', { method: 'GET', path: `${API}/performances/${hall.id}/seats` }, faultActive),
+        attempt(client!, 'performance', { method: 'GET', path: `${API}/performances/${hall.id}` }, faultActive),
+        attempt(client!, 'listing', { method: 'GET', path: `${API}/performances` }, faultActive),
         attempt(
-          base,
+          client!,
           'login',
           {
             method: 'POST',
@@ -164,7 +162,7 @@ describe('when MySQL stops', () => {
           faultActive,
         ),
         attempt(
-          base,
+          client!,
           'sign-up',
           {
             method: 'POST',
@@ -185,8 +183,8 @@ describe('when MySQL stops', () => {
         .map((outcome) => outcome.status),
     ).toEqual(Array.from({ length: 6 }, () => 503));
     const probes = await Promise.all([
-      attempt(base, 'readyz', { method: 'GET', path: '/readyz' }, faultActive),
-      attempt(base, 'healthz', { method: 'GET', path: '/healthz' }, faultActive),
+      attempt(client!, 'readyz', { method: 'GET', path: '/readyz' }, faultActive),
+      attempt(client!, 'healthz', { method: 'GET', path: '/healthz' }, faultActive),
     ]);
     ledger.record(...probes);
     expect(
@@ -202,7 +200,7 @@ describe('when MySQL stops', () => {
     mysqlDown = false;
     await waitUntil(
       'the service ready again',
-      async () => (await attempt(base, 'readyz', { method: 'GET', path: '/readyz' }, faultActive)).status === 200,
+      async () => (await attempt(client!, 'readyz', { method: 'GET', path: '/readyz' }, faultActive)).status === 200,
       30_000,
     );
     let recovered: Outcome | undefined;
@@ -227,12 +225,12 @@ describe('when MySQL stops', () => {
         .map((outcome) => outcome.body.id as string),
       confirmedAfter.body.id as string,
     ];
-    const statuses = await statusesById(knex!, acknowledged);
+    const statuses = await reservationStatuses(sqlOverKnex(knex!), acknowledged);
     ledger.lostConfirmations = acknowledged.filter((id) => statuses.get(id) !== 'CONFIRMED').length;
     expect(ledger.lostConfirmations).toBe(0);
     for (const id of confirmedBefore.slice(0, 3)) {
       const read = await attempt(
-        base,
+        client!,
         'get reservation',
         { method: 'GET', path: `${API}/reservations/${id}`, token: tokens[confirmedBefore.indexOf(id) * 2]! },
         faultActive,
@@ -246,16 +244,15 @@ describe('when MySQL stops', () => {
     const created = [...before, ...burstOutcomes, recovered!]
       .filter((outcome) => outcome.status === 201)
       .map((outcome) => outcome.body.id as string);
-    const createdStatuses = await statusesById(knex!, created);
+    const createdStatuses = await reservationStatuses(sqlOverKnex(knex!), created);
     expect(created.filter((id) => !createdStatuses.has(id))).toEqual([]);
-    ledger.doubleSales = (await doubleSales(knex!, hall.id)).length;
+    ledger.doubleSales = (await doubleSoldSeats(sqlOverKnex(knex!), hall.id)).length;
     expect(ledger.doubleSales).toBe(0);
     expect(ledger.unexpected5xx).toEqual([]);
   });
 
   it('gives a client that retries with its Idempotency-Key one reservation, whether the first try met an outage or not', async () => {
-    const base = service!.baseUrl;
-    const document = (await attempt(base, 'openapi', { method: 'GET', path: '/openapi.json' }, faultActive)).body;
+    const document = (await attempt(client!, 'openapi', { method: 'GET', path: '/openapi.json' }, faultActive)).body;
     const parameters = JSON.stringify(document.paths['/api/v1/reservations'].post.parameters ?? []);
     expect(parameters).toContain('Idempotency-Key');
     const member = 46;
@@ -272,7 +269,7 @@ describe('when MySQL stops', () => {
     mysqlDown = true;
     await mariadb!.stop();
     ledger.faultsInjected++;
-    const first = await attempt(base, 'hold (keyed)', request('retry-key-1', seat), faultActive);
+    const first = await attempt(client!, 'hold (keyed)', request('retry-key-1', seat), faultActive);
     ledger.record(first);
     expect({ status: first.status, retryAfter: first.retryAfter !== undefined }).toEqual({
       status: 503,
@@ -282,7 +279,7 @@ describe('when MySQL stops', () => {
     mysqlDown = false;
     await waitUntil(
       'the service ready again',
-      async () => (await attempt(base, 'readyz', { method: 'GET', path: '/readyz' }, faultActive)).status === 200,
+      async () => (await attempt(client!, 'readyz', { method: 'GET', path: '/readyz' }, faultActive)).status === 200,
       30_000,
     );
 
@@ -290,7 +287,7 @@ describe('when MySQL stops', () => {
     await waitUntil(
       'the retry going through',
       async () => {
-        retried = await attempt(base, 'hold (keyed retry)', request('retry-key-1', seat), faultActive);
+        retried = await attempt(client!, 'hold (keyed retry)', request('retry-key-1', seat), faultActive);
         ledger.record(retried);
         return retried.status !== 503;
       },
@@ -298,7 +295,7 @@ describe('when MySQL stops', () => {
     );
     expect(retried!.status).toBe(201);
     // Retrying a success replays it: the same reservation, marked as a replay, not a second one.
-    const again = await attempt(base, 'hold (keyed retry)', request('retry-key-1', seat), faultActive);
+    const again = await attempt(client!, 'hold (keyed retry)', request('retry-key-1', seat), faultActive);
     ledger.record(again);
     expect({ status: again.status, id: again.body?.id, replayed: again.replayed }).toEqual({
       status: 201,
@@ -306,8 +303,13 @@ describe('when MySQL stops', () => {
       replayed: true,
     });
     // The same key for another request is refused; without a key, a retry is a new request and loses to the first.
-    const reused = await attempt(base, 'hold (key reused)', request('retry-key-1', [hall.seatIds[51]!]), faultActive);
-    const unkeyed = await attempt(base, 'hold (no key)', { ...request('x', seat), headers: {} }, faultActive);
+    const reused = await attempt(
+      client!,
+      'hold (key reused)',
+      request('retry-key-1', [hall.seatIds[51]!]),
+      faultActive,
+    );
+    const unkeyed = await attempt(client!, 'hold (no key)', { ...request('x', seat), headers: {} }, faultActive);
     ledger.record(reused, unkeyed);
     expect({ reused: reused.status, code: reused.code, unkeyed: unkeyed.status }).toEqual({
       reused: 422,

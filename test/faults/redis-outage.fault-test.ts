@@ -1,21 +1,20 @@
 import Redis from 'ioredis';
 import type { Knex } from 'knex';
+import { loadConfig } from '../../src/bootstrap/config';
+import type { ApiClient, Hall } from '../../testkit/api-client';
+import { doubleSoldSeats, reservationStatuses, sqlOverKnex } from '../../testkit/audit';
+import { adjacentSeatWish } from '../../testkit/seat-wishes';
 import {
-  adminLogIn,
   attempt,
   auditConnection,
-  createHall,
-  doubleSales,
+  faultClient,
   FaultLedger,
   faultEnvironment,
-  startServiceInProcess,
-  statusesById,
-  signUpMembers,
-  type InProcessService,
   type Outcome,
 } from '../support/fault-kit';
 import { OwnedMariaDb, OwnedRedis, waitUntil } from '../support/owned-servers';
 import { seatHoldKey } from '../support/redis-seat-keys';
+import { startService, type TestService } from '../support/service';
 
 const API = '/api/v1';
 
@@ -28,12 +27,13 @@ describe('when Redis stops during a race', () => {
   const ledger = new FaultLedger();
   let mariadb: OwnedMariaDb | undefined;
   let redis: OwnedRedis | undefined;
-  let service: InProcessService | undefined;
+  let service: TestService | undefined;
+  let client: ApiClient | undefined;
   let knex: Knex | undefined;
   let observer: Redis | undefined;
   let tokens: string[];
-  let hallA: { id: string; seatIds: string[] };
-  let hallB: { id: string; seatIds: string[] };
+  let hallA: Hall;
+  let hallB: Hall;
   let redisDown = false;
   const faultActive = () => redisDown;
 
@@ -41,34 +41,28 @@ describe('when Redis stops during a race', () => {
     // One after the other, so a failed start leaves nothing unassigned for afterAll to miss.
     mariadb = await OwnedMariaDb.start();
     redis = await OwnedRedis.start();
-    service = await startServiceInProcess(faultEnvironment(mariadb, redis));
+    service = await startService(loadConfig(faultEnvironment(mariadb, redis)));
+    client = faultClient(service.baseUrl);
     knex = await auditConnection(mariadb);
     observer = new Redis(redis.url(0), { maxRetriesPerRequest: 1, retryStrategy: () => 100, lazyConnect: true });
     observer.on('error', () => {});
-    const admin = await adminLogIn(service.baseUrl);
-    tokens = await signUpMembers(service.baseUrl, 100, 'redis-outage');
-    hallA = await createHall(service.baseUrl, admin, 40, 'Hall A');
-    hallB = await createHall(service.baseUrl, admin, 40, 'Hall B');
+    tokens = (await service.api.newMembers(100, 'redis-outage')).map((member) => member.token);
+    hallA = await service.createHall({ rows: 1, seatsPerRow: 40, title: 'Hall A' });
+    hallB = await service.createHall({ rows: 1, seatsPerRow: 40, title: 'Hall B' });
   }, 120_000);
 
   afterAll(async () => {
     ledger.report('Redis stops');
-    await service?.stop().catch(() => {});
+    await client?.close();
+    await service?.close().catch(() => {});
     await knex?.destroy();
     observer?.disconnect();
     await Promise.all([redis?.dispose(), mariadb?.dispose()]);
   });
 
-  /** Member i wants 1–3 adjacent seats; many want the same ones. */
-  const wish = (member: number, seatIds: string[]) => {
-    const count = 1 + (member % 3);
-    const start = (member * 7) % (seatIds.length - count + 1);
-    return seatIds.slice(start, start + count);
-  };
-
   const hold = (member: number, performanceId: string, seatIds: string[]) =>
     attempt(
-      service!.baseUrl,
+      client!,
       'hold',
       { method: 'POST', path: `${API}/reservations`, token: tokens[member]!, body: { performanceId, seatIds } },
       faultActive,
@@ -86,14 +80,12 @@ describe('when Redis stops during a race', () => {
   }
 
   it('sells through MySQL alone while Redis is down, never twice, loses no confirmation, and finds Redis again by itself', async () => {
-    const base = service!.baseUrl;
-
     // Wave 1: 60 members race for hall A; Redis is killed once a quarter of them have their answer.
     let answered = 0;
     let quarterIn!: () => void;
     const quarter = new Promise<void>((resolve) => (quarterIn = resolve));
     const wave1 = Array.from({ length: 60 }, (_, member) =>
-      hold(member, hallA.id, wish(member, hallA.seatIds)).finally(() => {
+      hold(member, hallA.id, adjacentSeatWish(member, hallA.seatIds)).finally(() => {
         if (++answered === 15) quarterIn();
       }),
     );
@@ -106,24 +98,26 @@ describe('when Redis stops during a race', () => {
     expectHoldAnswers(wave1Outcomes);
 
     // While Redis is down: wave 2 races for hall B, wave-1 winners confirm, readers read.
-    const wave2 = Array.from({ length: 30 }, (_, offset) => hold(60 + offset, hallB.id, wish(offset, hallB.seatIds)));
+    const wave2 = Array.from({ length: 30 }, (_, offset) =>
+      hold(60 + offset, hallB.id, adjacentSeatWish(offset, hallB.seatIds)),
+    );
     const winners1 = wave1Outcomes
       .map((outcome, member) => ({ outcome, member }))
       .filter(({ outcome }) => outcome.status === 201);
     const confirms = winners1.map(({ outcome, member }) =>
       attempt(
-        base,
+        client!,
         'confirm',
         { method: 'POST', path: `${API}/reservations/${outcome.body.id}/confirm`, token: tokens[member]! },
         faultActive,
       ),
     );
     const reads = [
-      attempt(base, 'seat map', { method: 'GET', path: `${API}/performances/${hallA.id}/seats` }, faultActive),
-      attempt(base, 'seat map', { method: 'GET', path: `${API}/performances/${hallB.id}/seats` }, faultActive),
-      attempt(base, 'performance', { method: 'GET', path: `${API}/performances/${hallA.id}` }, faultActive),
-      attempt(base, 'listing', { method: 'GET', path: `${API}/performances?page=1&size=10` }, faultActive),
-      attempt(base, 'readyz', { method: 'GET', path: '/readyz' }, faultActive),
+      attempt(client!, 'seat map', { method: 'GET', path: `${API}/performances/${hallA.id}/seats` }, faultActive),
+      attempt(client!, 'seat map', { method: 'GET', path: `${API}/performances/${hallB.id}/seats` }, faultActive),
+      attempt(client!, 'performance', { method: 'GET', path: `${API}/performances/${hallA.id}` }, faultActive),
+      attempt(client!, 'listing', { method: 'GET', path: `${API}/performances?page=1&size=10` }, faultActive),
+      attempt(client!, 'readyz', { method: 'GET', path: '/readyz' }, faultActive),
     ];
     const [wave2Outcomes, confirmOutcomes, readOutcomes] = await Promise.all([
       Promise.all(wave2),
@@ -145,7 +139,8 @@ describe('when Redis stops during a race', () => {
     const reconnectMs = await waitUntil(
       'the service finding Redis again',
       async () =>
-        (await attempt(base, 'readyz', { method: 'GET', path: '/readyz' }, faultActive)).body?.checks?.redis === 'up',
+        (await attempt(client!, 'readyz', { method: 'GET', path: '/readyz' }, faultActive)).body?.checks?.redis ===
+        'up',
       15_000,
     );
     expect(reconnectMs).toBeLessThan(15_000);
@@ -167,7 +162,7 @@ describe('when Redis stops during a race', () => {
     // Wave 3 on the restarted, empty Redis: holds made during the outage are unknown to it,
     // so MySQL turns the losers away (and teaches Redis); still nothing sold twice.
     const wave3 = await Promise.all(
-      Array.from({ length: 4 }, (_, offset) => hold(96 + offset, hallB.id, wish(offset, hallB.seatIds))),
+      Array.from({ length: 4 }, (_, offset) => hold(96 + offset, hallB.id, adjacentSeatWish(offset, hallB.seatIds))),
     );
     ledger.record(...wave3);
     expectHoldAnswers(wave3);
@@ -176,18 +171,21 @@ describe('when Redis stops during a race', () => {
     }
 
     // The audit, in MySQL, by statuses.
-    const sold = [...(await doubleSales(knex!, hallA.id)), ...(await doubleSales(knex!, hallB.id))];
+    const sold = [
+      ...(await doubleSoldSeats(sqlOverKnex(knex!), hallA.id)),
+      ...(await doubleSoldSeats(sqlOverKnex(knex!), hallB.id)),
+    ];
     ledger.doubleSales = sold.length;
     expect(sold).toEqual([]);
     const created = [...wave1Outcomes, ...wave2Outcomes, after, ...wave3]
       .filter((outcome) => outcome.status === 201)
       .map((outcome) => outcome.body.id as string);
-    const statuses = await statusesById(knex!, created);
+    const statuses = await reservationStatuses(sqlOverKnex(knex!), created);
     expect(created.filter((id) => !['PENDING', 'CONFIRMED'].includes(statuses.get(id) ?? 'missing'))).toEqual([]);
     const confirmed = winners1
       .filter((_, index) => confirmOutcomes[index]!.status === 200)
       .map(({ outcome }) => outcome.body.id as string);
-    const confirmedStatuses = await statusesById(knex!, confirmed);
+    const confirmedStatuses = await reservationStatuses(sqlOverKnex(knex!), confirmed);
     ledger.lostConfirmations = confirmed.filter((id) => confirmedStatuses.get(id) !== 'CONFIRMED').length;
     expect(ledger.lostConfirmations).toBe(0);
     expect(ledger.unexpected5xx).toEqual([]);

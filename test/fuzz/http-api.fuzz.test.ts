@@ -4,16 +4,10 @@ import type { UseCases } from '../../src/adapters/http/http-dependencies';
 import { documentedOperations, operationFor, type DocumentedOperation } from '../support/api-contract';
 import { forgedTokens, nastyString, type TokenMaterial } from '../support/fuzz-arbitraries';
 import type { Access } from '../support/fuzz-requests';
-import {
-  createFuzzFixture,
-  observeThroughApi,
-  registerFuzzMember,
-  ROUTE_FUZZERS,
-  type FuzzFixture,
-} from '../support/fuzz-routes';
+import { createFuzzFixture, observeThroughApi, ROUTE_FUZZERS, type FuzzFixture } from '../support/fuzz-routes';
 import { FuzzRunner, fuzzParameters } from '../support/fuzz-runner';
 import { FuzzTally } from '../support/fuzz-tally';
-import { startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/http-app';
+import { startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/service';
 import { chunkedPost, closeRawConnections, followUpOnSameConnection } from '../support/raw-http';
 
 /**
@@ -33,7 +27,7 @@ const MUTATING_USE_CASES = [
   'holdSeats',
   'confirmReservation',
   'cancelReservation',
-] as const;
+] as const satisfies readonly (keyof UseCases)[];
 const API = '/api/v1';
 
 describe('fuzzing every route on the in-memory adapters', () => {
@@ -52,35 +46,34 @@ describe('fuzzing every route on the in-memory adapters', () => {
       // Alice sends most of the fuzzed holds; the default cap of 4 would stop them at the door.
       policy: { maxSeatsPerMember: 40 },
       // Counts the mutating use cases that completed: a rejected request must not have run one.
-      decorate: (wired) => {
-        const counting: Partial<Record<keyof UseCases, unknown>> = {};
-        for (const name of MUTATING_USE_CASES) {
-          const useCase = wired[name] as { execute: (...args: unknown[]) => Promise<unknown> };
-          counting[name] = {
+      wrap: Object.fromEntries(
+        MUTATING_USE_CASES.map((name) => [
+          name,
+          (useCase: { execute: (...args: unknown[]) => Promise<unknown> }) => ({
             execute: async (...args: unknown[]) => {
               const result = await useCase.execute(...args);
               committed++;
               return result;
             },
-          };
-        }
-        return counting as Partial<UseCases>;
-      },
+          }),
+        ]),
+      ),
     });
     operations = documentedOperations((await app.request('GET', '/openapi.json')).body);
-    fixture = await createFuzzFixture(app.baseUrl, await app.adminToken(), app.clock.now().getTime());
+    fixture = await createFuzzFixture(app.api, await app.adminToken(), app.clock.now().getTime());
     tokens = {
       secret: TEST_JWT_SECRET,
       memberToken: fixture.alice.token,
       adminToken: fixture.adminToken,
       memberId: fixture.alice.id,
+      nowMs: app.clock.now().getTime(),
     };
     forged = await forgedTokens(tokens);
     runner = new FuzzRunner({
       baseUrl: app.baseUrl,
       tally,
       operations,
-      observe: () => observeThroughApi(app.baseUrl, fixture),
+      observe: () => observeThroughApi(app.api, fixture),
       committed: () => committed,
     });
     await runner.start();
@@ -312,7 +305,7 @@ describe('fuzzing every route on the in-memory adapters', () => {
     }[];
     const available = seats.filter((seat) => seat.status === 'AVAILABLE').map((seat) => seat.id);
     for (let start = 0; start < available.length; start += 4) {
-      const member = await registerFuzzMember(app.baseUrl);
+      const member = await app.newMember();
       const response = await app.request('POST', `${API}/reservations`, {
         token: member.token,
         body: { performanceId: fixture.onSale, seatIds: available.slice(start, start + 4) },

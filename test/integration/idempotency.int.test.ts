@@ -5,15 +5,7 @@ import { createKnex } from '../../src/adapters/persistence/knex-client';
 import type { PurgeExpiredIdempotencyKeys } from '../../src/adapters/http/idempotency/purge-expired-idempotency-keys';
 import { TOKENS } from '../../src/bootstrap/tokens';
 import { testDatabaseUrl, testRedisUrl } from '../support/environment';
-import {
-  call,
-  createOnSalePerformance,
-  logIn,
-  RunningService,
-  signUpAndLogIn,
-  startFullStack,
-  TEST_ADMIN,
-} from '../support/full-stack';
+import { startFullStack, type TestService } from '../support/service';
 
 /**
  * Idempotency-Key against MariaDB and Redis, with two instances of the service sharing
@@ -21,8 +13,8 @@ import {
  * does not forget them.
  */
 describe('Idempotency-Key across instances', () => {
-  let first: RunningService;
-  let second: RunningService;
+  let first: TestService;
+  let second: TestService;
   let knex: Knex;
   let redis: Redis;
   let token: string;
@@ -32,18 +24,17 @@ describe('Idempotency-Key across instances', () => {
     [first, second] = await Promise.all([startFullStack(), startFullStack()]);
     knex = createKnex(testDatabaseUrl, { poolMax: 4 });
     redis = new Redis(testRedisUrl);
-    const adminToken = await logIn(first.baseUrl, TEST_ADMIN.email, TEST_ADMIN.password);
-    performance = await createOnSalePerformance(first.baseUrl, adminToken, 2, 10);
-    token = await signUpAndLogIn(first.baseUrl, `idem-${randomUUID()}@example.com`);
+    performance = await first.createHall({ rows: 2, seatsPerRow: 10 });
+    token = await first.memberToken();
   }, 60_000);
   afterAll(async () => {
-    await Promise.all([first?.stop(), second?.stop()]);
+    await Promise.all([first?.close(), second?.close()]);
     await knex?.destroy();
     redis?.disconnect();
   });
 
-  const hold = (baseUrl: string, seatIds: string[], key: string) =>
-    call(baseUrl, 'POST', '/api/v1/reservations', {
+  const hold = (service: TestService, seatIds: string[], key: string) =>
+    service.request('POST', '/api/v1/reservations', {
       token,
       body: { performanceId: performance.id, seatIds },
       headers: { 'Idempotency-Key': key },
@@ -54,7 +45,7 @@ describe('Idempotency-Key across instances', () => {
     const seats = performance.seatIds.slice(0, 2);
 
     const responses = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => hold(i % 2 === 0 ? first.baseUrl : second.baseUrl, seats, key)),
+      Array.from({ length: 20 }, (_, i) => hold(i % 2 === 0 ? first : second, seats, key)),
     );
 
     const created = responses.filter((response) => response.status === 201);
@@ -70,8 +61,8 @@ describe('Idempotency-Key across instances', () => {
     expect(rows).toEqual([{ id: created[0]!.body.id }]);
 
     // Once the first has answered, every retry, on either instance, gets its answer.
-    for (const baseUrl of [first.baseUrl, second.baseUrl]) {
-      const retry = await hold(baseUrl, seats, key);
+    for (const service of [first, second]) {
+      const retry = await hold(service, seats, key);
       expect(retry.status).toBe(201);
       expect(retry.body).toEqual(created[0]!.body);
       expect(retry.headers.get('idempotent-replayed')).toBe('true');
@@ -81,11 +72,11 @@ describe('Idempotency-Key across instances', () => {
   it('replays after Redis was flushed: the records are in MySQL', async () => {
     const key = randomUUID();
     const seats = performance.seatIds.slice(2, 3);
-    const answered = await hold(first.baseUrl, seats, key);
+    const answered = await hold(first, seats, key);
     expect(answered.status).toBe(201);
 
     await redis.flushdb();
-    const retry = await hold(second.baseUrl, seats, key);
+    const retry = await hold(second, seats, key);
 
     expect(retry.status).toBe(201);
     expect(retry.body).toEqual(answered.body);
@@ -99,7 +90,7 @@ describe('Idempotency-Key across instances', () => {
 
   it('purges expired records with the periodic job', async () => {
     const key = randomUUID();
-    expect((await hold(first.baseUrl, performance.seatIds.slice(3, 4), key)).status).toBe(201);
+    expect((await hold(first, performance.seatIds.slice(3, 4), key)).status).toBe(201);
     await knex('idempotency_keys')
       .where('idempotency_key', key)
       .update({ expires_at: new Date(Date.now() - 1000) });

@@ -3,17 +3,7 @@ import type { Knex } from 'knex';
 import { SignJWT } from 'jose';
 import { createKnex } from '../../src/adapters/persistence/knex-client';
 import { testDatabaseUrl } from '../support/environment';
-import {
-  call,
-  createOnSalePerformance,
-  logIn,
-  RunningService,
-  signUpAndLogIn,
-  startFullStack,
-  TEST_ADMIN,
-} from '../support/full-stack';
-
-const JWT_SECRET = 'a-test-secret-that-is-long-enough-0123456789';
+import { startFullStack, TEST_JWT_SECRET, type TestService } from '../support/service';
 
 /**
  * MAX_SEATS_PER_MEMBER (4) over HTTP on MariaDB and Redis, with rate limits off as in a load
@@ -40,22 +30,20 @@ describe('the per-member seat cap on MariaDB and Redis', () => {
   };
 
   describe('with holds of the default length', () => {
-    let service: RunningService;
-    let adminToken: string;
+    let service: TestService;
     beforeAll(async () => {
       service = await startFullStack({ RATE_LIMIT_ENABLED: 'false', MAX_SEATS_PER_MEMBER: '4' });
-      adminToken = await logIn(service.baseUrl, TEST_ADMIN.email, TEST_ADMIN.password);
     }, 60_000);
-    afterAll(() => service?.stop());
+    afterAll(() => service?.close());
 
     it('lets exactly 4 of 10 concurrent one-seat holds of one member through, and frees the seats of the others', async () => {
-      const performance = await createOnSalePerformance(service.baseUrl, adminToken, 2, 10);
-      const token = await signUpAndLogIn(service.baseUrl, `capped-${randomUUID()}@example.com`);
+      const performance = await service.createHall({ rows: 2, seatsPerRow: 10 });
+      const token = await service.memberToken();
       const seats = performance.seatIds.slice(0, 10);
 
       const responses = await Promise.all(
         seats.map((seatId) =>
-          call(service.baseUrl, 'POST', '/api/v1/reservations', {
+          service.request('POST', '/api/v1/reservations', {
             token,
             body: { performanceId: performance.id, seatIds: [seatId] },
           }),
@@ -73,8 +61,8 @@ describe('the per-member seat cap on MariaDB and Redis', () => {
 
       // The refused seats were released in Redis as well: another member takes them at once.
       const refusedSeats = seats.filter((_, index) => responses[index]!.status === 422);
-      const other = await signUpAndLogIn(service.baseUrl, `other-${randomUUID()}@example.com`);
-      const taken = await call(service.baseUrl, 'POST', '/api/v1/reservations', {
+      const other = await service.memberToken();
+      const taken = await service.request('POST', '/api/v1/reservations', {
         token: other,
         body: { performanceId: performance.id, seatIds: refusedSeats.slice(0, 4) },
       });
@@ -82,26 +70,26 @@ describe('the per-member seat cap on MariaDB and Redis', () => {
     }, 30_000);
 
     it('gives seats back on cancel and keeps confirmed ones counted', async () => {
-      const performance = await createOnSalePerformance(service.baseUrl, adminToken, 1, 10);
-      const token = await signUpAndLogIn(service.baseUrl, `cancels-${randomUUID()}@example.com`);
+      const performance = await service.createHall({ rows: 1, seatsPerRow: 10 });
+      const token = await service.memberToken();
       const hold = (seatIds: string[]) =>
-        call(service.baseUrl, 'POST', '/api/v1/reservations', {
+        service.request('POST', '/api/v1/reservations', {
           token,
           body: { performanceId: performance.id, seatIds },
         });
       const confirmed = (await hold(performance.seatIds.slice(0, 2))).body;
       const cancelled = (await hold(performance.seatIds.slice(2, 4))).body;
-      await call(service.baseUrl, 'POST', `/api/v1/reservations/${confirmed.id}/confirm`, { token });
+      await service.request('POST', `/api/v1/reservations/${confirmed.id}/confirm`, { token });
       expect((await hold(performance.seatIds.slice(4, 5))).body.code).toBe('MEMBER_SEAT_LIMIT');
 
-      await call(service.baseUrl, 'POST', `/api/v1/reservations/${cancelled.id}/cancel`, { token });
+      await service.request('POST', `/api/v1/reservations/${cancelled.id}/cancel`, { token });
       expect(await seatCount(confirmed.memberId, performance.id)).toBe(2);
       expect((await hold(performance.seatIds.slice(4, 6))).status).toBe(201);
       expect(await seatCount(confirmed.memberId, performance.id)).toBe(4);
     });
 
     it('answers 401 INVALID_TOKEN to a well-signed token of a member MySQL does not know, and writes nothing', async () => {
-      const performance = await createOnSalePerformance(service.baseUrl, adminToken, 1, 5);
+      const performance = await service.createHall({ rows: 1, seatsPerRow: 5 });
       const nobody = randomUUID();
       const token = await new SignJWT({ role: 'USER' })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -110,9 +98,9 @@ describe('the per-member seat cap on MariaDB and Redis', () => {
         .setAudience('ticketing-api')
         .setIssuedAt()
         .setExpirationTime('10m')
-        .sign(new TextEncoder().encode(JWT_SECRET));
+        .sign(new TextEncoder().encode(TEST_JWT_SECRET));
 
-      const response = await call(service.baseUrl, 'POST', '/api/v1/reservations', {
+      const response = await service.request('POST', '/api/v1/reservations', {
         token,
         body: { performanceId: performance.id, seatIds: [performance.seatIds[0]] },
       });
@@ -120,8 +108,8 @@ describe('the per-member seat cap on MariaDB and Redis', () => {
       expect(response.status).toBe(401);
       expect(response.body.code).toBe('INVALID_TOKEN');
       expect(await knex('reservations').where('member_id', nobody).count({ n: '*' })).toEqual([{ n: 0 }]);
-      const other = await signUpAndLogIn(service.baseUrl, `after-${randomUUID()}@example.com`);
-      const retaken = await call(service.baseUrl, 'POST', '/api/v1/reservations', {
+      const other = await service.memberToken();
+      const retaken = await service.request('POST', '/api/v1/reservations', {
         token: other,
         body: { performanceId: performance.id, seatIds: [performance.seatIds[0]] },
       });
@@ -130,18 +118,17 @@ describe('the per-member seat cap on MariaDB and Redis', () => {
   });
 
   describe('with holds that expire within a second', () => {
-    let service: RunningService;
+    let service: TestService;
     beforeAll(async () => {
       service = await startFullStack({ HOLD_TTL_SECONDS: '1', HOLD_SWEEP_INTERVAL_MS: '200' });
     }, 60_000);
-    afterAll(() => service?.stop());
+    afterAll(() => service?.close());
 
     it('gives the seats of swept holds back to the member', async () => {
-      const adminToken = await logIn(service.baseUrl, TEST_ADMIN.email, TEST_ADMIN.password);
-      const performance = await createOnSalePerformance(service.baseUrl, adminToken, 1, 10);
-      const token = await signUpAndLogIn(service.baseUrl, `sweeps-${randomUUID()}@example.com`);
+      const performance = await service.createHall({ rows: 1, seatsPerRow: 10 });
+      const token = await service.memberToken();
       const hold = (seatIds: string[]) =>
-        call(service.baseUrl, 'POST', '/api/v1/reservations', {
+        service.request('POST', '/api/v1/reservations', {
           token,
           body: { performanceId: performance.id, seatIds },
         });

@@ -2,16 +2,10 @@ import type { Knex } from 'knex';
 import Redis from 'ioredis';
 import { createKnex } from '../../src/adapters/persistence/knex-client';
 import { testDatabaseUrl, testRedisUrl } from '../support/environment';
-import {
-  call,
-  createOnSalePerformance,
-  JsonResponse,
-  logIn,
-  RunningService,
-  signUpAndLogIn,
-  startFullStack,
-  TEST_ADMIN,
-} from '../support/full-stack';
+import type { ApiResponse } from '../../testkit/api-client';
+import { doubleSoldSeats, sqlOverKnex } from '../../testkit/audit';
+import { adjacentSeatWishes } from '../../testkit/seat-wishes';
+import { startFullStack, type TestService } from '../support/service';
 
 const MEMBERS = 200;
 const SEATS = 50;
@@ -21,56 +15,39 @@ const SEATS = 50;
  * members racing over HTTP for the same seats, against the real MariaDB and Redis.
  */
 describe('an on-sale race over HTTP against MariaDB and Redis', () => {
-  let service: RunningService;
+  let service: TestService;
   let knex: Knex;
   let redis: Redis;
   let tokens: string[];
-  let adminToken: string;
 
   beforeAll(async () => {
     service = await startFullStack();
     knex = createKnex(testDatabaseUrl, { poolMax: 4 });
     redis = new Redis(testRedisUrl);
-    adminToken = await logIn(service.baseUrl, TEST_ADMIN.email, TEST_ADMIN.password);
-    const run = Date.now().toString(36);
-    tokens = [];
-    // Sign-ups in small batches: hashing is CPU-bound, a flood would only queue.
-    for (let i = 0; i < MEMBERS; i += 20) {
-      const batch = Array.from({ length: Math.min(20, MEMBERS - i) }, (_, j) =>
-        signUpAndLogIn(service.baseUrl, `racer-${run}-${i + j}@example.com`),
-      );
-      tokens.push(...(await Promise.all(batch)));
-    }
+    tokens = (await service.api.newMembers(MEMBERS, 'racer', 20)).map((member) => member.token);
   }, 120_000);
 
   afterAll(async () => {
-    await service?.stop();
+    await service?.close();
     await knex?.destroy();
     redis?.disconnect();
   });
 
-  /** Each member wants 1–3 adjacent seats; many want the same ones. */
-  function wishes(seatIds: string[]): string[][] {
-    return tokens.map((_, member) => {
-      const count = 1 + (member % 3);
-      const start = (member * 7) % (SEATS - count + 1);
-      return seatIds.slice(start, start + count);
-    });
-  }
-
   /** Sends every member's request at once; `duringRace` runs once a quarter of the answers are in. */
   async function race(performanceId: string, seatIds: string[], duringRace?: () => Promise<void>) {
-    const wanted = wishes(seatIds);
+    const wanted = adjacentSeatWishes(tokens.length, seatIds);
     let answered = 0;
     let quarterIn: () => void = () => {};
     const quarter = new Promise<void>((resolve) => (quarterIn = resolve));
     const requests = tokens.map((token, member) =>
-      call(service.baseUrl, 'POST', '/api/v1/reservations', {
-        token,
-        body: { performanceId, seatIds: wanted[member] },
-      }).finally(() => {
-        if (++answered === Math.ceil(tokens.length / 4)) quarterIn();
-      }),
+      service
+        .request('POST', '/api/v1/reservations', {
+          token,
+          body: { performanceId, seatIds: wanted[member] },
+        })
+        .finally(() => {
+          if (++answered === Math.ceil(tokens.length / 4)) quarterIn();
+        }),
     );
     if (duringRace) {
       await quarter;
@@ -79,7 +56,7 @@ describe('an on-sale race over HTTP against MariaDB and Redis', () => {
     return { wanted, responses: await Promise.all(requests) };
   }
 
-  async function audit(performanceId: string, responses: JsonResponse[], { redisWasIntact = true } = {}) {
+  async function audit(performanceId: string, responses: ApiResponse[], { redisWasIntact = true } = {}) {
     const winners = responses.filter((response) => response.status === 201);
     const losers = responses.filter((response) => response.status !== 201);
 
@@ -92,14 +69,7 @@ describe('an on-sale race over HTTP against MariaDB and Redis', () => {
     }
 
     // No seat in two active reservations, judged from statuses, not from the constraint column.
-    const doubleSold = await knex('reservation_seats as rs')
-      .join('reservations as r', 'r.id', 'rs.reservation_id')
-      .where('r.performance_id', performanceId)
-      .whereIn('r.status', ['PENDING', 'CONFIRMED'])
-      .groupBy('rs.seat_id')
-      .havingRaw('count(*) > 1')
-      .select('rs.seat_id');
-    expect(doubleSold).toEqual([]);
+    expect(await doubleSoldSeats(sqlOverKnex(knex), performanceId)).toEqual([]);
 
     // Every 201 is a row in MySQL with exactly the seats it promised, and nothing else was written.
     const rows = await knex('reservations').where('performance_id', performanceId).select('id', 'status');
@@ -120,7 +90,7 @@ describe('an on-sale race over HTTP against MariaDB and Redis', () => {
   }
 
   it('sells every seat at most once, answers every loser with 409, and confirms what it sold', async () => {
-    const performance = await createOnSalePerformance(service.baseUrl, adminToken, 5, 10);
+    const performance = await service.createHall({ rows: 5, seatsPerRow: 10 });
     expect(performance.seatIds).toHaveLength(SEATS);
 
     const { responses } = await race(performance.id, performance.seatIds);
@@ -131,7 +101,7 @@ describe('an on-sale race over HTTP against MariaDB and Redis', () => {
     // Winners confirm; every confirmation is durable and the seat map agrees.
     const confirmations = await Promise.all(
       winners.map((winner) =>
-        call(service.baseUrl, 'POST', `/api/v1/reservations/${winner.body.id}/confirm`, {
+        service.request('POST', `/api/v1/reservations/${winner.body.id}/confirm`, {
           token: tokens[responses.indexOf(winner)]!,
         }),
       ),
@@ -144,7 +114,7 @@ describe('an on-sale race over HTTP against MariaDB and Redis', () => {
   }, 60_000);
 
   it('still never sells a seat twice when Redis is flushed in the middle of the race', async () => {
-    const performance = await createOnSalePerformance(service.baseUrl, adminToken, 5, 10);
+    const performance = await service.createHall({ rows: 5, seatsPerRow: 10 });
     let flushed = false;
     const { responses } = await race(performance.id, performance.seatIds, async () => {
       // A quarter of the race has landed in Redis; wipe it, and MySQL must decide alone.

@@ -1,64 +1,53 @@
 import Redis from 'ioredis';
-import { randomUUID } from 'node:crypto';
 import { testRedisUrl } from '../support/environment';
-import {
-  call,
-  createOnSalePerformance,
-  logIn,
-  type RunningService,
-  signUpAndLogIn,
-  startFullStack,
-  TEST_ADMIN,
-} from '../support/full-stack';
+import { startFullStack, type TestService } from '../support/service';
 import { SseClient, statusesOf } from '../support/sse-client';
 
 const API = '/api/v1';
 
 /** Two instances of the service on this worker's MariaDB database and Redis db, in this process. */
 describe('the live seat map across instances (MariaDB + Redis)', () => {
-  let a: RunningService;
-  let b: RunningService;
+  let a: TestService;
+  let b: TestService;
   let redis: Redis;
   let member: string;
-  let admin: string;
   const streams: SseClient[] = [];
-  const follow = async (on: RunningService, performanceId: string, headers: Record<string, string> = {}) => {
+  const follow = async (on: TestService, performanceId: string, headers: Record<string, string> = {}) => {
     const client = await SseClient.open(`${on.baseUrl}${API}/performances/${performanceId}/seats/stream`, headers);
     streams.push(client);
     return client;
   };
-  const hold = async (on: RunningService, performanceId: string, seatIds: string[]) => {
-    const held = await call(on.baseUrl, 'POST', `${API}/reservations`, {
+  const hold = async (on: TestService, performanceId: string, seatIds: string[]) => {
+    const held = await on.request('POST', `${API}/reservations`, {
       token: member,
       body: { performanceId, seatIds },
     });
     expect(held.status).toBe(201);
     return held.body.id as string;
   };
-  const seatMap = (on: RunningService, performanceId: string) =>
-    call(on.baseUrl, 'GET', `${API}/performances/${performanceId}/seats`);
+  const seatMap = (on: TestService, performanceId: string) =>
+    on.request('GET', `${API}/performances/${performanceId}/seats`);
 
   beforeAll(async () => {
     a = await startFullStack();
     b = await startFullStack();
     redis = new Redis(testRedisUrl);
-    member = await signUpAndLogIn(a.baseUrl, `fan-${randomUUID()}@example.com`);
-    admin = await logIn(a.baseUrl, TEST_ADMIN.email, TEST_ADMIN.password);
+    member = await a.memberToken();
   });
   afterEach(() => {
     for (const stream of streams.splice(0)) stream.close();
   });
   afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
+    await Promise.all([a?.close(), b?.close()]);
     redis?.disconnect();
   });
 
   it('carries a change made through one instance to the streams of the other', async () => {
-    const hall = await createOnSalePerformance(a.baseUrl, admin, 2, 5);
+    const hall = await a.createHall({ rows: 2, seatsPerRow: 5 });
     const onB = await follow(b, hall.id);
     await onB.untilEvents(1);
     const reservation = await hold(a, hall.id, [hall.seatIds[0]!, hall.seatIds[1]!]);
-    const confirmed = await call(a.baseUrl, 'POST', `${API}/reservations/${reservation}/confirm`, { token: member });
+    const confirmed = await a.request('POST', `${API}/reservations/${reservation}/confirm`, { token: member });
     expect(confirmed.status).toBe(200);
 
     const onA = await seatMap(a, hall.id);
@@ -75,7 +64,7 @@ describe('the live seat map across instances (MariaDB + Redis)', () => {
   });
 
   it('resumes on one instance from the latest id seen on the other', async () => {
-    const hall = await createOnSalePerformance(a.baseUrl, admin, 1, 6);
+    const hall = await a.createHall({ rows: 1, seatsPerRow: 6 });
     const onA = await follow(a, hall.id);
     await onA.untilEvents(1);
     await hold(a, hall.id, [hall.seatIds[0]!]);
@@ -92,11 +81,11 @@ describe('the live seat map across instances (MariaDB + Redis)', () => {
   });
 
   it('sends a fresh snapshot, rebuilt from MySQL, when Redis loses the state mid-stream', async () => {
-    const hall = await createOnSalePerformance(a.baseUrl, admin, 2, 5);
+    const hall = await a.createHall({ rows: 2, seatsPerRow: 5 });
     const onB = await follow(b, hall.id);
     await onB.untilEvents(1);
     const sold = await hold(a, hall.id, [hall.seatIds[0]!]);
-    expect((await call(a.baseUrl, 'POST', `${API}/reservations/${sold}/confirm`, { token: member })).status).toBe(200);
+    expect((await a.request('POST', `${API}/reservations/${sold}/confirm`, { token: member })).status).toBe(200);
     const before = await seatMap(a, hall.id);
     await onB.untilVersion(before.body.version);
     const seenBefore = onB.events.length;

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { SpanRecord } from '../../src/adapters/telemetry/file-span.exporter';
-import { call, createOnSalePerformance, fullStackEnvironment, logIn } from '../support/full-stack';
+import { fullStackEnvironment } from '../support/service';
+import { ApiClient } from '../../testkit/api-client';
 
 /**
  * Everything the service exports about itself (spans, log lines, metrics) is read by more
@@ -24,6 +25,7 @@ describe('secrets in telemetry', () => {
   const output = { stdout: '', stderr: '' };
   let child: ChildProcess;
   let baseUrl: string;
+  let api: ApiClient;
 
   beforeAll(async () => {
     child = spawn(process.execPath, [require.resolve('tsx/cli'), 'src/bootstrap/main.ts'], {
@@ -52,39 +54,41 @@ describe('secrets in telemetry', () => {
         if (port) resolve(`http://127.0.0.1:${port}`);
       });
     });
+    api = new ApiClient(baseUrl);
   }, 60_000);
 
-  afterAll(() => {
+  afterAll(async () => {
+    await api?.close();
     if (child.exitCode === null) child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('exports no password, token, email address or Authorization value in spans, logs or metrics', async () => {
-    const signUp = await call(baseUrl, 'POST', '/api/v1/members', {
+    const signUp = await api.request('POST', '/api/v1/members', {
       body: { email: member.email, password: member.password, name: 'Fan' },
     });
     expect(signUp.status).toBe(201);
     // Taken: the unique index refuses it, and the driver's error names the duplicate value.
-    const again = await call(baseUrl, 'POST', '/api/v1/members', {
+    const again = await api.request('POST', '/api/v1/members', {
       body: { email: member.email, password: member.password, name: 'Fan' },
     });
     expect(again.status).toBe(409);
-    const refused = await call(baseUrl, 'POST', '/api/v1/auth/login', {
+    const refused = await api.request('POST', '/api/v1/auth/login', {
       body: { email: member.email, password: wrongPassword },
     });
     expect(refused.status).toBe(401);
-    const memberToken = await logIn(baseUrl, member.email, member.password);
-    const adminToken = await logIn(baseUrl, admin.email, admin.password);
-    const me = await call(baseUrl, 'GET', '/api/v1/members/me', { token: memberToken });
+    const memberToken = await api.logIn(member.email, member.password);
+    const adminToken = await api.logIn(admin.email, admin.password);
+    const me = await api.request('GET', '/api/v1/members/me', { token: memberToken });
     expect(me.body.email).toBe(member.email);
 
-    const performance = await createOnSalePerformance(baseUrl, adminToken, 1, 4);
-    const held = await call(baseUrl, 'POST', '/api/v1/reservations', {
+    const performance = await api.createHall(adminToken, { rows: 1, seatsPerRow: 4 });
+    const held = await api.request('POST', '/api/v1/reservations', {
       token: memberToken,
       body: { performanceId: performance.id, seatIds: [performance.seatIds[0], performance.seatIds[1]] },
     });
     expect(held.status).toBe(201);
-    const confirmed = await call(baseUrl, 'POST', `/api/v1/reservations/${held.body.id}/confirm`, {
+    const confirmed = await api.request('POST', `/api/v1/reservations/${held.body.id}/confirm`, {
       token: memberToken,
     });
     expect(confirmed.status).toBe(200);

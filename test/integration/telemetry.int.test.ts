@@ -4,42 +4,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { SpanRecord } from '../../src/adapters/telemetry/file-span.exporter';
-import {
-  call,
-  createOnSalePerformance,
-  fullStackEnvironment,
-  logIn,
-  RunningService,
-  signUpAndLogIn,
-  startFullStack,
-  TEST_ADMIN,
-} from '../support/full-stack';
+import { ApiClient } from '../../testkit/api-client';
+import { fullStackEnvironment, startFullStack, TEST_ADMIN, type TestService } from '../support/service';
 
 describe('metrics', () => {
-  let service: RunningService;
+  let service: TestService;
   beforeAll(async () => {
     service = await startFullStack();
   });
-  afterAll(() => service.stop());
+  afterAll(() => service.close());
 
   it('exposes RED, pool, seat-hold, reservation and event-loop series after traffic', async () => {
-    const admin = await logIn(service.baseUrl, TEST_ADMIN.email, TEST_ADMIN.password);
-    const member = await signUpAndLogIn(service.baseUrl, `metrics-${Date.now()}@example.com`);
-    const performance = await createOnSalePerformance(service.baseUrl, admin, 1, 4);
-    const held = await call(service.baseUrl, 'POST', '/api/v1/reservations', {
+    const admin = await service.adminToken();
+    const member = await service.memberToken();
+    const performance = await service.createHall({ rows: 1, seatsPerRow: 4 });
+    const held = await service.request('POST', '/api/v1/reservations', {
       token: member,
       body: { performanceId: performance.id, seatIds: [performance.seatIds[0]] },
     });
     expect(held.status).toBe(201);
-    const lost = await call(service.baseUrl, 'POST', '/api/v1/reservations', {
+    const lost = await service.request('POST', '/api/v1/reservations', {
       token: admin,
       body: { performanceId: performance.id, seatIds: [performance.seatIds[0]] },
     });
     expect(lost.status).toBe(409);
-    await call(service.baseUrl, 'POST', `/api/v1/reservations/${held.body.id}/confirm`, { token: member });
+    await service.request('POST', `/api/v1/reservations/${held.body.id}/confirm`, { token: member });
 
-    const response = await fetch(`${service.baseUrl}/metrics`);
-    const text = await response.text();
+    const response = await service.request('GET', '/metrics');
+    const text = response.text;
 
     expect(response.headers.get('content-type')).toContain('text/plain');
     expect(text).toMatch(/http_requests_total\{method="POST",route="\/api\/v1\/reservations",status="201"\} 1/);
@@ -65,6 +57,7 @@ describe('metrics', () => {
 describe('traces and logs of a real process', () => {
   let child: ChildProcess;
   let baseUrl: string;
+  let api: ApiClient | undefined;
   const logLines: Record<string, unknown>[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'ticketing-traces-'));
   const spansFile = join(dir, 'spans.jsonl');
@@ -92,16 +85,18 @@ describe('traces and logs of a real process', () => {
     });
   }, 60_000);
 
-  afterAll(() => {
+  afterAll(async () => {
+    await api?.close();
     if (child.exitCode === null) child.kill('SIGKILL');
   });
 
   it('records the span tree of a reservation and of a refused one, with trace ids in logs and answers', async () => {
-    const admin = await logIn(baseUrl, TEST_ADMIN.email, TEST_ADMIN.password);
-    const performance = await createOnSalePerformance(baseUrl, admin, 1, 4);
+    api = new ApiClient(baseUrl);
+    const admin = await api.logIn(TEST_ADMIN.email, TEST_ADMIN.password);
+    const performance = await api.createHall(admin, { rows: 1, seatsPerRow: 4 });
     const body = { performanceId: performance.id, seatIds: [performance.seatIds[0], performance.seatIds[1]] };
-    const won = await call(baseUrl, 'POST', '/api/v1/reservations', { token: admin, body });
-    const lost = await call(baseUrl, 'POST', '/api/v1/reservations', { token: admin, body });
+    const won = await api.request('POST', '/api/v1/reservations', { token: admin, body });
+    const lost = await api.request('POST', '/api/v1/reservations', { token: admin, body });
     expect([won.status, lost.status]).toEqual([201, 409]);
     const wonTrace = won.headers.get('traceparent')!.split('-')[1]!;
     expect(lost.body.traceId).toBe(lost.headers.get('traceparent')!.split('-')[1]);

@@ -4,6 +4,10 @@ import { NewPerformance, Performance } from '../../src/domain/catalog/performanc
 import { Reservation } from '../../src/domain/sales/reservation';
 import { ReservationLimits } from '../../src/domain/sales/reservation.repository';
 import { Money } from '../../src/domain/shared/money';
+import { performanceBody } from '../../testkit/performance-body';
+import { DAY, HOUR, MINUTE, SECOND } from '../../testkit/time';
+
+export { DAY, HOUR, MINUTE, SECOND };
 
 /**
  * Object mothers: valid aggregates with every field overridable. Ids are random UUIDs,
@@ -11,10 +15,6 @@ import { Money } from '../../src/domain/shared/money';
  * T0, the ManualClock's default "now".
  */
 export const T0 = new Date('2030-01-01T00:00:00.000Z');
-export const SECOND = 1_000;
-export const MINUTE = 60 * SECOND;
-export const HOUR = 60 * MINUTE;
-export const DAY = 24 * HOUR;
 
 export const at = (offsetMs: number, from: Date = T0): Date => new Date(from.getTime() + offsetMs);
 
@@ -42,22 +42,26 @@ export interface PerformanceOverrides extends Partial<NewPerformance> {
   readonly nextSeatId?: () => string;
 }
 
-/** The input for a small hall on sale at T0: section A (VIP, 2×5) and B (R, 3×5), priced in KRW. */
+/**
+ * The input for a small hall on sale at T0, as the domain takes it: the API's performance
+ * body (testkit) with section B one row longer, A (VIP, 2×5) and B (R, 3×5), priced in KRW.
+ */
 export function aNewPerformance(overrides: Partial<NewPerformance> = {}): NewPerformance {
-  return {
+  const body = performanceBody(T0, {
     title: 'Test Concert',
-    venue: 'Test Hall',
-    startsAt: at(30 * DAY),
-    salesOpenAt: at(-HOUR),
-    salesCloseAt: at(29 * DAY),
-    grades: [
-      { name: 'VIP', price: Money.of(150_000, 'KRW') },
-      { name: 'R', price: Money.of(120_000, 'KRW') },
-    ],
     sections: [
       { name: 'A', grade: 'VIP', rows: 2, seatsPerRow: 5 },
       { name: 'B', grade: 'R', rows: 3, seatsPerRow: 5 },
     ],
+  });
+  return {
+    title: body.title,
+    venue: body.venue,
+    startsAt: new Date(body.startsAt),
+    salesOpenAt: new Date(body.salesOpenAt),
+    salesCloseAt: new Date(body.salesCloseAt),
+    grades: body.grades.map((grade) => ({ name: grade.name, price: Money.of(grade.price, 'KRW') })),
+    sections: body.sections,
     ...overrides,
   };
 }

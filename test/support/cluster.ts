@@ -8,7 +8,7 @@ import path from 'node:path';
 import Redis from 'ioredis';
 import { createConnection } from 'mysql2/promise';
 import { TEST_MYSQL_SERVER_URL, TEST_REDIS_SERVER_URL } from './environment';
-import { createOnSalePerformance as createHall } from './full-stack';
+import { ApiClient } from '../../testkit/api-client';
 
 /**
  * The service as it runs in production, several processes of `node dist/bootstrap/main.js`
@@ -122,6 +122,8 @@ export async function stopEverything(): Promise<void> {
   );
   for (const child of children) killGroupOrProcess(child, 'SIGKILL');
   await withTimeout(Promise.all(waiting), 10_000, 'children did not exit after SIGKILL');
+  await Promise.all([...clients.values()].map((client) => client.close()));
+  clients.clear();
 }
 
 /** One `node dist/bootstrap/main.js` on 127.0.0.1:port. */
@@ -347,7 +349,16 @@ export interface ClusterResponse<T = any> {
   readonly error?: string;
 }
 
-/** fetch that never throws and reads non-JSON bodies (nginx's own 502 page) as text. */
+/** One keep-alive client per address (an instance or nginx); stopEverything() closes them. */
+const clients = new Map<string, ApiClient>();
+
+export function apiClient(baseUrl: string): ApiClient {
+  let client = clients.get(baseUrl);
+  if (!client) clients.set(baseUrl, (client = new ApiClient(baseUrl, { timeoutMs: 20_000 })));
+  return client;
+}
+
+/** A request that never throws: no answer at all (refused, reset) is status 0 with the error's code. */
 export async function request<T = any>(
   baseUrl: string,
   method: string,
@@ -355,25 +366,15 @@ export async function request<T = any>(
   options: { token?: string; body?: unknown } = {},
 ): Promise<ClusterResponse<T>> {
   try {
-    const response = await fetch(`${baseUrl}${urlPath}`, {
-      method,
-      headers: {
-        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      },
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-      signal: AbortSignal.timeout(20_000),
-    });
-    const text = await response.text();
-    const json = (response.headers.get('content-type') ?? '').includes('json');
+    const response = await apiClient(baseUrl).request<T>(method, urlPath, options);
     const upstreams = (response.headers.get('x-upstream') ?? '')
       .split(',')
       .map((address) => address.trim())
       .filter(Boolean);
-    return { status: response.status, body: (json && text ? JSON.parse(text) : text) as T, upstreams };
+    return { status: response.status, body: response.body, upstreams };
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    return { status: 0, body: undefined as T, upstreams: [], error: cause ?? String(error) };
+    const code = (error as { code?: string }).code;
+    return { status: 0, body: undefined as T, upstreams: [], error: code ?? String(error) };
   }
 }
 
@@ -417,67 +418,4 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, message: s
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** Runs `work` over `items` with at most `limit` at a time; results keep the items' order. */
-export async function mapConcurrently<I, O>(
-  items: readonly I[],
-  limit: number,
-  work: (item: I, index: number) => Promise<O>,
-): Promise<O[]> {
-  const results = new Array<O>(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!, index);
-    }
-  });
-  await Promise.all(lanes);
-  return results;
-}
-
-export interface ClusterMember {
-  readonly id: string;
-  readonly email: string;
-  readonly token: string;
-}
-
-/** Signs members up and logs them in through `baseUrl` (argon2id at OWASP cost on the instances). */
-export async function signUpMembers(
-  baseUrl: string,
-  count: number,
-  prefix: string,
-  concurrency = 16,
-): Promise<ClusterMember[]> {
-  const password = 'a-decent-password-123';
-  return mapConcurrently(
-    Array.from({ length: count }, (_, i) => `${prefix}-${i}@cluster.test`),
-    concurrency,
-    async (email) => {
-      const signUp = await request(baseUrl, 'POST', '/api/v1/members', {
-        body: { email, password, name: email.split('@')[0] },
-      });
-      if (signUp.status !== 201)
-        throw new Error(`sign-up of ${email} failed: ${signUp.status} ${JSON.stringify(signUp.body)}`);
-      return { id: signUp.body.id as string, email, token: await logIn(baseUrl, email, password) };
-    },
-  );
-}
-
-export async function logIn(baseUrl: string, email: string, password: string): Promise<string> {
-  const login = await request(baseUrl, 'POST', '/api/v1/auth/login', { body: { email, password } });
-  if (login.status !== 200) throw new Error(`login of ${email} failed: ${login.status} ${JSON.stringify(login.body)}`);
-  return login.body.accessToken as string;
-}
-
-/** A one-section hall of `rows × seatsPerRow` seats, on sale now; returns its seat ids in order. */
-export function createOnSalePerformance(
-  baseUrl: string,
-  adminToken: string,
-  title: string,
-  rows: number,
-  seatsPerRow: number,
-) {
-  return createHall(baseUrl, adminToken, rows, seatsPerRow, title);
 }

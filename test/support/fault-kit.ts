@@ -1,57 +1,32 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, closeSync, openSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
-import pino from 'pino';
 import { createKnex, ensureDatabaseExists } from '../../src/adapters/persistence/knex-client';
-import { Application, createApplication } from '../../src/bootstrap/application';
-import { loadConfig } from '../../src/bootstrap/config';
-import { fastHasher, TEST_ADMIN } from './full-stack';
+import { ApiClient, type RequestOptions } from '../../testkit/api-client';
 import { freePort, startWatchdog, waitUntil, type OwnedMariaDb, type OwnedRedis } from './owned-servers';
-import { rawRequest } from './raw-http';
+import { testEnvironment } from './service';
 
-export const FAULT_JWT_SECRET = 'a-fault-test-secret-that-is-long-enough-0123';
 export const REQUEST_TIMEOUT_MS = 3_000;
-const API = '/api/v1';
 
-/** The service's settings for fault tests: the owned servers, no rate limits, a short request timeout. */
+/** The service's settings for fault tests: the owned servers and a short request timeout. */
 export function faultEnvironment(
   mariadb: OwnedMariaDb,
   redis: OwnedRedis,
   extra: Record<string, string> = {},
 ): Record<string, string> {
-  return {
-    NODE_ENV: 'test',
-    HOST: '127.0.0.1',
-    PORT: '0',
+  return testEnvironment({
     DATABASE_URL: `${mariadb.serverUrl}/ticketing_faults`,
     REDIS_URL: redis.url(0),
     MIGRATE_ON_START: 'true',
-    JWT_SECRET: FAULT_JWT_SECRET,
-    ADMIN_EMAIL: TEST_ADMIN.email,
-    ADMIN_PASSWORD: TEST_ADMIN.password,
-    RATE_LIMIT_ENABLED: 'false',
     REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
-    LOG_LEVEL: 'silent',
     ...extra,
-  };
-}
-
-export interface InProcessService {
-  readonly application: Application;
-  readonly baseUrl: string;
-  stop(): Promise<void>;
-}
-
-/** The whole service, as main.ts builds it, in this process, on the owned servers. */
-export async function startServiceInProcess(env: Record<string, string>): Promise<InProcessService> {
-  const application = await createApplication(loadConfig(env), pino({ level: 'silent' }), {
-    passwordHasher: fastHasher,
   });
-  const server = await application.listen();
-  const { port } = server.address() as AddressInfo;
-  return { application, baseUrl: `http://127.0.0.1:${port}`, stop: () => application.stop() };
+}
+
+/** A client that opens a connection per request, as one does against a service that dies and restarts. */
+export function faultClient(baseUrl: string): ApiClient {
+  return new ApiClient(baseUrl, { freshConnections: true });
 }
 
 /** The service as a child process (main.ts through tsx), for tests that SIGKILL it. */
@@ -90,17 +65,20 @@ export class ServiceProcess {
     process.once('exit', () => child.kill('SIGKILL'));
     const watchdog = startWatchdog(child.pid!);
     child.once('exit', () => watchdog.kill('SIGKILL'));
-    await waitUntil(
-      'the service answering /healthz',
-      async () => {
-        if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}; see ${this.logFile}`);
-        return (
-          (await rawRequest(this.baseUrl, { method: 'GET', path: '/healthz', freshConnection: true }, 1_000)).status ===
-          200
-        );
-      },
-      60_000,
-    );
+    const probe = new ApiClient(this.baseUrl, { freshConnections: true, timeoutMs: 1_000 });
+    try {
+      await waitUntil(
+        'the service answering /healthz',
+        async () => {
+          if (child.exitCode !== null)
+            throw new Error(`the service exited with ${child.exitCode}; see ${this.logFile}`);
+          return (await probe.request('GET', '/healthz').catch(() => ({ status: 0 }))).status === 200;
+        },
+        60_000,
+      );
+    } finally {
+      await probe.close();
+    }
   }
 
   /** SIGKILL: no shutdown hook runs, in-flight requests die with their sockets. */
@@ -111,69 +89,6 @@ export class ServiceProcess {
     child.kill('SIGKILL');
     await exited;
   }
-}
-
-/** Sends members through sign-up and login, a few at a time (hashing is CPU-bound). */
-export async function signUpMembers(baseUrl: string, count: number, prefix: string): Promise<string[]> {
-  const tokens: string[] = [];
-  for (let start = 0; start < count; start += 10) {
-    const batch = Array.from({ length: Math.min(10, count - start) }, async (_, offset) => {
-      const email = `${prefix}-${start + offset}-${Date.now().toString(36)}@example.com`;
-      const password = 'a-decent-password-123';
-      const body = (value: unknown) => ({
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(value),
-      });
-      const signUp = await rawRequest(baseUrl, {
-        method: 'POST',
-        path: `${API}/members`,
-        ...body({ email, password, name: 'Racer' }),
-      });
-      if (signUp.status !== 201) throw new Error(`sign-up failed: ${signUp.status} ${signUp.text}`);
-      const login = await rawRequest(baseUrl, {
-        method: 'POST',
-        path: `${API}/auth/login`,
-        ...body({ email, password }),
-      });
-      if (login.status !== 200) throw new Error(`login failed: ${login.status} ${login.text}`);
-      return login.json.accessToken as string;
-    });
-    tokens.push(...(await Promise.all(batch)));
-  }
-  return tokens;
-}
-
-export async function adminLogIn(baseUrl: string): Promise<string> {
-  const login = await rawRequest(baseUrl, {
-    method: 'POST',
-    path: `${API}/auth/login`,
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(TEST_ADMIN),
-  });
-  if (login.status !== 200) throw new Error(`admin login failed: ${login.status} ${login.text}`);
-  return login.json.accessToken;
-}
-
-/** A one-section hall of `seats` seats, on sale now; returns its id and seat ids. */
-export async function createHall(baseUrl: string, adminToken: string, seats: number, title: string) {
-  const now = Date.now();
-  const created = await rawRequest(baseUrl, {
-    method: 'POST',
-    path: `${API}/performances`,
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${adminToken}` },
-    body: JSON.stringify({
-      title,
-      venue: 'Fault Arena',
-      startsAt: new Date(now + 7 * 86_400_000).toISOString(),
-      salesOpenAt: new Date(now - 60_000).toISOString(),
-      salesCloseAt: new Date(now + 6 * 86_400_000).toISOString(),
-      grades: [{ name: 'R', price: 120_000 }],
-      sections: [{ name: 'A', grade: 'R', rows: 1, seatsPerRow: seats }],
-    }),
-  });
-  if (created.status !== 201) throw new Error(`create performance failed: ${created.status} ${created.text}`);
-  const map = await rawRequest(baseUrl, { method: 'GET', path: `${API}/performances/${created.json.id}/seats` });
-  return { id: created.json.id as string, seatIds: (map.json.seats as { id: string }[]).map((seat) => seat.id) };
 }
 
 /** What one request got: a status, or no answer at all (the connection died), and how long it took. */
@@ -191,70 +106,35 @@ export interface Outcome {
 }
 
 /**
- * Sends one request on a connection of its own and says what became of it. `faultActive` is
- * asked when it is sent and when it is answered: a request that overlapped a fault counts
- * as sent during one.
+ * Sends one request (on a client with fresh connections, see faultClient) and says what
+ * became of it. `faultActive` is asked when it is sent and when it is answered: a request
+ * that overlapped a fault counts as sent during one.
  */
 export async function attempt(
-  baseUrl: string,
+  client: ApiClient,
   label: string,
-  request: { method: string; path: string; token?: string; body?: unknown; headers?: Record<string, string> },
+  request: { method: string; path: string } & RequestOptions,
   faultActive: () => boolean,
-  timeoutMs = 30_000,
 ): Promise<Outcome> {
   const started = performance.now();
   const activeAtStart = faultActive();
   const duringFault = () => activeAtStart || faultActive();
   try {
-    const response = await rawRequest(
-      baseUrl,
-      {
-        method: request.method,
-        path: request.path,
-        headers: {
-          ...(request.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-          ...(request.token ? { Authorization: `Bearer ${request.token}` } : {}),
-          ...request.headers,
-        },
-        ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
-        freshConnection: true,
-      },
-      timeoutMs,
-    );
-    const retryAfter = response.headers['retry-after'];
+    const response = await client.request(request.method, request.path, request);
+    const retryAfter = response.headers.get('retry-after');
     return {
       label,
       status: response.status,
-      replayed: response.headers['idempotent-replayed'] === 'true',
-      ...(response.json?.code ? { code: response.json.code } : {}),
-      ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
-      body: response.json,
+      replayed: response.headers.get('idempotent-replayed') === 'true',
+      ...(response.body?.code ? { code: response.body.code } : {}),
+      ...(retryAfter !== null ? { retryAfter } : {}),
+      body: response.body,
       elapsedMs: performance.now() - started,
       duringFault: duringFault(),
     };
   } catch {
     return { label, status: 'no answer', elapsedMs: performance.now() - started, duringFault: duringFault() };
   }
-}
-
-/** Seats held or sold twice, judged by reservation statuses (not by the constraint column). */
-export async function doubleSales(knex: Knex, performanceId: string): Promise<string[]> {
-  const rows = await knex('reservation_seats as rs')
-    .join('reservations as r', 'r.id', 'rs.reservation_id')
-    .where('r.performance_id', performanceId)
-    .whereIn('r.status', ['PENDING', 'CONFIRMED'])
-    .groupBy('rs.seat_id')
-    .havingRaw('count(*) > 1')
-    .select('rs.seat_id');
-  return rows.map((row: { seat_id: string }) => row.seat_id);
-}
-
-export async function statusesById(knex: Knex, ids: readonly string[]): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map();
-  const rows = await knex('reservations')
-    .whereIn('id', [...ids])
-    .select('id', 'status');
-  return new Map(rows.map((row: { id: string; status: string }) => [row.id, row.status]));
 }
 
 /** A pool on the owned MariaDB's service database, for audits. */

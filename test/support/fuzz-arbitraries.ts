@@ -449,6 +449,8 @@ export interface TokenMaterial {
   readonly memberToken: string;
   readonly adminToken: string;
   readonly memberId: string;
+  /** The service's clock, which tokens are checked on; the system's by default. */
+  readonly nowMs?: number;
 }
 
 const ISSUER = 'ticketing-service';
@@ -458,7 +460,7 @@ const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toStrin
 /** Tokens that must all be refused with 401 INVALID_TOKEN: forged, expired, of another algorithm or audience. */
 export async function forgedTokens(material: TokenMaterial): Promise<Record<string, string>> {
   const key = new TextEncoder().encode(material.secret);
-  const now = Math.floor(Date.now() / 1000);
+  const now = Math.floor((material.nowMs ?? Date.now()) / 1000);
   const claims = { sub: material.memberId, role: 'ADMIN', iss: ISSUER, aud: AUDIENCE, iat: now, exp: now + 3600 };
   const sign = (payload: Record<string, unknown>, alg = 'HS256', secret = key) =>
     new SignJWT(payload).setProtectedHeader({ alg, typ: 'JWT' }).sign(secret);

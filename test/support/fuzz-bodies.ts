@@ -1,8 +1,6 @@
 import fc from 'fast-check';
+import { DAY, HOUR, MINUTE } from '../../testkit/time';
 import { boundaryString, Fields, nastyNumber, nastyString, rawNumber } from './fuzz-arbitraries';
-
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 
 /** ISO date-times at the edges of what parses, what JavaScript holds and what a DATETIME column holds. */
 export const ODD_DATE_TIMES = [
@@ -81,11 +79,11 @@ const oddPrice = fc.oneof(
 export function performanceBodies(nowMs: number, title = 'Fuzz Night') {
   const valid = fc
     .record({
-      open: fc.integer({ min: -2 * DAY_MS, max: -60_000 }),
+      open: fc.integer({ min: -2 * DAY, max: -MINUTE }),
       // At least two days and an hour, so every valid performance starts an hour or more from now
       // (one starting during the run would drop out of the listing and look like a change).
-      sale: fc.integer({ min: 2 * DAY_MS + HOUR_MS, max: 20 * DAY_MS }),
-      gap: fc.integer({ min: 0, max: 5 * DAY_MS }),
+      sale: fc.integer({ min: 2 * DAY + HOUR, max: 20 * DAY }),
+      gap: fc.integer({ min: 0, max: 5 * DAY }),
       grades: fc.uniqueArray(fc.constantFrom('VIP', 'R', 'S', 'A+'), { minLength: 1, maxLength: 3 }),
       price: fc.integer({ min: 0, max: 300_000 }),
       rows: fc.integer({ min: 1, max: 3 }),

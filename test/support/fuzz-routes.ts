@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import type { DocumentedOperation } from './api-contract';
 import {
@@ -12,23 +11,16 @@ import {
 } from './fuzz-arbitraries';
 import { performanceBodies } from './fuzz-bodies';
 import { bodyText, type Access, type FuzzRequest, type RouteShape } from './fuzz-requests';
-import { rawRequest, type RawResponse } from './raw-http';
-
-const API = '/api/v1';
-const DAY_MS = 86_400_000;
-
-export interface FuzzMember {
-  readonly id: string;
-  readonly email: string;
-  readonly password: string;
-  readonly token: string;
-}
+import { API, type ApiClient, type ApiMember } from '../../testkit/api-client';
+import { performanceBody, type PerformanceBody } from '../../testkit/performance-body';
+import { DAY } from '../../testkit/time';
+import type { RawResponse } from './raw-http';
 
 /** What the route fuzzers aim at: two members, three performances, three reservations. */
 export interface FuzzFixture {
   readonly nowMs: number;
-  readonly alice: FuzzMember;
-  readonly bob: FuzzMember;
+  readonly alice: ApiMember;
+  readonly bob: ApiMember;
   readonly adminToken: string;
   readonly onSale: string;
   readonly other: string;
@@ -40,95 +32,41 @@ export interface FuzzFixture {
   readonly bobPending: string;
 }
 
-async function json(
-  baseUrl: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  token?: string,
-): Promise<RawResponse> {
-  return rawRequest(baseUrl, {
-    method,
-    path,
-    headers: {
-      ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-}
-
-function expectStatus(response: RawResponse, status: number, what: string): any {
-  if (response.status !== status) throw new Error(`${what} failed: ${response.status} ${response.text.slice(0, 300)}`);
-  return response.json;
-}
-
-export async function registerFuzzMember(baseUrl: string): Promise<FuzzMember> {
-  const email = `fuzz-${randomUUID()}@example.com`;
-  const password = `pass-${randomUUID()}`;
-  const member = expectStatus(
-    await json(baseUrl, 'POST', `${API}/members`, { email, password, name: 'Fuzz Member' }),
-    201,
-    'sign-up',
-  );
-  const login = expectStatus(await json(baseUrl, 'POST', `${API}/auth/login`, { email, password }), 200, 'login');
-  return { id: member.id, email, password, token: login.accessToken };
-}
-
 /** Creates the fixture over HTTP, as any client would, on whatever stores the service runs on. */
-export async function createFuzzFixture(baseUrl: string, adminToken: string, nowMs: number): Promise<FuzzFixture> {
-  const alice = await registerFuzzMember(baseUrl);
-  const bob = await registerFuzzMember(baseUrl);
-  const performance = async (title: string, openOffsetMs: number, sections: unknown[]) =>
-    expectStatus(
-      await json(
-        baseUrl,
-        'POST',
-        `${API}/performances`,
-        {
+export async function createFuzzFixture(api: ApiClient, adminToken: string, nowMs: number): Promise<FuzzFixture> {
+  const alice = await api.newMember();
+  const bob = await api.newMember();
+  const performance = async (title: string, openOffsetMs: number, sections: PerformanceBody['sections']) =>
+    (
+      await api.createPerformance(
+        adminToken,
+        performanceBody(nowMs, {
           title,
           venue: 'Fuzz Hall',
-          startsAt: new Date(nowMs + 30 * DAY_MS).toISOString(),
           salesOpenAt: new Date(nowMs + openOffsetMs).toISOString(),
-          salesCloseAt: new Date(nowMs + openOffsetMs + 20 * DAY_MS).toISOString(),
-          grades: [
-            { name: 'VIP', price: 150_000 },
-            { name: 'R', price: 120_000 },
-          ],
+          salesCloseAt: new Date(nowMs + openOffsetMs + 20 * DAY).toISOString(),
           sections,
-        },
-        adminToken,
-      ),
-      201,
-      'create performance',
+        }),
+      )
     ).id as string;
-  const onSale = await performance('Fuzz On Sale', -DAY_MS, [
+  const onSale = await performance('Fuzz On Sale', -DAY, [
     { name: 'A', grade: 'VIP', rows: 5, seatsPerRow: 10 },
     { name: 'B', grade: 'R', rows: 5, seatsPerRow: 10 },
   ]);
-  const other = await performance('Fuzz Other', -DAY_MS, [{ name: 'A', grade: 'VIP', rows: 2, seatsPerRow: 5 }]);
-  const closed = await performance('Fuzz Not Yet', DAY_MS, [{ name: 'A', grade: 'VIP', rows: 2, seatsPerRow: 5 }]);
-  const seatsOf = async (id: string) =>
+  const other = await performance('Fuzz Other', -DAY, [{ name: 'A', grade: 'VIP', rows: 2, seatsPerRow: 5 }]);
+  const closed = await performance('Fuzz Not Yet', DAY, [{ name: 'A', grade: 'VIP', rows: 2, seatsPerRow: 5 }]);
+  const onSaleSeats = await api.seatIds(onSale);
+  const otherSeats = await api.seatIds(other);
+  const hold = async (member: ApiMember, seatIds: string[]) =>
     (
-      expectStatus(await json(baseUrl, 'GET', `${API}/performances/${id}/seats`), 200, 'seat map').seats as {
-        id: string;
-      }[]
-    ).map((seat) => seat.id);
-  const onSaleSeats = await seatsOf(onSale);
-  const otherSeats = await seatsOf(other);
-  const hold = async (member: FuzzMember, seatIds: string[]) =>
-    expectStatus(
-      await json(baseUrl, 'POST', `${API}/reservations`, { performanceId: onSale, seatIds }, member.token),
-      201,
-      'hold',
+      await api.expect(201, 'POST', `${API}/reservations`, {
+        token: member.token,
+        body: { performanceId: onSale, seatIds },
+      })
     ).id as string;
   const alicePending = await hold(alice, onSaleSeats.slice(0, 2));
   const aliceConfirmed = await hold(alice, onSaleSeats.slice(2, 4));
-  expectStatus(
-    await json(baseUrl, 'POST', `${API}/reservations/${aliceConfirmed}/confirm`, undefined, alice.token),
-    200,
-    'confirm',
-  );
+  await api.expect(200, 'POST', `${API}/reservations/${aliceConfirmed}/confirm`, { token: alice.token });
   const bobPending = await hold(bob, onSaleSeats.slice(4, 5));
   return {
     nowMs,
@@ -147,20 +85,20 @@ export async function createFuzzFixture(baseUrl: string, adminToken: string, now
 }
 
 /** The part of the state any client can read: the listing, the fixture seat maps, the fixture members' reservations. */
-export async function observeThroughApi(baseUrl: string, fixture: FuzzFixture): Promise<string> {
+export async function observeThroughApi(api: ApiClient, fixture: FuzzFixture): Promise<string> {
   const parts: unknown[] = [];
   for (let page = 1; ; page++) {
-    const listing = await json(baseUrl, 'GET', `${API}/performances?page=${page}&size=100`);
-    parts.push(listing.json.items);
-    if (page * 100 >= listing.json.total) break;
+    const listing = await api.expect(200, 'GET', `${API}/performances?page=${page}&size=100`);
+    parts.push(listing.items);
+    if (page * 100 >= listing.total) break;
   }
   for (const id of [fixture.onSale, fixture.other, fixture.closed]) {
-    const seats = await json(baseUrl, 'GET', `${API}/performances/${id}/seats`);
-    parts.push(seats.json.seats.map((seat: { status: string }) => seat.status[0]).join(''));
+    const seats = await api.expect(200, 'GET', `${API}/performances/${id}/seats`);
+    parts.push(seats.seats.map((seat: { status: string }) => seat.status[0]).join(''));
   }
   for (const member of [fixture.alice, fixture.bob]) {
     parts.push(
-      (await json(baseUrl, 'GET', `${API}/members/me/reservations?size=100`, undefined, member.token)).json.items,
+      (await api.expect(200, 'GET', `${API}/members/me/reservations?size=100`, { token: member.token })).items,
     );
   }
   return JSON.stringify(parts);

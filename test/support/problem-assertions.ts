@@ -1,4 +1,4 @@
-import type { ApiResponse, Json } from './http-app';
+import type { ApiResponse, Json } from '../../testkit/api-client';
 
 /**
  * Asserts an RFC 9457 problem response: status, content type, the fixed members, a code,

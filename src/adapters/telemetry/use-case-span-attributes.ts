@@ -38,7 +38,9 @@ const reservationCall = {
  */
 export const USE_CASE_SPAN_ATTRIBUTES: Readonly<Record<string, SpanAttributesOf>> = {
   RegisterMember: { fromResult: (registered) => ({ 'app.member_id': registered.id }) } satisfies For<RegisterMember>,
-  EnsureAdmin: { fromResult: (outcome) => ({ 'app.admin_account': outcome }) } satisfies For<EnsureAdmin>,
+  EnsureAdmin: {
+    fromResult: (ensured) => ({ 'app.admin_account': ensured.outcome, 'app.member_id': ensured.memberId }),
+  } satisfies For<EnsureAdmin>,
   GetMember: { fromArguments: member } satisfies For<GetMember>,
   CreatePerformance: {
     fromArguments: member,

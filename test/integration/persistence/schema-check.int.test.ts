@@ -11,7 +11,8 @@ import { Application, createApplication } from '../../../src/bootstrap/applicati
 import { loadConfig } from '../../../src/bootstrap/config';
 import { openExternalStores } from '../../../src/bootstrap/stores';
 import { TEST_MYSQL_SERVER_URL, testRedisUrl } from '../../support/environment';
-import { call, fastHasher, fullStackEnvironment } from '../../support/full-stack';
+import { fastHasher, fullStackEnvironment } from '../../support/service';
+import { ApiClient } from '../../../testkit/api-client';
 import { dropDatabase, scratchDatabaseUrl } from '../../support/mysql';
 
 // A database of its own: these tests leave it unmigrated or roll migrations back.
@@ -106,7 +107,7 @@ describe('the database schema', () => {
 
   describe('while the service runs', () => {
     let application: Application;
-    let baseUrl: string;
+    let api: ApiClient;
 
     beforeEach(async () => {
       const config = loadConfig(fullStackEnvironment({ DATABASE_URL: databaseUrl }));
@@ -114,28 +115,31 @@ describe('the database schema', () => {
       const stores = await openExternalStores(storage, { migrate: true, logger: silent, schemaCheckMaxAgeMs: 0 });
       application = await createApplication(config, silent, { stores, passwordHasher: fastHasher });
       const server = await application.listen();
-      baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      api = new ApiClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
     });
-    afterEach(() => application.stop());
+    afterEach(async () => {
+      await api.close();
+      await application.stop();
+    });
 
     it('turns not ready (503, schema behind) when a migration is rolled back, and ready again once it is applied', async () => {
-      const ready = await call(baseUrl, 'GET', '/readyz');
+      const ready = await api.request('GET', '/readyz');
       expect(ready.status).toBe(200);
       expect(ready.body).toEqual({ status: 'ready', checks: { mysql: 'up', redis: 'up', schema: 'current' } });
 
       await knex.migrate.down(migrationConfig);
-      const behind = await call(baseUrl, 'GET', '/readyz');
+      const behind = await api.request('GET', '/readyz');
       expect(behind.status).toBe(503);
       expect(behind.body).toEqual({ status: 'unavailable', checks: { mysql: 'up', redis: 'up', schema: 'behind' } });
 
       await migrate(knex, 'latest');
-      expect((await call(baseUrl, 'GET', '/readyz')).status).toBe(200);
+      expect((await api.request('GET', '/readyz')).status).toBe(200);
     });
 
     it('is documented by an OpenAPI example with the checks /readyz really sends', async () => {
-      const document = await call(baseUrl, 'GET', '/openapi.json');
+      const document = await api.request('GET', '/openapi.json');
       const example = document.body.components.schemas.Readiness.properties.checks.example;
-      expect(example).toEqual((await call(baseUrl, 'GET', '/readyz')).body.checks);
+      expect(example).toEqual((await api.request('GET', '/readyz')).body.checks);
     });
 
     it('stays ready when a newer release applies a migration this one does not know', async () => {
@@ -144,7 +148,7 @@ describe('the database schema', () => {
         batch: 99,
         migration_time: new Date(),
       });
-      const ready = await call(baseUrl, 'GET', '/readyz');
+      const ready = await api.request('GET', '/readyz');
       expect(ready.status).toBe(200);
       expect(ready.body.checks.schema).toBe('current');
     });

@@ -8,6 +8,7 @@ import { testDatabaseUrl } from '../../support/environment';
 import { useTestDatabase } from '../../support/mysql';
 
 const DAY_MS = 86_400_000;
+const admin = { email: 'seed-admin@example.com', password: 'seed-admin-password-123' };
 const run = promisify(execFile);
 
 describe('npm run seed:demo', () => {
@@ -23,7 +24,7 @@ describe('npm run seed:demo', () => {
 
   it('creates the demo performances, on sale now, with their seats', async () => {
     const clock = new ManualClock(new Date());
-    expect(await seedDemoDatabase(knex(), clock)).toEqual({ created: 3, alreadyOnSale: 0 });
+    expect(await seedDemoDatabase(knex(), { clock, admin })).toEqual({ created: 3, alreadyOnSale: 0 });
 
     const rows = await performances();
     expect(rows.map((row) => [row.title, row.venue])).toEqual(
@@ -38,7 +39,8 @@ describe('npm run seed:demo', () => {
   });
 
   it('creates nothing the second time, through the script as through the function', async () => {
-    await seedDemoDatabase(knex());
+    await seedDemoDatabase(knex(), { admin });
+    // Without credentials, the admin the database already has creates them.
     expect(await seedDemoDatabase(knex())).toEqual({ created: 0, alreadyOnSale: 3 });
 
     const script = await run(process.execPath, ['--import', 'tsx', 'src/bootstrap/seed-demo.ts'], {
@@ -50,13 +52,18 @@ describe('npm run seed:demo', () => {
     expect(await performances()).toHaveLength(3);
   });
 
+  it('refuses to run without an admin, naming the settings that give it one', async () => {
+    await expect(seedDemoDatabase(knex())).rejects.toThrow('set ADMIN_EMAIL and ADMIN_PASSWORD');
+    expect(await performances()).toEqual([]);
+  });
+
   it('replaces only a demo performance whose sales have closed', async () => {
     const clock = new ManualClock(new Date());
-    await seedDemoDatabase(knex(), clock);
+    await seedDemoDatabase(knex(), { clock, admin });
     // Indie Night starts 14 days after seeding; the others are 30 and 45 days out.
     clock.advance(15 * DAY_MS);
 
-    expect(await seedDemoDatabase(knex(), clock)).toEqual({ created: 1, alreadyOnSale: 2 });
+    expect(await seedDemoDatabase(knex(), { clock })).toEqual({ created: 1, alreadyOnSale: 2 });
     const titles = (await performances()).map((row) => row.title);
     expect(titles.filter((title) => title === 'Indie Night Live')).toHaveLength(2);
     expect(titles).toHaveLength(4);

@@ -5,8 +5,7 @@ import { FlexibleRateLimits, type RateLimitSettings } from '../../../src/adapter
 import { connectRedis, createRedis } from '../../../src/adapters/redis/redis-client';
 import { redisRateLimiterFactory } from '../../../src/adapters/redis/redis-rate-limiter';
 import { TEST_REDIS_SERVER_URL, testRedisDb, testRedisUrl } from '../../support/environment';
-import { call, RunningService, signUpAndLogIn, startFullStack } from '../../support/full-stack';
-import { LOOSE_RATE_LIMITS } from '../../support/http-app';
+import { LOOSE_RATE_LIMITS, startFullStack, type TestService } from '../../support/service';
 import { TcpProxy } from '../../support/tcp-proxy';
 
 const CLOSED_PORT_URL = 'redis://127.0.0.1:6390';
@@ -97,8 +96,8 @@ describe('rate limits counted in Redis', () => {
 });
 
 describe('the login guard on two instances sharing Redis', () => {
-  let first: RunningService;
-  let second: RunningService;
+  let first: TestService;
+  let second: TestService;
   beforeAll(async () => {
     const env = {
       RATE_LIMIT_ENABLED: 'true',
@@ -110,21 +109,21 @@ describe('the login guard on two instances sharing Redis', () => {
     };
     [first, second] = await Promise.all([startFullStack(env), startFullStack(env)]);
   }, 60_000);
-  afterAll(() => Promise.all([first?.stop(), second?.stop()]));
+  afterAll(() => Promise.all([first?.close(), second?.close()]));
 
   it('blocks an account on every instance once its failures, made on any of them, reach the limit', async () => {
     const email = `guarded-${randomUUID()}@example.com`;
     const password = 'the-right-password-123';
-    await signUpAndLogIn(first.baseUrl, email, password);
-    const attempt = (baseUrl: string, secret: string) =>
-      call(baseUrl, 'POST', '/api/v1/auth/login', { body: { email, password: secret } });
+    await first.api.newMember({ email, password });
+    const attempt = (service: TestService, secret: string) =>
+      service.request('POST', '/api/v1/auth/login', { body: { email, password: secret } });
 
-    expect((await attempt(first.baseUrl, 'wrong-1')).status).toBe(401);
-    expect((await attempt(second.baseUrl, 'wrong-2')).status).toBe(401);
-    expect((await attempt(first.baseUrl, 'wrong-3')).status).toBe(401);
+    expect((await attempt(first, 'wrong-1')).status).toBe(401);
+    expect((await attempt(second, 'wrong-2')).status).toBe(401);
+    expect((await attempt(first, 'wrong-3')).status).toBe(401);
 
-    for (const baseUrl of [second.baseUrl, first.baseUrl]) {
-      const blocked = await attempt(baseUrl, password);
+    for (const service of [second, first]) {
+      const blocked = await attempt(service, password);
       expect(blocked.status).toBe(429);
       expect(blocked.body.code).toBe('RATE_LIMITED');
       expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(100);

@@ -162,6 +162,46 @@ describe('holding, confirming and cancelling seats', () => {
     await expect(app.cancel.execute(app.admin, reservation.id)).resolves.toMatchObject({ status: 'CANCELLED' });
   });
 
+  it('answers a token whose member is gone with INVALID_TOKEN on every reservation use case, never a 404 or an empty list', async () => {
+    const app = await reservationFixture();
+    const reservation = await app.holdSeats.execute(app.member(1), {
+      performanceId: app.performance.id,
+      seatIds: [app.seatIds[0]!],
+    });
+
+    const attempts = [
+      app.holdSeats.execute(app.ghost, { performanceId: app.performance.id, seatIds: [app.seatIds[1]!] }),
+      app.list.execute(app.ghost, 1, 20),
+      app.get.execute(app.ghost, reservation.id),
+      app.get.execute(app.ghost, 'no-such-reservation'),
+      app.confirm.execute(app.ghost, reservation.id),
+      app.cancel.execute(app.ghost, reservation.id),
+      app.cancel.execute(app.ghostAdmin, reservation.id),
+    ];
+
+    for (const attempt of attempts) await expect(attempt).rejects.toMatchObject({ code: 'INVALID_TOKEN' });
+    expect((await app.reservations.findById(reservation.id))!.status).toBe('PENDING');
+    expect((await app.seatMap.execute(app.performance.id)).taken.size).toBe(1);
+  });
+
+  it("serves a member's own reservations without reading the member: the reservation proves it exists", async () => {
+    const app = await reservationFixture();
+    const reservation = await app.holdSeats.execute(app.member(1), {
+      performanceId: app.performance.id,
+      seatIds: [app.seatIds[0]!],
+    });
+    const memberReads = jest.spyOn(app.members, 'findById');
+
+    await app.get.execute(app.member(1), reservation.id);
+    await app.list.execute(app.member(1), 1, 20);
+    await app.confirm.execute(app.member(1), reservation.id);
+    await app.cancel.execute(app.member(1), reservation.id);
+
+    expect(memberReads).not.toHaveBeenCalled();
+    await expect(app.list.execute(app.member(2), 1, 20)).resolves.toMatchObject({ items: [], total: 0 });
+    expect(memberReads).toHaveBeenCalledWith('member-2');
+  });
+
   it('makes cancelled seats available to the next buyer at once', async () => {
     const app = await reservationFixture();
     const first = await app.holdSeats.execute(app.member(1), {

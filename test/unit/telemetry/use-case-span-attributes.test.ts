@@ -37,12 +37,17 @@ describe('USE_CASE_SPAN_ATTRIBUTES', () => {
     const password = 'correct horse battery staple';
     const exported: Attributes[] = [
       listed('EnsureAdmin')?.fromArguments?.(email, password) ?? {},
-      listed('EnsureAdmin')?.fromResult?.('created') ?? {},
+      listed('EnsureAdmin')?.fromResult?.({ outcome: 'created', memberId: 'admin-1' }) ?? {},
       listed('RegisterMember')?.fromArguments?.({ email, password, name: 'Some One' }) ?? {},
       listed('RegisterMember')?.fromResult?.({ id: 'm-1', email, name: 'Some One', role: 'USER' }) ?? {},
     ];
 
-    expect(exported).toEqual([{}, { 'app.admin_account': 'created' }, {}, { 'app.member_id': 'm-1' }]);
+    expect(exported).toEqual([
+      {},
+      { 'app.admin_account': 'created', 'app.member_id': 'admin-1' },
+      {},
+      { 'app.member_id': 'm-1' },
+    ]);
   });
 
   it('describes a seat hold by member, performance, seat count and the reservation it made', () => {

@@ -1,4 +1,5 @@
 import { Performance, PerformanceSnapshot } from '../../../domain/catalog/performance';
+import { MemberRepository } from '../../../domain/identity/member.repository';
 import { PerformanceRepository } from '../../../domain/catalog/performance.repository';
 import { Money } from '../../../domain/shared/money';
 import { ForbiddenError } from '../../shared/errors';
@@ -6,6 +7,7 @@ import { Clock } from '../../shared/ports/clock';
 import { EventPublisher } from '../../shared/ports/event-publisher';
 import { IdGenerator } from '../../shared/ports/id-generator';
 import { Actor } from '../../shared/actor';
+import { assertMemberExists } from '../../shared/existing-member';
 
 export interface CreatePerformanceInput {
   readonly title: string;
@@ -21,6 +23,7 @@ export interface CreatePerformanceInput {
 export class CreatePerformance {
   constructor(
     private readonly performances: PerformanceRepository,
+    private readonly members: MemberRepository,
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
     private readonly events: EventPublisher,
@@ -28,6 +31,8 @@ export class CreatePerformance {
 
   async execute(actor: Actor, input: CreatePerformanceInput): Promise<PerformanceSnapshot> {
     if (actor.role !== 'ADMIN') throw new ForbiddenError('create performances');
+    // Rare and never on the hot path: a read of the admin is cheap insurance against a stale token.
+    await assertMemberExists(this.members, actor);
     const performance = Performance.create(
       this.ids.next(),
       {

@@ -3,6 +3,12 @@ import { EmailTakenError } from '../../../domain/identity/member.errors';
 import { MemberRepository } from '../../../domain/identity/member.repository';
 import { MemberRegistration } from '../member-registration';
 
+export interface EnsuredAdmin {
+  readonly outcome: 'created' | 'exists';
+  /** The admin's id: start-up tasks (the embedded demo data) act as this member. */
+  readonly memberId: string;
+}
+
 /**
  * Makes sure the configured admin account exists. Idempotent and safe when several
  * instances start at once: the unique email decides who creates it.
@@ -13,14 +19,19 @@ export class EnsureAdmin {
     private readonly registration: MemberRegistration,
   ) {}
 
-  async execute(email: string, password: string): Promise<'created' | 'exists'> {
-    if (await this.members.findByEmail(normalizeEmail(email))) return 'exists';
+  async execute(email: string, password: string): Promise<EnsuredAdmin> {
+    const normalized = normalizeEmail(email);
+    const existing = await this.members.findByEmail(normalized);
+    if (existing) return { outcome: 'exists', memberId: existing.id };
     try {
-      await this.registration.register({ email, password, name: 'Administrator' }, 'ADMIN');
-      return 'created';
+      const created = await this.registration.register({ email, password, name: 'Administrator' }, 'ADMIN');
+      return { outcome: 'created', memberId: created.id };
     } catch (error) {
-      if (error instanceof EmailTakenError) return 'exists';
-      throw error;
+      if (!(error instanceof EmailTakenError)) throw error;
+      // Another instance created it a moment ago.
+      const winner = await this.members.findByEmail(normalized);
+      if (!winner) throw error;
+      return { outcome: 'exists', memberId: winner.id };
     }
   }
 }

@@ -1,7 +1,8 @@
 import { MemberSnapshot } from '../../../domain/identity/member';
 import { MemberRepository } from '../../../domain/identity/member.repository';
-import { InvalidTokenError } from '../../shared/errors';
 import { Actor } from '../../shared/actor';
+import { InvalidTokenError } from '../../shared/errors';
+import { MEMBER_GONE } from '../../shared/existing-member';
 
 export class GetMember {
   constructor(private readonly members: MemberRepository) {}
@@ -9,7 +10,7 @@ export class GetMember {
   /** A well-signed token of a member that no longer exists is no longer a credential: 401, not 404. */
   async execute(actor: Actor): Promise<MemberSnapshot> {
     const member = await this.members.findById(actor.memberId);
-    if (!member) throw new InvalidTokenError('The member this access token was issued to does not exist');
+    if (!member) throw new InvalidTokenError(MEMBER_GONE);
     return member.toSnapshot();
   }
 }

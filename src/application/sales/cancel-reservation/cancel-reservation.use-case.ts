@@ -1,3 +1,4 @@
+import { MemberRepository } from '../../../domain/identity/member.repository';
 import { ReservationSnapshot } from '../../../domain/sales/reservation';
 import { ReservationRepository } from '../../../domain/sales/reservation.repository';
 import { Clock } from '../../shared/ports/clock';
@@ -9,6 +10,7 @@ import { findVisibleReservation } from '../find-visible-reservation';
 export class CancelReservation {
   constructor(
     private readonly reservations: ReservationRepository,
+    private readonly members: MemberRepository,
     private readonly holds: SeatHoldStore,
     private readonly clock: Clock,
     private readonly events: EventPublisher,
@@ -16,7 +18,7 @@ export class CancelReservation {
 
   /** The owner or an admin cancels; the seats are free for the next buyer as soon as this returns. */
   async execute(actor: Actor, reservationId: string): Promise<ReservationSnapshot> {
-    const reservation = await findVisibleReservation(this.reservations, actor, reservationId);
+    const reservation = await findVisibleReservation(this.reservations, this.members, actor, reservationId);
     if (reservation.status === 'CANCELLED') return reservation.toSnapshot();
     reservation.cancel(this.clock.now());
     await this.reservations.save(reservation);

@@ -1,3 +1,4 @@
+import { MemberRepository } from '../../../domain/identity/member.repository';
 import { ReservationSnapshot } from '../../../domain/sales/reservation';
 import { ConcurrentModificationError, HoldExpiredError } from '../../../domain/sales/reservation.errors';
 import { ReservationRepository } from '../../../domain/sales/reservation.repository';
@@ -11,6 +12,7 @@ import { findVisibleReservation } from '../find-visible-reservation';
 export class ConfirmReservation {
   constructor(
     private readonly reservations: ReservationRepository,
+    private readonly members: MemberRepository,
     private readonly holds: SeatHoldStore,
     private readonly clock: Clock,
     private readonly events: EventPublisher,
@@ -28,7 +30,12 @@ export class ConfirmReservation {
   }
 
   private async confirmOnce(actor: Actor, reservationId: string): Promise<ReservationSnapshot> {
-    const reservation = await findVisibleReservation(this.reservations, { ...actor, role: 'USER' }, reservationId);
+    const reservation = await findVisibleReservation(
+      this.reservations,
+      this.members,
+      { ...actor, role: 'USER' },
+      reservationId,
+    );
     const now = this.clock.now();
     if (reservation.isOverdue(now)) {
       await expireIfOverdue(reservation, now, this.reservations, this.holds, this.events);

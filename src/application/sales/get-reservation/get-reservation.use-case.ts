@@ -1,3 +1,4 @@
+import { MemberRepository } from '../../../domain/identity/member.repository';
 import { ReservationSnapshot } from '../../../domain/sales/reservation';
 import { ReservationRepository } from '../../../domain/sales/reservation.repository';
 import { Clock } from '../../shared/ports/clock';
@@ -8,11 +9,12 @@ import { presentStatus } from '../present-status';
 export class GetReservation {
   constructor(
     private readonly reservations: ReservationRepository,
+    private readonly members: MemberRepository,
     private readonly clock: Clock,
   ) {}
 
   async execute(actor: Actor, reservationId: string): Promise<ReservationSnapshot> {
-    const reservation = await findVisibleReservation(this.reservations, actor, reservationId);
+    const reservation = await findVisibleReservation(this.reservations, this.members, actor, reservationId);
     return presentStatus(reservation, this.clock.now());
   }
 }

@@ -9,6 +9,7 @@ import {
 } from '../../../domain/sales/reservation.errors';
 import { ReservationRepository } from '../../../domain/sales/reservation.repository';
 import { InvalidTokenError } from '../../shared/errors';
+import { MEMBER_GONE } from '../../shared/existing-member';
 import { Clock } from '../../shared/ports/clock';
 import { EventPublisher } from '../../shared/ports/event-publisher';
 import { IdGenerator } from '../../shared/ports/id-generator';
@@ -90,7 +91,7 @@ export class HoldSeats {
       } catch (error) {
         if (error instanceof MemberNotFoundError) {
           // The token is well signed, but its member is gone (deleted, or another environment's).
-          throw new InvalidTokenError('The member this access token was issued to does not exist');
+          throw new InvalidTokenError(MEMBER_GONE);
         }
         if (error instanceof MemberSeatLimitError) {
           if (attempt > 1 || !(await this.expireOwnOverdueHolds(reservation, now))) throw error;

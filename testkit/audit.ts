@@ -1,0 +1,135 @@
+import type { Knex } from 'knex';
+import type { Connection, RowDataPacket } from 'mysql2/promise';
+
+/**
+ * What must hold in MySQL, the source of truth, after any race, outage or load run, read
+ * with plain SQL so that tests on a knex pool and load runs on a mysql2 connection judge
+ * by the same statements. Active claims are judged by reservation status, never by the
+ * constraint column the service maintains, so a bug in that column cannot hide itself.
+ */
+export type Sql = <T>(statement: string, values?: readonly unknown[]) => Promise<T[]>;
+
+export const sqlOverKnex =
+  (knex: Knex): Sql =>
+  async <T>(statement: string, values: readonly unknown[] = []) =>
+    (await knex.raw(statement, values as Knex.RawBinding[]))[0] as T[];
+
+export const sqlOverConnection =
+  (connection: Connection): Sql =>
+  async <T>(statement: string, values: readonly unknown[] = []) =>
+    (await connection.query<RowDataPacket[]>(statement, [...values]))[0] as T[];
+
+const ACTIVE = `r.status IN ('PENDING', 'CONFIRMED')`;
+
+/** Seats in more than one PENDING or CONFIRMED reservation (of one performance, or of all). */
+export async function doubleSoldSeats(sql: Sql, performanceId?: string): Promise<string[]> {
+  const rows = await sql<{ seat_id: string }>(
+    `SELECT rs.seat_id FROM reservation_seats rs JOIN reservations r ON r.id = rs.reservation_id
+     WHERE ${ACTIVE} ${performanceId === undefined ? '' : 'AND r.performance_id = ?'}
+     GROUP BY rs.seat_id HAVING COUNT(*) > 1`,
+    performanceId === undefined ? [] : [performanceId],
+  );
+  return rows.map((row) => row.seat_id);
+}
+
+/** The status MySQL has for each of `reservationIds` that it has at all. */
+export async function reservationStatuses(sql: Sql, reservationIds: readonly string[]): Promise<Map<string, string>> {
+  if (reservationIds.length === 0) return new Map();
+  const rows = await sql<{ id: string; status: string }>('SELECT id, status FROM reservations WHERE id IN (?)', [
+    reservationIds,
+  ]);
+  return new Map(rows.map((row) => [row.id, row.status]));
+}
+
+export interface AuditExpectations {
+  /** 201 answers to POST /reservations the load generator received. */
+  readonly created: number;
+  /** Seats in those 201 answers. */
+  readonly seatsCreated: number;
+  /** Reservations whose confirm answered 200: each must be CONFIRMED in MySQL. */
+  readonly confirmedIds?: readonly string[];
+  /** A sale the generator saw sell out: MySQL must agree that every one of its seats is taken. */
+  readonly soldOut?: { readonly performanceId: string; readonly seats: number };
+}
+
+export interface AuditCheck {
+  readonly name: string;
+  readonly passed: boolean;
+  readonly detail: string;
+}
+
+export interface AuditResult {
+  readonly passed: boolean;
+  readonly checks: readonly AuditCheck[];
+}
+
+/**
+ * A whole database after a run, against what the clients were told: no seat in two active
+ * reservations, one row per 201, the constraint column agreeing with the statuses, and every
+ * acknowledged confirmation durable.
+ */
+export async function auditSales(sql: Sql, expected: AuditExpectations): Promise<AuditResult> {
+  const checks: AuditCheck[] = [];
+  const check = (name: string, passed: boolean, detail: string) => checks.push({ name, passed, detail });
+
+  const doubles = await doubleSoldSeats(sql);
+  check(
+    'no seat in two active reservations',
+    doubles.length === 0,
+    `${doubles.length} seats with more than one PENDING/CONFIRMED reservation`,
+  );
+
+  const [counts] = await sql<{ reservations: number; seats: number }>(
+    'SELECT (SELECT COUNT(*) FROM reservations) AS reservations, (SELECT COUNT(*) FROM reservation_seats) AS seats',
+  );
+  const reservations = Number(counts!.reservations);
+  const seatRows = Number(counts!.seats);
+  check(
+    'one reservation row per 201',
+    reservations === expected.created,
+    `${expected.created} × 201, ${reservations} reservation rows`,
+  );
+  check(
+    'one seat row per seat in a 201',
+    seatRows === expected.seatsCreated,
+    `${expected.seatsCreated} seats in 201s, ${seatRows} reservation_seats rows`,
+  );
+
+  const [mismatch] = await sql<{ n: number }>(
+    `SELECT COUNT(*) AS n FROM reservation_seats rs JOIN reservations r ON r.id = rs.reservation_id
+     WHERE (${ACTIVE}) <> (rs.active_seat_id IS NOT NULL)`,
+  );
+  check(
+    'constraint column agrees with status',
+    Number(mismatch!.n) === 0,
+    `${mismatch!.n} seat rows whose active_seat_id contradicts the status`,
+  );
+
+  const confirmedIds = expected.confirmedIds ?? [];
+  if (confirmedIds.length > 0) {
+    const statuses = await reservationStatuses(sql, confirmedIds);
+    const found = confirmedIds.filter((id) => statuses.get(id) === 'CONFIRMED').length;
+    check(
+      'every acknowledged confirmation is CONFIRMED',
+      found === confirmedIds.length,
+      `${confirmedIds.length} confirms answered 200, ${found} CONFIRMED rows among them`,
+    );
+  }
+  if (expected.soldOut) {
+    const [taken] = await sql<{ n: number }>(
+      `SELECT COUNT(DISTINCT rs.seat_id) AS n FROM reservation_seats rs JOIN reservations r ON r.id = rs.reservation_id
+       WHERE r.performance_id = ? AND ${ACTIVE}`,
+      [expected.soldOut.performanceId],
+    );
+    check(
+      'sold out in MySQL too',
+      Number(taken!.n) === expected.soldOut.seats,
+      `${taken!.n} of ${expected.soldOut.seats} seats taken`,
+    );
+  }
+  return { passed: checks.every((item) => item.passed), checks };
+}
+
+export function formatAudit(result: AuditResult): string {
+  return result.checks.map((item) => `${item.passed ? 'PASS' : 'FAIL'}  ${item.name}: ${item.detail}`).join('\n');
+}
