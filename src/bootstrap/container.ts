@@ -10,6 +10,7 @@ import { GetPerformance } from '../application/catalog/get-performance/get-perfo
 import { GetReservation } from '../application/sales/get-reservation/get-reservation.use-case';
 import { GetSeatMap } from '../application/catalog/get-seat-map/get-seat-map.use-case';
 import { HoldSeats } from '../application/sales/hold-seats/hold-seats.use-case';
+import { HoldBestAvailable } from '../application/sales/hold-best-available/hold-best-available.use-case';
 import { BestEffortSeatHoldStore } from '../application/sales/best-effort-seat-hold-store';
 import { ListMemberReservations } from '../application/sales/list-member-reservations/list-member-reservations.use-case';
 import { ListPerformances } from '../application/catalog/list-performances/list-performances.use-case';
@@ -33,6 +34,7 @@ import type { HttpDependencies, IdempotencyDependencies, UseCases } from '../ada
 import { FlexibleRateLimits, NO_RATE_LIMITS, type HttpRateLimits } from '../adapters/http/rate-limits';
 import { instrumentKnexPool, knexPoolStats } from '../adapters/telemetry/knex-pool-instrumentation';
 import { ServiceMetrics } from '../adapters/telemetry/metrics';
+import type { ReservationEvent } from '../domain/sales/reservation';
 import type { Config } from './config';
 import type { Stores } from './stores';
 import { buildSeatState, type SeatStateModule } from './seat-state';
@@ -102,6 +104,13 @@ export function buildContainer(options: ContainerOptions): Container {
       throttledWarning(logger, 'seat hold store failed; MySQL alone decides'),
     ),
   );
+  constant(TOKENS.BestAvailableStore, stores.bestAvailable);
+  constant(
+    TOKENS.BestAvailableUnavailable,
+    throttledWarning(logger, 'best-available store failed; the rule runs on MySQL'),
+  );
+  // Best-available without Redis reads MySQL itself: a cached view would only cost lost blocks.
+  constant(TOKENS.UncachedSeatStatusQuery, stores.seatStatuses);
   constant(TOKENS.IdempotencyStore, stores.idempotency);
   constant(TOKENS.Readiness, () => stores.readiness());
   // Caching is a wiring decision: CACHE_ENABLED=false measures the service without it.
@@ -198,6 +207,18 @@ export function buildContainer(options: ContainerOptions): Container {
     T.EventPublisher,
     T.ReservationPolicy,
   ]);
+  bindUseCase(T.HoldBestAvailable, HoldBestAvailable, [
+    T.PerformanceRepository,
+    T.ReservationRepository,
+    T.SeatHoldStore,
+    T.BestAvailableStore,
+    T.UncachedSeatStatusQuery,
+    T.IdGenerator,
+    T.Clock,
+    T.EventPublisher,
+    T.ReservationPolicy,
+    T.BestAvailableUnavailable,
+  ]);
 
   // What the HTTP adapter drives, and the rate limits and idempotency it applies.
   const HTTP_USE_CASES: { readonly [K in keyof UseCases]: ServiceIdentifier<UseCases[K]> } = {
@@ -209,6 +230,7 @@ export function buildContainer(options: ContainerOptions): Container {
     getPerformance: T.GetPerformance,
     getSeatMap: T.GetSeatMap,
     holdSeats: T.HoldSeats,
+    holdBestAvailable: T.HoldBestAvailable,
     confirmReservation: T.ConfirmReservation,
     cancelReservation: T.CancelReservation,
     getReservation: T.GetReservation,
@@ -296,6 +318,12 @@ export function buildContainer(options: ContainerOptions): Container {
   }
   const events = container.get<InMemoryEventPublisher>(T.EventPublisher);
   events.subscribe((event) => metrics.observeEvent(event));
+  // Seats of a cancelled or expired reservation are free for the next best-available choice at once.
+  events.subscribe((event) => {
+    if (event.type !== 'ReservationCancelled' && event.type !== 'ReservationExpired') return;
+    const { performanceId, seatIds, reservationId } = event as ReservationEvent;
+    return stores.bestAvailable.release(performanceId, seatIds, reservationId);
+  });
 
   // Seats freed by a cancel or an expiry show as free at once to this instance's readers.
   const seatStatuses = container.get<unknown>(T.SeatStatusQuery);

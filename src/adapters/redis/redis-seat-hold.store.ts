@@ -134,7 +134,7 @@ export class RedisSeatHoldStore implements SeatHoldStore {
 }
 
 /** PX must be a positive integer; a hold already over still lasts 1 ms, as good as gone. */
-function millisecondsUntil(expiresAt: Date): number {
+export function millisecondsUntil(expiresAt: Date): number {
   return Math.max(1, expiresAt.getTime() - Date.now());
 }
 
@@ -143,7 +143,7 @@ function millisecondsUntil(expiresAt: Date): number {
  * that cannot serve right now: callers go on without the store. Any other server reply (a
  * script error, a wrong key type) is a bug and stays visible as itself.
  */
-function unavailableUnlessBug(error: unknown): unknown {
+export function unavailableUnlessBug(error: unknown): unknown {
   if (error instanceof ReplyError && !TRANSIENT_REPLY.test((error as Error).message)) return error;
   return new StoreUnavailableError('Redis', error);
 }
