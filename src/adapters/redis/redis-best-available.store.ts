@@ -4,19 +4,15 @@ import type {
   BestAvailableRequest,
   BestAvailableStore,
 } from '../../application/sales/ports/best-available-store';
+import { bestAvailableKeys } from './best-available-keys';
 import { millisecondsUntil, unavailableUnlessBug } from './redis-seat-hold.store';
 
 /*
  * Per performance, beside the seat hold keys (hold:{performanceId}:seatId, shared with
- * RedisSeatHoldStore, which stay the truth in Redis):
- *   best:{performanceId}:seats      hash position → seat id (the layout, installed on first use)
- *   best:{performanceId}:positions  hash seat id → position
- *   best:{performanceId}:taken      bitmap, one bit per position: taken as far as this store knows
- *   best:{performanceId}:expiries   sorted set position → when the hold behind its bit ends (ms)
- * The bitmap is what the search scans; the hold keys of the block it picks are checked before
- * it is taken (a seat held by id, or taught by `remember`, sets its bit then, and the search
- * goes on). A bit is cleared when its hold is released here (cancel, expiry, failed record)
- * or, at the latest, when the hold it stood for has run out (the sorted set).
+ * RedisSeatHoldStore, and the truth in Redis) and the bookkeeping of best-available-keys.ts:
+ *   best:{performanceId}:seats  hash position → seat id (the layout, installed on first use)
+ * The search scans the bitmap, which every script that writes hold keys keeps in step; the
+ * hold keys of the block it picks are still checked before it is taken, as a safety net.
  */
 
 /**
@@ -32,7 +28,7 @@ if redis.call('HLEN', KEYS[1]) ~= tonumber(ARGV[5]) then return {-1} end
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 
-local due = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now, 'LIMIT', 0, 256)
+local due = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now)
 for _, pos in ipairs(due) do
   local seat = redis.call('HGET', KEYS[1], pos)
   local ttl = -2
@@ -126,14 +122,24 @@ for round = 1, 64 do
 end
 return {-2}`;
 
-/** KEYS: seats, positions. ARGV: the seat ids by position. */
+/**
+ * KEYS: seats, positions, taken, expiries. ARGV: hold key prefix, then the seat ids by
+ * position. Installs the layout and builds the bitmap from the hold keys there are.
+ */
 const INSTALL_LAYOUT_SCRIPT = `
-redis.call('DEL', KEYS[1], KEYS[2])
-for i = 1, #ARGV do
-  redis.call('HSET', KEYS[1], i - 1, ARGV[i])
-  redis.call('HSET', KEYS[2], ARGV[i], i - 1)
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+for i = 2, #ARGV do
+  local pos = i - 2
+  local key = ARGV[1] .. ARGV[i]
+  redis.call('HSET', KEYS[1], pos, ARGV[i])
+  redis.call('HSET', KEYS[2], key, pos)
+  local ttl = redis.call('PTTL', key)
+  if ttl ~= -2 then redis.call('SETBIT', KEYS[3], pos, 1) end
+  if ttl > 0 then redis.call('ZADD', KEYS[4], now + ttl, pos) end
 end
-return #ARGV`;
+return #ARGV - 1`;
 
 /**
  * KEYS: positions, taken, expiries. ARGV: reservation id, hold key prefix, seat ids. Frees the
@@ -145,7 +151,7 @@ for i = 3, #ARGV do
   local key = ARGV[2] .. ARGV[i]
   if redis.call('GET', key) == ARGV[1] then redis.call('DEL', key) end
   if redis.call('EXISTS', key) == 0 then
-    local pos = redis.call('HGET', KEYS[1], ARGV[i])
+    local pos = redis.call('HGET', KEYS[1], key)
     if pos then
       freed = freed + 1
       redis.call('SETBIT', KEYS[2], pos, 0)
@@ -209,7 +215,15 @@ export class RedisBestAvailableStore implements BestAvailableStore {
       if (outcome === 0) return { granted: false, largestBlock: Number(rest[0]) };
       if (outcome === -1) {
         await this.run(() =>
-          this.#redis.ticketingInstallSeatLayout(2, keys.seats, keys.positions, ...request.plan.seatIds),
+          this.#redis.ticketingInstallSeatLayout(
+            4,
+            keys.seats,
+            keys.positions,
+            keys.taken,
+            keys.expiries,
+            this.holdKeyPrefix(request.performanceId),
+            ...request.plan.seatIds,
+          ),
         );
       } else if (call >= MAX_CONTENDED_CALLS) {
         throw new Error(`best-available search still contended after ${call} calls`);
@@ -240,13 +254,7 @@ export class RedisBestAvailableStore implements BestAvailableStore {
 
   /** The braces are the Redis Cluster hash tag of the hold keys: one slot per performance. */
   private keys(performanceId: string) {
-    const base = `${this.keyPrefix}best:{${performanceId}}:`;
-    return {
-      seats: `${base}seats`,
-      positions: `${base}positions`,
-      taken: `${base}taken`,
-      expiries: `${base}expiries`,
-    };
+    return bestAvailableKeys(this.keyPrefix, performanceId);
   }
 
   private async run<T>(command: () => Promise<T>): Promise<T> {
