@@ -73,10 +73,12 @@ export function reservationRoutes(api: ApiRouter, useCases: UseCases, limits: Re
       ],
     },
     async (_ctx, { actor, body }) => {
+      const { performanceId, seatIds, quantity, grade, section } = body;
+      // The schema lets exactly one of seatIds and quantity through.
       const reservation =
-        'quantity' in body
-          ? await holdBestAvailable(useCases, actor, body)
-          : await useCases.holdSeats.execute(actor, body);
+        quantity !== undefined
+          ? await holdBestAvailable(useCases, actor, { performanceId, quantity, grade, section })
+          : await useCases.holdSeats.execute(actor, { performanceId, seatIds: seatIds! });
       return created(`${API_PREFIX}/reservations/${reservation.id}`, presentReservation(reservation));
     },
   );

@@ -16,20 +16,6 @@ const AREA_NAME_MAX_LENGTH = 50;
  */
 export function holdSeatsBody(maxSeatsPerReservation: number) {
   const maxItems = Math.min(maxSeatsPerReservation, HOLD_SEAT_IDS_INPUT_MAX);
-  const seatIds = z
-    .strictObject({
-      performanceId: uuid(),
-      seatIds: z
-        .array(uuid())
-        .min(1)
-        .max(HOLD_SEAT_IDS_INPUT_MAX)
-        .openapi({
-          maxItems,
-          uniqueItems: true,
-          description: `1 to ${maxItems} distinct seats of the performance (MAX_SEATS_PER_RESERVATION), held all or none`,
-        }),
-    })
-    .openapi('HoldSeatsRequest', { description: 'These seats, all or none' });
   const areaName = (field: string, example: string) =>
     z
       .string()
@@ -39,31 +25,61 @@ export function holdSeatsBody(maxSeatsPerReservation: number) {
       .openapi({
         pattern: PLAIN_TEXT,
         example,
-        description: `Only seats of this ${field} of the performance; an unknown ${field} is 400 VALIDATION_FAILED`,
+        description: `With quantity only: seats of this ${field} of the performance; an unknown ${field} is 400 VALIDATION_FAILED`,
       });
-  const bestAvailable = z
-    .strictObject({
-      performanceId: uuid(),
-      quantity: z
-        .number()
-        .int()
-        .min(1)
-        .max(HOLD_SEAT_IDS_INPUT_MAX)
-        .openapi({
-          format: 'int32',
-          maximum: maxItems,
-          description: `1 to ${maxItems} adjacent seats (MAX_SEATS_PER_RESERVATION), chosen by the best-available rule`,
-        }),
-      grade: areaName('grade', 'VIP'),
-      section: areaName('section', 'A'),
-    })
-    .openapi('HoldBestAvailableRequest', { description: 'The best available block of `quantity` adjacent seats' });
-  return z
-    .union([seatIds, bestAvailable], {
-      error:
-        'Send exactly one of seatIds (these seats) and quantity (the best available adjacent seats), as documented',
-    })
-    .openapi('HoldRequest');
+  return (
+    z
+      .strictObject({
+        performanceId: uuid(),
+        seatIds: z
+          .array(uuid())
+          .min(1)
+          .max(HOLD_SEAT_IDS_INPUT_MAX)
+          .optional()
+          .openapi({
+            maxItems,
+            uniqueItems: true,
+            description: `These seats: 1 to ${maxItems} distinct seats of the performance (MAX_SEATS_PER_RESERVATION), held all or none`,
+          }),
+        quantity: z
+          .number()
+          .int()
+          .min(1)
+          .max(HOLD_SEAT_IDS_INPUT_MAX)
+          .optional()
+          .openapi({
+            format: 'int32',
+            maximum: maxItems,
+            description: `The best available block of 1 to ${maxItems} adjacent seats (MAX_SEATS_PER_RESERVATION)`,
+          }),
+        grade: areaName('grade', 'VIP'),
+        section: areaName('section', 'A'),
+      })
+      .superRefine((body, context) => {
+        if ((body.seatIds === undefined) === (body.quantity === undefined)) {
+          context.addIssue({
+            code: 'custom',
+            path: [],
+            message: 'Send exactly one of seatIds (these seats) and quantity (the best available adjacent seats)',
+          });
+        } else if (body.seatIds !== undefined) {
+          for (const field of ['grade', 'section'] as const) {
+            if (body[field] !== undefined)
+              context.addIssue({ code: 'custom', path: [field], message: `${field} goes with quantity, not seatIds` });
+          }
+        }
+      })
+      // Exactly one of the two ways, as the document states it (the refinement above enforces it).
+      .openapi('HoldSeatsRequest', {
+        oneOf: [
+          {
+            required: ['seatIds'],
+            not: { anyOf: [{ required: ['quantity'] }, { required: ['grade'] }, { required: ['section'] }] },
+          },
+          { required: ['quantity'], not: { required: ['seatIds'] } },
+        ],
+      })
+  );
 }
 
 export const ReservationSchema = z
