@@ -122,6 +122,27 @@ export function describeBestAvailableStoreContract(
       expect(taken.size).toBeGreaterThan(hall.plan.seatIds.length * 0.8);
     });
 
+    it('makes the choices of the rule on a larger hall filled to the last seat', async () => {
+      const hall = aHall([
+        { name: 'A', grade: 'VIP', rows: 6, seatsPerRow: 24 },
+        { name: 'B', grade: 'R', rows: 8, seatsPerRow: 33 },
+      ]);
+      const random = seededRandom(11);
+      const taken = new Set<string>();
+      for (let turn = 0; turn < 260; turn++) {
+        const quantity = 1 + Math.floor(random() * 4);
+        const expected = chooseBestBlock(hall.plan.area({}), quantity, (seatId) => taken.has(seatId));
+        const attempt = await bed.store.holdBestBlock(request(hall, quantity));
+        if ('block' in expected) {
+          expect(attempt).toEqual({ granted: true, seatIds: expected.block.seatIds });
+          for (const seatId of expected.block.seatIds) taken.add(seatId);
+        } else {
+          expect(attempt).toEqual({ granted: false, largestBlock: expected.largestBlock });
+        }
+      }
+      expect(taken.size).toBeGreaterThan(hall.plan.seatIds.length * 0.97);
+    });
+
     it('holds its blocks for the seat-id path too', async () => {
       const hall = aHall([{ name: 'A', grade: 'R', rows: 1, seatsPerRow: 6 }]);
       const attempt = await bed.store.holdBestBlock(request(hall, 2));

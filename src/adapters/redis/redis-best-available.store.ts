@@ -57,6 +57,8 @@ local function taken(pos)
 end
 
 local function search()
+  -- Eight taken seats in one byte are skipped at once (full rows, late in a sale).
+  local noExtra = next(extra) == nil
   local best = nil
   local largest = 0
   for _, r in ipairs(rows) do
@@ -64,7 +66,10 @@ local function search()
     if best and not best[1] and rowNo > best[2] then break end
     local s = 0
     while s < len do
-      if taken(first + s) then
+      local pos = first + s
+      if noExtra and pos % 8 == 0 and s + 8 <= len and string.byte(bits, pos / 8 + 1) == 255 then
+        s = s + 8
+      elseif taken(pos) then
         s = s + 1
       else
         local e = s
