@@ -179,6 +179,22 @@ export function describeBestAvailableStoreContract(
       });
     });
 
+    it('gives back the block held for a reservation whose answer was lost, and nothing else', async () => {
+      const hall = aHall([{ name: 'A', grade: 'R', rows: 1, seatsPerRow: 4 }]);
+      const [lost, kept] = [aReservationId(), aReservationId()];
+      expect(await bed.store.holdBestBlock(request(hall, 2, {}, lost))).toMatchObject({ granted: true });
+      expect(await bed.store.holdBestBlock(request(hall, 2, {}, kept))).toMatchObject({ granted: true });
+
+      await bed.store.releaseReservation(hall.performanceId, lost);
+      await bed.store.releaseReservation(hall.performanceId, aReservationId());
+
+      expect(await bed.store.holdBestBlock(request(hall, 2))).toEqual({
+        granted: true,
+        seatIds: hall.plan.seatIds.slice(0, 2),
+      });
+      expect(await bed.store.holdBestBlock(request(hall, 1))).toEqual({ granted: false, largestBlock: 0 });
+    });
+
     it('keeps away from seats the seat-hold store was taught about, sold or held', async () => {
       const hall = aHall([{ name: 'A', grade: 'R', rows: 2, seatsPerRow: 3 }]);
       const [a1, a2, a3] = hall.plan.seatIds;

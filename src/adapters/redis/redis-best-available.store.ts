@@ -16,7 +16,7 @@ import { millisecondsUntil, unavailableUnlessBug } from './redis-seat-hold.store
  */
 
 /**
- * KEYS: seats, positions, taken, expiries. ARGV: reservation id, hold ms, quantity, hold key
+ * KEYS: seats, positions, taken, expiries, the reservation's block. ARGV: reservation id, hold ms, quantity, hold key
  * prefix, seat count of the hall, then per row of the area (in the rule's order): first
  * position, length, row number, section order.
  * Returns {1, seatId…} (held), {0, largestBlock} (no block), {-1} (layout missing) or
@@ -122,6 +122,7 @@ for round = 1, 64 do
       redis.call('ZADD', KEYS[4], now + holdMs, pos)
       reply[i + 2] = ids[i + 1]
     end
+    redis.call('SET', KEYS[5], table.concat(ids, ','), 'PX', holdMs)
     return reply
   end
 end
@@ -166,12 +167,36 @@ for i = 3, #ARGV do
 end
 return freed`;
 
+/**
+ * KEYS: positions, taken, expiries, the reservation's block. ARGV: reservation id, hold key
+ * prefix. Frees the block holdBestBlock recorded for the reservation, as RELEASE_SCRIPT does.
+ */
+const RELEASE_RESERVATION_SCRIPT = `
+local block = redis.call('GET', KEYS[4])
+if not block then return 0 end
+redis.call('DEL', KEYS[4])
+local freed = 0
+for seat in string.gmatch(block, '[^,]+') do
+  local key = ARGV[2] .. seat
+  if redis.call('GET', key) == ARGV[1] then redis.call('DEL', key) end
+  if redis.call('EXISTS', key) == 0 then
+    local pos = redis.call('HGET', KEYS[1], key)
+    if pos then
+      freed = freed + 1
+      redis.call('SETBIT', KEYS[2], pos, 0)
+      redis.call('ZREM', KEYS[3], pos)
+    end
+  end
+end
+return freed`;
+
 type Args = (string | number)[];
 
 interface BestAvailableCommands {
   ticketingHoldBestBlock(...args: Args): Promise<(number | string)[]>;
   ticketingInstallSeatLayout(...args: Args): Promise<number>;
   ticketingReleaseBestBlock(...args: Args): Promise<number>;
+  ticketingReleaseBestReservation(...args: Args): Promise<number>;
 }
 
 /** A search that kept finding seats held by id that its bitmap did not know asks again this often at most. */
@@ -192,6 +217,7 @@ export class RedisBestAvailableStore implements BestAvailableStore {
     redis.defineCommand('ticketingHoldBestBlock', { lua: HOLD_BEST_BLOCK_SCRIPT });
     redis.defineCommand('ticketingInstallSeatLayout', { lua: INSTALL_LAYOUT_SCRIPT });
     redis.defineCommand('ticketingReleaseBestBlock', { lua: RELEASE_SCRIPT });
+    redis.defineCommand('ticketingReleaseBestReservation', { lua: RELEASE_RESERVATION_SCRIPT });
     this.#redis = redis as Redis & BestAvailableCommands;
   }
 
@@ -202,11 +228,12 @@ export class RedisBestAvailableStore implements BestAvailableStore {
     for (let call = 1; ; call++) {
       const reply = await this.run(() =>
         this.#redis.ticketingHoldBestBlock(
-          4,
+          5,
           keys.seats,
           keys.positions,
           keys.taken,
           keys.expiries,
+          this.blockKey(request.performanceId, request.reservationId),
           request.reservationId,
           millisecondsUntil(request.expiresAt),
           request.quantity,
@@ -250,6 +277,26 @@ export class RedisBestAvailableStore implements BestAvailableStore {
         ...seatIds,
       ),
     );
+  }
+
+  async releaseReservation(performanceId: string, reservationId: string): Promise<void> {
+    const keys = this.keys(performanceId);
+    await this.run(() =>
+      this.#redis.ticketingReleaseBestReservation(
+        4,
+        keys.positions,
+        keys.taken,
+        keys.expiries,
+        this.blockKey(performanceId, reservationId),
+        reservationId,
+        this.holdKeyPrefix(performanceId),
+      ),
+    );
+  }
+
+  /** The block held for one reservation, kept as long as its hold, for releaseReservation. */
+  private blockKey(performanceId: string, reservationId: string): string {
+    return `${this.keyPrefix}best:{${performanceId}}:block:${reservationId}`;
   }
 
   /** The same keys as RedisSeatHoldStore's, so a seat held one way is held for the other. */

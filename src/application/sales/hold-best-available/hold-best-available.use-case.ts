@@ -119,6 +119,8 @@ export class HoldBestAvailable {
     } catch (error) {
       if (!(error instanceof StoreUnavailableError)) throw error;
       this.onStoreUnavailable(error);
+      // The step may have run before its answer was lost (a timeout): give its block back.
+      await this.store.releaseReservation(request.performanceId, request.reservationId).catch(() => {});
     }
     const taken = await this.seatStatuses.takenSeats(request.performanceId, now);
     const choice = chooseBestBlock(request.rows, request.quantity, (seatId) => taken.has(seatId) || lost.has(seatId));

@@ -30,4 +30,10 @@ export interface BestAvailableStore {
    * frees them for the next choice, unless someone else holds them by now.
    */
   release(performanceId: string, seatIds: readonly string[], reservationId: string): Promise<void>;
+  /**
+   * Frees whatever holdBestBlock may have held for `reservationId` although its answer was
+   * lost (a timeout: the step may have run). Without it that block would stay out of every
+   * choice until its hold ran out.
+   */
+  releaseReservation(performanceId: string, reservationId: string): Promise<void>;
 }
