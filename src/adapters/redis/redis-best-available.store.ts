@@ -130,9 +130,11 @@ return {-2}`;
 
 /**
  * KEYS: seats, positions, taken, expiries. ARGV: hold key prefix, then the seat ids by
- * position. Installs the layout and builds the bitmap from the hold keys there are.
+ * position. Installs the layout and builds the bitmap from the hold keys there are, unless
+ * another request installed it meanwhile (the first requests of a sale all find it missing).
  */
 const INSTALL_LAYOUT_SCRIPT = `
+if redis.call('HLEN', KEYS[1]) == #ARGV - 1 then return 0 end
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
@@ -199,8 +201,11 @@ interface BestAvailableCommands {
   ticketingReleaseBestReservation(...args: Args): Promise<number>;
 }
 
-/** A search that kept finding seats held by id that its bitmap did not know asks again this often at most. */
-const MAX_CONTENDED_CALLS = 8;
+/**
+ * Calls of the script per request at most: one more after installing the layout, a few more
+ * after a search kept finding hold keys its bitmap did not know (a safety net that should not fire).
+ */
+const MAX_CALLS = 8;
 
 /**
  * Best available in Redis: the search over a per-performance bitmap and the hold of the block
@@ -209,6 +214,7 @@ const MAX_CONTENDED_CALLS = 8;
  */
 export class RedisBestAvailableStore implements BestAvailableStore {
   readonly #redis: Redis & BestAvailableCommands;
+  readonly #installing = new Map<string, Promise<unknown>>();
 
   constructor(
     redis: Redis,
@@ -245,22 +251,29 @@ export class RedisBestAvailableStore implements BestAvailableStore {
       const [outcome, ...rest] = reply;
       if (outcome === 1) return { granted: true, seatIds: rest as string[] };
       if (outcome === 0) return { granted: false, largestBlock: Number(rest[0]) };
-      if (outcome === -1) {
-        await this.run(() =>
-          this.#redis.ticketingInstallSeatLayout(
-            4,
-            keys.seats,
-            keys.positions,
-            keys.taken,
-            keys.expiries,
-            this.holdKeyPrefix(request.performanceId),
-            ...request.plan.seatIds,
-          ),
-        );
-      } else if (call >= MAX_CONTENDED_CALLS) {
-        throw new Error(`best-available search still contended after ${call} calls`);
-      }
+      if (call >= MAX_CALLS) throw new Error(`best-available search without an answer after ${call} calls`);
+      if (outcome === -1) await this.installLayout(request);
     }
+  }
+
+  /** One install per performance at a time in this process; the script skips one done elsewhere. */
+  private installLayout(request: BestAvailableRequest): Promise<unknown> {
+    const pending = this.#installing.get(request.performanceId);
+    if (pending) return pending;
+    const keys = this.keys(request.performanceId);
+    const install = this.run(() =>
+      this.#redis.ticketingInstallSeatLayout(
+        4,
+        keys.seats,
+        keys.positions,
+        keys.taken,
+        keys.expiries,
+        this.holdKeyPrefix(request.performanceId),
+        ...request.plan.seatIds,
+      ),
+    ).finally(() => this.#installing.delete(request.performanceId));
+    this.#installing.set(request.performanceId, install);
+    return install;
   }
 
   async release(performanceId: string, seatIds: readonly string[], reservationId: string): Promise<void> {
