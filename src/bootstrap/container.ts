@@ -34,7 +34,6 @@ import type { HttpDependencies, IdempotencyDependencies, UseCases } from '../ada
 import { FlexibleRateLimits, NO_RATE_LIMITS, type HttpRateLimits } from '../adapters/http/rate-limits';
 import { instrumentKnexPool, knexPoolStats } from '../adapters/telemetry/knex-pool-instrumentation';
 import { ServiceMetrics } from '../adapters/telemetry/metrics';
-import type { ReservationEvent } from '../domain/sales/reservation';
 import type { Config } from './config';
 import type { Stores } from './stores';
 import { buildSeatState, type SeatStateModule } from './seat-state';
@@ -318,12 +317,6 @@ export function buildContainer(options: ContainerOptions): Container {
   }
   const events = container.get<InMemoryEventPublisher>(T.EventPublisher);
   events.subscribe((event) => metrics.observeEvent(event));
-  // Seats of a cancelled or expired reservation are free for the next best-available choice at once.
-  events.subscribe((event) => {
-    if (event.type !== 'ReservationCancelled' && event.type !== 'ReservationExpired') return;
-    const { performanceId, seatIds, reservationId } = event as ReservationEvent;
-    return stores.bestAvailable.release(performanceId, seatIds, reservationId);
-  });
 
   // Seats freed by a cancel or an expiry show as free at once to this instance's readers.
   const seatStatuses = container.get<unknown>(T.SeatStatusQuery);

@@ -179,6 +179,20 @@ export function describeBestAvailableStoreContract(
       });
     });
 
+    it('offers a block again once the seat-hold store releases it (a cancel), never once it is sold', async () => {
+      const hall = aHall([{ name: 'A', grade: 'R', rows: 1, seatsPerRow: 4 }]);
+      const [cancelled, sold] = [aReservationId(), aReservationId()];
+      const first = await bed.store.holdBestBlock(request(hall, 2, {}, cancelled));
+      const second = await bed.store.holdBestBlock(request(hall, 2, {}, sold));
+      if (!first.granted || !second.granted) throw new Error('both blocks should be held');
+
+      await bed.holds.markSold(hall.performanceId, second.seatIds, sold);
+      await bed.holds.release(hall.performanceId, first.seatIds, cancelled);
+
+      expect(await bed.store.holdBestBlock(request(hall, 2))).toEqual({ granted: true, seatIds: first.seatIds });
+      expect(await bed.store.holdBestBlock(request(hall, 1))).toEqual({ granted: false, largestBlock: 0 });
+    });
+
     it('gives back the block held for a reservation whose answer was lost, and nothing else', async () => {
       const hall = aHall([{ name: 'A', grade: 'R', rows: 1, seatsPerRow: 4 }]);
       const [lost, kept] = [aReservationId(), aReservationId()];
