@@ -193,6 +193,16 @@ export function describeBestAvailableStoreContract(
       expect(await bed.store.holdBestBlock(request(hall, 1))).toEqual({ granted: false, largestBlock: 0 });
     });
 
+    it('treats the seats it is told are taken elsewhere as taken, this once', async () => {
+      const hall = aHall([{ name: 'A', grade: 'R', rows: 2, seatsPerRow: 4 }]);
+      const row1 = hall.plan.seatIds.slice(0, 4);
+      const told = { ...request(hall, 2), alsoTaken: new Set([row1[1]!]) };
+      // Row 1 keeps only seats 3–4 together; seat 1 would be left alone beside the taken seat 2.
+      expect(await bed.store.holdBestBlock(told)).toEqual({ granted: true, seatIds: row1.slice(2, 4) });
+      // Not remembered: seats 1–2 are free for the next request.
+      expect(await bed.store.holdBestBlock(request(hall, 2))).toEqual({ granted: true, seatIds: row1.slice(0, 2) });
+    });
+
     it('gives back the block held for a reservation whose answer was lost, and nothing else', async () => {
       const hall = aHall([{ name: 'A', grade: 'R', rows: 1, seatsPerRow: 4 }]);
       const [lost, kept] = [aReservationId(), aReservationId()];

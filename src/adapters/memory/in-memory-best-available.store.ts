@@ -20,6 +20,7 @@ export class InMemoryBestAvailableStore implements BestAvailableStore {
   async holdBestBlock(request: BestAvailableRequest): Promise<BestAvailableAttempt> {
     const { performanceId, reservationId } = request;
     const choice = chooseBestBlock(request.rows, request.quantity, (seatId) => {
+      if (request.alsoTaken?.has(seatId)) return true;
       const holder = this.holds.holderOf(performanceId, seatId);
       return holder !== undefined && holder !== reservationId;
     });

@@ -17,8 +17,8 @@ import { millisecondsUntil, unavailableUnlessBug } from './redis-seat-hold.store
 
 /**
  * KEYS: seats, positions, taken, expiries, the reservation's block. ARGV: reservation id, hold ms, quantity, hold key
- * prefix, seat count of the hall, then per row of the area (in the rule's order): first
- * position, length, row number, section order.
+ * prefix, seat count of the hall, n, n positions to treat as taken this once, then per row
+ * of the area (in the rule's order): first position, length, row number, section order.
  * Returns {1, seatId…} (held), {0, largestBlock} (no block), {-1} (layout missing) or
  * {-2} (contended: call again). The search restates chooseBestBlock (seating-plan.ts).
  */
@@ -43,12 +43,14 @@ for _, pos in ipairs(due) do
   end
 end
 
+local extra = {}
+local excluded = tonumber(ARGV[6])
+for i = 7, 6 + excluded do extra[tonumber(ARGV[i])] = true end
 local rows = {}
-for i = 6, #ARGV, 4 do
+for i = 7 + excluded, #ARGV, 4 do
   rows[#rows + 1] = {tonumber(ARGV[i]), tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3])}
 end
 local bits = redis.call('GET', KEYS[3]) or ''
-local extra = {}
 local function taken(pos)
   if extra[pos] then return true end
   local byte = string.byte(bits, math.floor(pos / 8) + 1)
@@ -231,6 +233,9 @@ export class RedisBestAvailableStore implements BestAvailableStore {
     const keys = this.keys(request.performanceId);
     const rows = request.rows.flatMap((row) => [row.firstPosition, row.seatIds.length, row.row, row.sectionOrder]);
     const seatCount = request.plan.seatIds.length;
+    const excluded = [...(request.alsoTaken ?? [])]
+      .map((seatId) => request.plan.positionOf(seatId))
+      .filter((position) => position !== undefined);
     for (let call = 1; ; call++) {
       const reply = await this.run(() =>
         this.#redis.ticketingHoldBestBlock(
@@ -245,6 +250,8 @@ export class RedisBestAvailableStore implements BestAvailableStore {
           request.quantity,
           this.holdKeyPrefix(request.performanceId),
           seatCount,
+          excluded.length,
+          ...excluded,
           ...rows,
         ),
       );

@@ -46,6 +46,14 @@ export class SeatingPlan {
     private readonly sectionGrades: ReadonlyMap<string, string>,
   ) {}
 
+  #positions: ReadonlyMap<string, number> | undefined;
+
+  /** The seat's position in the layout (undefined: not a seat of this hall). */
+  positionOf(seatId: string): number | undefined {
+    this.#positions ??= new Map(this.seatIds.map((id, position) => [id, position]));
+    return this.#positions.get(seatId);
+  }
+
   static of(performance: PerformanceSnapshot): SeatingPlan {
     const seatIdAt = new Map(performance.seats.map((seat) => [`${seat.section}/${seat.row}/${seat.number}`, seat.id]));
     const seatIds: string[] = [];

@@ -70,15 +70,25 @@ export class HoldBestAvailable {
     const plan = this.planOf(performance);
     const rows = plan.area(input);
 
-    // Seats lost at the database: the store may not know them (it may be down), the next look must.
+    // Seats lost at the database: the store may not know them (it may be down, or have been
+    // flushed), the next look must. After a loss the next look also avoids every claim the
+    // database has, or a store that forgot them would offer one claimed block after another.
     const lost = new Set<string>();
     for (let attempt = 1; ; attempt++) {
       const id = this.ids.next();
       const expiresAt = new Date(now.getTime() + this.policy.holdSeconds * 1000);
+      const alsoTaken = lost.size === 0 ? undefined : await this.claimedOrLost(performance.id, now, lost);
       const { choice, heldInStore } = await this.choose(
-        { performanceId: performance.id, plan, rows, quantity: input.quantity, reservationId: id, expiresAt },
+        {
+          performanceId: performance.id,
+          plan,
+          rows,
+          quantity: input.quantity,
+          reservationId: id,
+          expiresAt,
+          ...(alsoTaken && { alsoTaken }),
+        },
         now,
-        lost,
       );
       if (!choice.granted) {
         throw new NotEnoughSeatsTogetherError(performance.id, input.quantity, choice.largestBlock);
@@ -108,11 +118,15 @@ export class HoldBestAvailable {
     }
   }
 
+  private async claimedOrLost(performanceId: string, now: Date, lost: ReadonlySet<string>): Promise<Set<string>> {
+    const taken = await this.seatStatuses.takenSeats(performanceId, now);
+    return new Set([...taken.keys(), ...lost]);
+  }
+
   /** The store's choice, held there; or, while it is unavailable, the rule on the database's view. */
   private async choose(
     request: BestAvailableRequest,
     now: Date,
-    lost: ReadonlySet<string>,
   ): Promise<{ choice: BestAvailableAttempt; heldInStore: boolean }> {
     try {
       return { choice: await this.store.holdBestBlock(request), heldInStore: true };
@@ -123,7 +137,12 @@ export class HoldBestAvailable {
       await this.store.releaseReservation(request.performanceId, request.reservationId).catch(() => {});
     }
     const taken = await this.seatStatuses.takenSeats(request.performanceId, now);
-    const choice = chooseBestBlock(request.rows, request.quantity, (seatId) => taken.has(seatId) || lost.has(seatId));
+    const alsoTaken = request.alsoTaken;
+    const choice = chooseBestBlock(
+      request.rows,
+      request.quantity,
+      (seatId) => taken.has(seatId) || alsoTaken?.has(seatId) === true,
+    );
     return {
       choice: 'block' in choice ? { granted: true, seatIds: choice.block.seatIds } : { granted: false, ...choice },
       heldInStore: false,

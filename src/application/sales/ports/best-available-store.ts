@@ -9,6 +9,11 @@ export interface BestAvailableRequest {
   readonly quantity: number;
   readonly reservationId: string;
   readonly expiresAt: Date;
+  /**
+   * Seats to treat as taken this once, though the store may not know them: claims the
+   * database has and the store forgot (a flush). Not remembered.
+   */
+  readonly alsoTaken?: ReadonlySet<string>;
 }
 
 export type BestAvailableAttempt =
