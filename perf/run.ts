@@ -2,6 +2,7 @@ import { setQuietWait } from './lib/cpu';
 import { Options } from './lib/options';
 import { machine, provenance, writeResults } from './lib/results';
 import type { ScenarioOutcome } from './lib/scenario';
+import { bestAvailable } from './scenarios/best-available';
 import { compare } from './scenarios/compare';
 import { hotPath } from './scenarios/hot-path';
 import { onSale } from './scenarios/on-sale';
@@ -12,6 +13,7 @@ import { smoke } from './scenarios/smoke';
 import { seedScenario } from './scenarios/seed-scenario';
 
 const SCENARIOS: Record<string, (options: Options) => Promise<ScenarioOutcome[]>> = {
+  'best-available': bestAvailable,
   compare,
   'hot-path': hotPath,
   'on-sale': onSale,

@@ -60,10 +60,14 @@ export async function bulkInsert(
   }
 }
 
-/** Empties Redis db 14 (the perf db) only: FLUSHDB, never FLUSHALL. */
+/**
+ * Empties the perf Redis db only: FLUSHDB, never FLUSHALL. That is db 14, or the db that
+ * PERF_REDIS_URL names (two runs at once each need their own); never db 0.
+ */
 export async function flushPerfRedis(): Promise<void> {
   const url = new URL(REDIS_URL);
-  if (url.pathname !== '/14') throw new Error(`Perf runs use Redis db 14, not ${url.pathname}`);
+  const chosen = process.env['PERF_REDIS_URL'] !== undefined && /^\/([1-9]|1[0-5])$/.test(url.pathname);
+  if (url.pathname !== '/14' && !chosen) throw new Error(`Perf runs use Redis db 14, not ${url.pathname}`);
   const redis = new Redis(REDIS_URL, { lazyConnect: true });
   try {
     await redis.connect();

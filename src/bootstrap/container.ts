@@ -10,6 +10,7 @@ import { GetPerformance } from '../application/catalog/get-performance/get-perfo
 import { GetReservation } from '../application/sales/get-reservation/get-reservation.use-case';
 import { GetSeatMap } from '../application/catalog/get-seat-map/get-seat-map.use-case';
 import { HoldSeats } from '../application/sales/hold-seats/hold-seats.use-case';
+import { HoldBestAvailable } from '../application/sales/hold-best-available/hold-best-available.use-case';
 import { BestEffortSeatHoldStore } from '../application/sales/best-effort-seat-hold-store';
 import { ListMemberReservations } from '../application/sales/list-member-reservations/list-member-reservations.use-case';
 import { ListPerformances } from '../application/catalog/list-performances/list-performances.use-case';
@@ -102,6 +103,13 @@ export function buildContainer(options: ContainerOptions): Container {
       throttledWarning(logger, 'seat hold store failed; MySQL alone decides'),
     ),
   );
+  constant(TOKENS.BestAvailableStore, stores.bestAvailable);
+  constant(
+    TOKENS.BestAvailableUnavailable,
+    throttledWarning(logger, 'best-available store failed; the rule runs on MySQL'),
+  );
+  // Best-available without Redis reads MySQL itself: a cached view would only cost lost blocks.
+  constant(TOKENS.UncachedSeatStatusQuery, stores.seatStatuses);
   constant(TOKENS.IdempotencyStore, stores.idempotency);
   constant(TOKENS.Readiness, () => stores.readiness());
   // Caching is a wiring decision: CACHE_ENABLED=false measures the service without it.
@@ -198,6 +206,18 @@ export function buildContainer(options: ContainerOptions): Container {
     T.EventPublisher,
     T.ReservationPolicy,
   ]);
+  bindUseCase(T.HoldBestAvailable, HoldBestAvailable, [
+    T.PerformanceRepository,
+    T.ReservationRepository,
+    T.SeatHoldStore,
+    T.BestAvailableStore,
+    T.UncachedSeatStatusQuery,
+    T.IdGenerator,
+    T.Clock,
+    T.EventPublisher,
+    T.ReservationPolicy,
+    T.BestAvailableUnavailable,
+  ]);
 
   // What the HTTP adapter drives, and the rate limits and idempotency it applies.
   const HTTP_USE_CASES: { readonly [K in keyof UseCases]: ServiceIdentifier<UseCases[K]> } = {
@@ -209,6 +229,7 @@ export function buildContainer(options: ContainerOptions): Container {
     getPerformance: T.GetPerformance,
     getSeatMap: T.GetSeatMap,
     holdSeats: T.HoldSeats,
+    holdBestAvailable: T.HoldBestAvailable,
     confirmReservation: T.ConfirmReservation,
     cancelReservation: T.CancelReservation,
     getReservation: T.GetReservation,

@@ -5,6 +5,7 @@ import type { Clock } from '../application/shared/ports/clock';
 import type { IdempotencyStore } from '../adapters/http/idempotency/idempotency-store';
 import type { PerformanceCatalog } from '../application/catalog/ports/performance-catalog';
 import type { SeatHoldStore } from '../application/sales/ports/seat-hold-store';
+import type { BestAvailableStore } from '../application/sales/ports/best-available-store';
 import type { SeatStatusQuery } from '../application/catalog/ports/seat-status-query';
 import type { MemberRepository } from '../domain/identity/member.repository';
 import type { PerformanceRepository } from '../domain/catalog/performance.repository';
@@ -16,6 +17,7 @@ import { InMemoryMemberRepository } from '../adapters/memory/in-memory-member.re
 import { InMemoryPerformanceRepository } from '../adapters/memory/in-memory-performance.repository';
 import { InMemoryReservationRepository } from '../adapters/memory/in-memory-reservation.repository';
 import { InMemorySeatHoldStore } from '../adapters/memory/in-memory-seat-hold.store';
+import { InMemoryBestAvailableStore } from '../adapters/memory/in-memory-best-available.store';
 import { memoryRateLimiterFactory } from '../adapters/memory/memory-rate-limiter';
 import { createClaimKnex, createKnex, ensureDatabaseExists, splitPoolMax } from '../adapters/persistence/knex-client';
 import { assertSchemaCurrent, migrate, missingMigrations } from '../adapters/persistence/migrator';
@@ -28,6 +30,7 @@ import { SqlSeatStatusQuery } from '../adapters/persistence/sql-seat-status.quer
 import { connectRedis, createRedis, isRedisUp } from '../adapters/redis/redis-client';
 import { redisRateLimiterFactory } from '../adapters/redis/redis-rate-limiter';
 import { RedisSeatHoldStore } from '../adapters/redis/redis-seat-hold.store';
+import { RedisBestAvailableStore } from '../adapters/redis/redis-best-available.store';
 import type { Config } from './config';
 
 /** The stateful half of the service: where members, performances and reservations live. */
@@ -39,6 +42,8 @@ export interface Stores {
   readonly reservations: ReservationRepository;
   readonly seatStatuses: SeatStatusQuery;
   readonly seatHolds: SeatHoldStore;
+  /** Best-available choices, sharing the seat holds of `seatHolds`. */
+  readonly bestAvailable: BestAvailableStore;
   /** Idempotency-Key records: MySQL (shared, survives Redis) or memory. */
   readonly idempotency: IdempotencyStore;
   /** Where rate limits count: Redis (shared, memory insurance) or memory. */
@@ -54,6 +59,7 @@ export function openEmbeddedStores(clock: Clock): Stores {
   const members = new InMemoryMemberRepository();
   const performances = new InMemoryPerformanceRepository();
   const reservations = new InMemoryReservationRepository(members);
+  const seatHolds = new InMemorySeatHoldStore(clock);
   return {
     kind: 'embedded',
     members,
@@ -61,7 +67,8 @@ export function openEmbeddedStores(clock: Clock): Stores {
     catalog: performances,
     reservations,
     seatStatuses: reservations,
-    seatHolds: new InMemorySeatHoldStore(clock),
+    seatHolds,
+    bestAvailable: new InMemoryBestAvailableStore(seatHolds),
     idempotency: new InMemoryIdempotencyStore(),
     rateLimiters: memoryRateLimiterFactory,
     readiness: async () => ({ ready: true, checks: { memory: 'up' } }),
@@ -131,6 +138,7 @@ export async function openExternalStores(
     reservations: new MysqlReservationRepository(knex, claims),
     seatStatuses: new SqlSeatStatusQuery(knex),
     seatHolds: new RedisSeatHoldStore(redis),
+    bestAvailable: new RedisBestAvailableStore(redis),
     idempotency: new MysqlIdempotencyStore(knex),
     rateLimiters: redisRateLimiterFactory(redis),
     mysqlPools: { main: knex, claims },

@@ -145,7 +145,10 @@ describe('OpenAPI document and Swagger UI', () => {
     });
     const holdRequest = doc.components.schemas.HoldSeatsRequest;
     expect(holdRequest.additionalProperties).toBe(false);
-    expect(holdRequest.required).toEqual(expect.arrayContaining(['performanceId', 'seatIds']));
+    expect(holdRequest.required).toEqual(['performanceId']);
+    // Exactly one of seatIds (these seats) and quantity (the best available).
+    expect(holdRequest.oneOf.map((way: { required: string[] }) => way.required)).toEqual([['seatIds'], ['quantity']]);
+    expect(hold.responses['409'].description).toContain('NOT_ENOUGH_SEATS_TOGETHER');
     expect(hold.responses['409'].description).toContain('SEAT_UNAVAILABLE');
     expect(hold.responses['409'].description).toContain('SEATS_ALREADY_CLAIMED');
     expect(hold.responses['422'].description).toEqual(expect.stringContaining('TOO_MANY_SEATS'));

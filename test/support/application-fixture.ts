@@ -124,7 +124,10 @@ export async function reservationFixture(options: { seatHolds?: SeatHoldStore; m
   return {
     clock,
     performance,
+    performances,
     seatIds,
+    policy,
+    ids,
     members,
     reservations,
     seatHolds,

@@ -47,6 +47,7 @@ export const DOMAIN_ERRORS = {
   // The store's refusal of a claim, before the use case has looked at the holders (and
   // answered SEAT_UNAVAILABLE, or expired overdue ones and tried again).
   SEATS_ALREADY_CLAIMED: { status: 409, title: 'Seats already claimed' },
+  NOT_ENOUGH_SEATS_TOGETHER: { status: 409, title: 'Not enough adjacent seats together' },
   HOLD_EXPIRED: { status: 409, title: 'Hold expired' },
   RESERVATION_NOT_ACTIVE: { status: 409, title: 'Reservation not active' },
   CONCURRENT_MODIFICATION: { status: 409, title: 'Concurrent modification' },

@@ -12,6 +12,7 @@ import type { ListPerformances } from '../../application/catalog/list-performanc
 import type { GetPerformance } from '../../application/catalog/get-performance/get-performance.use-case';
 import type { GetSeatMap } from '../../application/catalog/get-seat-map/get-seat-map.use-case';
 import type { HoldSeats } from '../../application/sales/hold-seats/hold-seats.use-case';
+import type { HoldBestAvailable } from '../../application/sales/hold-best-available/hold-best-available.use-case';
 import type { ConfirmReservation } from '../../application/sales/confirm-reservation/confirm-reservation.use-case';
 import type { CancelReservation } from '../../application/sales/cancel-reservation/cancel-reservation.use-case';
 import type { GetReservation } from '../../application/sales/get-reservation/get-reservation.use-case';
@@ -27,6 +28,7 @@ export interface UseCases {
   readonly getPerformance: Pick<GetPerformance, 'execute'>;
   readonly getSeatMap: Pick<GetSeatMap, 'execute'>;
   readonly holdSeats: Pick<HoldSeats, 'execute'>;
+  readonly holdBestAvailable: Pick<HoldBestAvailable, 'execute'>;
   readonly confirmReservation: Pick<ConfirmReservation, 'execute'>;
   readonly cancelReservation: Pick<CancelReservation, 'execute'>;
   readonly getReservation: Pick<GetReservation, 'execute'>;

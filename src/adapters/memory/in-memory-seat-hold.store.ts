@@ -49,6 +49,11 @@ export class InMemorySeatHoldStore implements SeatHoldStore {
       this.#holds.set(key(performanceId, seatId), { reservationId, expiresAt });
   }
 
+  /** The reservation holding the seat now, if any (the best-available twin reads the holds here). */
+  holderOf(performanceId: string, seatId: string): string | undefined {
+    return this.live(key(performanceId, seatId))?.reservationId;
+  }
+
   private live(holdKey: string): Hold | undefined {
     const hold = this.#holds.get(holdKey);
     if (hold?.expiresAt && hold.expiresAt <= this.clock.now()) {

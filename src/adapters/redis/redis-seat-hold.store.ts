@@ -2,49 +2,61 @@ import type Redis from 'ioredis';
 import { ReplyError } from 'ioredis';
 import { StoreUnavailableError } from '../../application/shared/errors';
 import { HoldAttempt, SeatHoldStore } from '../../application/sales/ports/seat-hold-store';
+import { bestAvailableKeys, MARK_SEATS_LUA } from './best-available-keys';
 
-// Every script gets its seat keys as KEYS and the reservation id as ARGV[1]. A key's value is
-// the reservation holding the seat; its TTL is the hold's end, and no TTL means sold.
+// Every script gets its seat keys as KEYS, then the three best-available bookkeeping keys
+// (best-available-keys.ts), and the reservation id as ARGV[1]. A seat key's value is the
+// reservation holding the seat; its TTL is the hold's end, and no TTL means sold.
 
 /** ARGV[2]: hold time in ms. Returns the 1-based positions of seats held by someone else. */
-const HOLD_SCRIPT = `
+const HOLD_SCRIPT = `${MARK_SEATS_LUA}
+local seats = #KEYS - 3
 local conflicts = {}
-for i = 1, #KEYS do
+for i = 1, seats do
   local holder = redis.call('GET', KEYS[i])
   if holder and holder ~= ARGV[1] then conflicts[#conflicts + 1] = i end
 end
 if #conflicts == 0 then
-  for i = 1, #KEYS do redis.call('SET', KEYS[i], ARGV[1], 'PX', ARGV[2]) end
+  for i = 1, seats do redis.call('SET', KEYS[i], ARGV[1], 'PX', ARGV[2]) end
+  markSeats(1, seats, 1, ARGV[2])
 end
 return conflicts`;
 
-const MARK_SOLD_SCRIPT = `
-for i = 1, #KEYS do
+const MARK_SOLD_SCRIPT = `${MARK_SEATS_LUA}
+local seats = #KEYS - 3
+for i = 1, seats do
   local holder = redis.call('GET', KEYS[i])
   if not holder then
     redis.call('SET', KEYS[i], ARGV[1])
+    markSeats(i, i, 1, nil)
   elseif holder == ARGV[1] then
     redis.call('PERSIST', KEYS[i])
+    markSeats(i, i, 1, nil)
   end
 end
 return 0`;
 
-const RELEASE_SCRIPT = `
+const RELEASE_SCRIPT = `${MARK_SEATS_LUA}
 local freed = 0
-for i = 1, #KEYS do
-  if redis.call('GET', KEYS[i]) == ARGV[1] then freed = freed + redis.call('DEL', KEYS[i]) end
+for i = 1, #KEYS - 3 do
+  if redis.call('GET', KEYS[i]) == ARGV[1] then
+    freed = freed + redis.call('DEL', KEYS[i])
+    markSeats(i, i, 0, nil)
+  end
 end
 return freed`;
 
 /** ARGV[1]: time to live in ms, or '' for none. ARGV[i + 1]: the holder of KEYS[i]. */
-const REMEMBER_SCRIPT = `
-for i = 1, #KEYS do
+const REMEMBER_SCRIPT = `${MARK_SEATS_LUA}
+local seats = #KEYS - 3
+for i = 1, seats do
   if ARGV[1] == '' then
     redis.call('SET', KEYS[i], ARGV[i + 1])
   else
     redis.call('SET', KEYS[i], ARGV[i + 1], 'PX', ARGV[1])
   end
 end
+if ARGV[1] == '' then markSeats(1, seats, 1, nil) else markSeats(1, seats, 1, ARGV[1]) end
 return 0`;
 
 type Args = (string | number)[];
@@ -118,10 +130,17 @@ export class RedisSeatHoldStore implements SeatHoldStore {
 
   /**
    * The braces are a Redis Cluster hash tag: every seat of one performance maps to the same
-   * slot, so a script touching several of them stays legal on a cluster.
+   * slot, so a script touching several of them stays legal on a cluster. The best-available
+   * bookkeeping keys follow the seat keys, in the same slot.
    */
   private keys(performanceId: string, seatIds: readonly string[]): string[] {
-    return seatIds.map((seatId) => `${this.keyPrefix}hold:{${performanceId}}:${seatId}`);
+    const shared = bestAvailableKeys(this.keyPrefix, performanceId);
+    return [
+      ...seatIds.map((seatId) => `${this.keyPrefix}hold:{${performanceId}}:${seatId}`),
+      shared.positions,
+      shared.taken,
+      shared.expiries,
+    ];
   }
 
   private async run<T>(command: () => Promise<T>): Promise<T> {
@@ -134,7 +153,7 @@ export class RedisSeatHoldStore implements SeatHoldStore {
 }
 
 /** PX must be a positive integer; a hold already over still lasts 1 ms, as good as gone. */
-function millisecondsUntil(expiresAt: Date): number {
+export function millisecondsUntil(expiresAt: Date): number {
   return Math.max(1, expiresAt.getTime() - Date.now());
 }
 
@@ -143,7 +162,7 @@ function millisecondsUntil(expiresAt: Date): number {
  * that cannot serve right now: callers go on without the store. Any other server reply (a
  * script error, a wrong key type) is a bug and stays visible as itself.
  */
-function unavailableUnlessBug(error: unknown): unknown {
+export function unavailableUnlessBug(error: unknown): unknown {
   if (error instanceof ReplyError && !TRANSIENT_REPLY.test((error as Error).message)) return error;
   return new StoreUnavailableError('Redis', error);
 }

@@ -12,6 +12,7 @@ import type { ConfirmReservation } from '../../application/sales/confirm-reserva
 import type { ExpireOverdueHolds } from '../../application/sales/expire-overdue-holds/expire-overdue-holds.use-case';
 import type { GetReservation } from '../../application/sales/get-reservation/get-reservation.use-case';
 import type { HoldSeats } from '../../application/sales/hold-seats/hold-seats.use-case';
+import type { HoldBestAvailable } from '../../application/sales/hold-best-available/hold-best-available.use-case';
 import type { ListMemberReservations } from '../../application/sales/list-member-reservations/list-member-reservations.use-case';
 import type { Actor } from '../../application/shared/actor';
 import type { ReservationSnapshot } from '../../domain/sales/reservation';
@@ -62,6 +63,14 @@ export const USE_CASE_SPAN_ATTRIBUTES: Readonly<Record<string, SpanAttributesOf>
     }),
     fromResult: (reservation) => ({ 'app.reservation_id': reservation.id }),
   } satisfies For<HoldSeats>,
+  HoldBestAvailable: {
+    fromArguments: (actor, input) => ({
+      ...member(actor),
+      'app.performance_id': input.performanceId,
+      'app.seat_count': input.quantity,
+    }),
+    fromResult: (reservation) => ({ 'app.reservation_id': reservation.id }),
+  } satisfies For<HoldBestAvailable>,
   ConfirmReservation: reservationCall satisfies For<ConfirmReservation>,
   CancelReservation: reservationCall satisfies For<CancelReservation>,
   GetReservation: reservationCall satisfies For<GetReservation>,

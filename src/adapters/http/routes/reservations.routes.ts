@@ -1,4 +1,8 @@
+import type { HoldBestAvailableInput } from '../../../application/sales/hold-best-available/hold-best-available.use-case';
+import type { Actor } from '../../../application/shared/actor';
+import { UnknownSeatingAreaError } from '../../../domain/catalog/seating-plan';
 import type { ApiRouter } from '../api-router';
+import { RequestError } from '../error-codes';
 import type { ReservationRouteLimits, UseCases } from '../http-dependencies';
 import { presentReservation } from '../presenters/reservation.presenter';
 import {
@@ -12,16 +16,41 @@ import { API_PREFIX, LOCATION_HEADER, created, ok } from './respond';
 
 const TAG = 'Reservations';
 
+/** The best-available rule as the document states it (chooseBestBlock in src/domain/catalog/seating-plan.ts). */
+const BEST_AVAILABLE_RULE =
+  'The block is chosen deterministically for the hall as it is, preferring in this order: (1) no orphan: it leaves ' +
+  'no single empty seat between itself and a taken seat or a row end, when some block avoids that; (2) the lowest ' +
+  'row number (rows are numbered from the stage); (3) its centre nearest the centre of its row; (4) the section ' +
+  'created first, then the lowest seat number. The search and the hold are one atomic step: two requests never get ' +
+  'overlapping seats, and a request that loses a block to another looks again.';
+
+/** A grade or section the performance lacks is a request naming a field wrongly: 400, naming it. */
+async function holdBestAvailable(useCases: UseCases, actor: Actor, body: HoldBestAvailableInput) {
+  try {
+    return await useCases.holdBestAvailable.execute(actor, body);
+  } catch (error) {
+    if (!(error instanceof UnknownSeatingAreaError)) throw error;
+    throw new RequestError('VALIDATION_FAILED', 'The request body does not match the performance', {
+      errors: [{ path: error.field, message: error.message }],
+    });
+  }
+}
+
 export function reservationRoutes(api: ApiRouter, useCases: UseCases, limits: ReservationRouteLimits): void {
   api.route(
     {
       method: 'post',
       path: `${API_PREFIX}/reservations`,
       operationId: 'holdSeats',
-      summary: 'Hold seats: all or none, until expiresAt',
+      summary: 'Hold seats (these, or the best available together): all or none, until expiresAt',
       description:
-        "Counts against the per-member and per-IP hold rate limits, and against the member's seat cap for the " +
-        'performance across all their active reservations (MEMBER_SEAT_LIMIT). Send an Idempotency-Key to retry safely.',
+        'Send exactly one of `seatIds` (hold these seats) and `quantity` (hold the best available block of that many ' +
+        'adjacent seats: one section, one row, consecutive numbers, of the given `grade` and/or `section` if any). ' +
+        BEST_AVAILABLE_RULE +
+        ' No such block free: 409 NOT_ENOUGH_SEATS_TOGETHER with `largestBlock`. ' +
+        "Either way the hold counts against the per-member and per-IP hold rate limits, and against the member's seat " +
+        'cap for the performance across all their active reservations (MEMBER_SEAT_LIMIT). Send an Idempotency-Key to ' +
+        'retry safely.',
       tag: TAG,
       access: 'member',
       body: holdSeatsBody(limits.maxSeatsPerReservation),
@@ -34,6 +63,7 @@ export function reservationRoutes(api: ApiRouter, useCases: UseCases, limits: Re
         'PERFORMANCE_NOT_FOUND',
         'SEAT_UNAVAILABLE',
         'SEATS_ALREADY_CLAIMED',
+        'NOT_ENOUGH_SEATS_TOGETHER',
         'SALES_CLOSED',
         'TOO_MANY_SEATS',
         'MEMBER_SEAT_LIMIT',
@@ -43,7 +73,12 @@ export function reservationRoutes(api: ApiRouter, useCases: UseCases, limits: Re
       ],
     },
     async (_ctx, { actor, body }) => {
-      const reservation = await useCases.holdSeats.execute(actor, body);
+      const { performanceId, seatIds, quantity, grade, section } = body;
+      // The schema lets exactly one of seatIds and quantity through.
+      const reservation =
+        quantity !== undefined
+          ? await holdBestAvailable(useCases, actor, { performanceId, quantity, grade, section })
+          : await useCases.holdSeats.execute(actor, { performanceId, seatIds: seatIds! });
       return created(`${API_PREFIX}/reservations/${reservation.id}`, presentReservation(reservation));
     },
   );

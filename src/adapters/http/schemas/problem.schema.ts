@@ -1,3 +1,4 @@
+import { LAYOUT_LIMITS } from '../../../domain/catalog/performance';
 import { ADAPTER_ERRORS, DOMAIN_ERRORS, PROBLEM_LIMITS } from '../error-codes';
 import { isoInstant, uuid, z } from './zod';
 
@@ -59,10 +60,16 @@ export const ProblemSchema = z
     expiresAt: isoInstant().optional().openapi({ description: 'HOLD_EXPIRED: when the hold ended' }),
     salesOpenAt: isoInstant().optional().openapi({ description: 'SALES_CLOSED: the sales window' }),
     salesCloseAt: isoInstant().optional(),
-    requested: count().optional().openapi({ description: 'TOO_MANY_SEATS, MEMBER_SEAT_LIMIT: seats asked for' }),
+    requested: count()
+      .optional()
+      .openapi({ description: 'TOO_MANY_SEATS, MEMBER_SEAT_LIMIT, NOT_ENOUGH_SEATS_TOGETHER: seats asked for' }),
     max: count().optional().openapi({ description: 'TOO_MANY_SEATS: MAX_SEATS_PER_RESERVATION' }),
     limit: count().optional().openapi({ description: 'MEMBER_SEAT_LIMIT: MAX_SEATS_PER_MEMBER' }),
     held: count().optional().openapi({ description: 'MEMBER_SEAT_LIMIT: seats the member already holds or owns' }),
+    largestBlock: z.number().int().min(0).max(LAYOUT_LIMITS.maxSeatsPerRow).optional().openapi({
+      format: 'int32',
+      description: 'NOT_ENOUGH_SEATS_TOGETHER: the most adjacent free seats left where the request looked',
+    }),
     store: z.enum(['MySQL', 'Redis']).optional().openapi({ description: 'SERVICE_UNAVAILABLE: the store that failed' }),
     retryAfterSeconds: z
       .number()

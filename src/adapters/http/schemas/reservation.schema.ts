@@ -1,30 +1,85 @@
-import { currencyCode, int32, isoInstant, minorUnits, uuid, z } from './zod';
+import { PLAIN_TEXT, currencyCode, int32, isoInstant, minorUnits, uuid, z } from './zod';
 
 /** Seat ids one request may carry at all: past this the body is refused unread (400 VALIDATION_FAILED). */
 export const HOLD_SEAT_IDS_INPUT_MAX = 100;
 const SEAT_LABEL_MAX_LENGTH = 64;
 
+/** Grade and section names are at most this long (as the performance schema states). */
+const AREA_NAME_MAX_LENGTH = 50;
+
 /**
- * The hold request for this configuration: more seats than MAX_SEATS_PER_RESERVATION is the
- * business rule 422 TOO_MANY_SEATS and a repeated seat 422 DUPLICATE_SEATS, so the document
- * states both (maxItems, uniqueItems) while the schema only bounds work.
+ * The hold request for this configuration: exactly one of `seatIds` (these seats) and
+ * `quantity` (the best available block of that many adjacent seats); both or neither is 400
+ * VALIDATION_FAILED. More seats than MAX_SEATS_PER_RESERVATION is the business rule 422
+ * TOO_MANY_SEATS and a repeated seat 422 DUPLICATE_SEATS, so the document states both
+ * (maxItems, uniqueItems, maximum) while the schema only bounds work.
  */
 export function holdSeatsBody(maxSeatsPerReservation: number) {
   const maxItems = Math.min(maxSeatsPerReservation, HOLD_SEAT_IDS_INPUT_MAX);
-  return z
-    .strictObject({
-      performanceId: uuid(),
-      seatIds: z
-        .array(uuid())
-        .min(1)
-        .max(HOLD_SEAT_IDS_INPUT_MAX)
-        .openapi({
-          maxItems,
-          uniqueItems: true,
-          description: `1 to ${maxItems} distinct seats of the performance (MAX_SEATS_PER_RESERVATION), held all or none`,
-        }),
-    })
-    .openapi('HoldSeatsRequest');
+  const areaName = (field: string, example: string) =>
+    z
+      .string()
+      .min(1)
+      .max(AREA_NAME_MAX_LENGTH)
+      .optional()
+      .openapi({
+        pattern: PLAIN_TEXT,
+        example,
+        description: `With quantity only: seats of this ${field} of the performance; an unknown ${field} is 400 VALIDATION_FAILED`,
+      });
+  return (
+    z
+      .strictObject({
+        performanceId: uuid(),
+        seatIds: z
+          .array(uuid())
+          .min(1)
+          .max(HOLD_SEAT_IDS_INPUT_MAX)
+          .optional()
+          .openapi({
+            maxItems,
+            uniqueItems: true,
+            description: `These seats: 1 to ${maxItems} distinct seats of the performance (MAX_SEATS_PER_RESERVATION), held all or none`,
+          }),
+        quantity: z
+          .number()
+          .int()
+          .min(1)
+          .max(HOLD_SEAT_IDS_INPUT_MAX)
+          .optional()
+          .openapi({
+            format: 'int32',
+            maximum: maxItems,
+            description: `The best available block of 1 to ${maxItems} adjacent seats (MAX_SEATS_PER_RESERVATION)`,
+          }),
+        grade: areaName('grade', 'VIP'),
+        section: areaName('section', 'A'),
+      })
+      .superRefine((body, context) => {
+        if ((body.seatIds === undefined) === (body.quantity === undefined)) {
+          context.addIssue({
+            code: 'custom',
+            path: [],
+            message: 'Send exactly one of seatIds (these seats) and quantity (the best available adjacent seats)',
+          });
+        } else if (body.seatIds !== undefined) {
+          for (const field of ['grade', 'section'] as const) {
+            if (body[field] !== undefined)
+              context.addIssue({ code: 'custom', path: [field], message: `${field} goes with quantity, not seatIds` });
+          }
+        }
+      })
+      // Exactly one of the two ways, as the document states it (the refinement above enforces it).
+      .openapi('HoldSeatsRequest', {
+        oneOf: [
+          {
+            required: ['seatIds'],
+            not: { anyOf: [{ required: ['quantity'] }, { required: ['grade'] }, { required: ['section'] }] },
+          },
+          { required: ['quantity'], not: { required: ['seatIds'] } },
+        ],
+      })
+  );
 }
 
 export const ReservationSchema = z

@@ -1,22 +1,15 @@
-import { MemberNotFoundError } from '../../../domain/identity/member.errors';
 import { PerformanceNotFoundError } from '../../../domain/catalog/performance.errors';
 import { PerformanceRepository } from '../../../domain/catalog/performance.repository';
 import { Reservation, ReservationSnapshot } from '../../../domain/sales/reservation';
-import {
-  MemberSeatLimitError,
-  SeatsAlreadyClaimedError,
-  SeatUnavailableError,
-} from '../../../domain/sales/reservation.errors';
+import { SeatUnavailableError } from '../../../domain/sales/reservation.errors';
 import { ReservationRepository } from '../../../domain/sales/reservation.repository';
-import { InvalidTokenError } from '../../shared/errors';
-import { MEMBER_GONE } from '../../shared/existing-member';
 import { Clock } from '../../shared/ports/clock';
 import { EventPublisher } from '../../shared/ports/event-publisher';
 import { IdGenerator } from '../../shared/ports/id-generator';
 import { SeatHoldStore } from '../ports/seat-hold-store';
 import { Actor } from '../../shared/actor';
 import { ReservationPolicy } from '../reservation-policy';
-import { expireIfOverdue } from '../expire-if-overdue';
+import { HoldRecorder } from '../hold-recorder';
 
 export interface HoldSeatsInput {
   readonly performanceId: string;
@@ -29,6 +22,8 @@ export interface HoldSeatsInput {
  * database, whose unique constraint (and per-member seat count) has the last word.
  */
 export class HoldSeats {
+  private readonly recorder: HoldRecorder;
+
   constructor(
     private readonly performances: PerformanceRepository,
     private readonly reservations: ReservationRepository,
@@ -37,7 +32,9 @@ export class HoldSeats {
     private readonly clock: Clock,
     private readonly events: EventPublisher,
     private readonly policy: ReservationPolicy,
-  ) {}
+  ) {
+    this.recorder = new HoldRecorder(reservations, holds, events, policy);
+  }
 
   async execute(actor: Actor, input: HoldSeatsInput): Promise<ReservationSnapshot> {
     const performance = await this.performances.findById(input.performanceId);
@@ -55,7 +52,7 @@ export class HoldSeats {
 
     const heldInStore = await this.holdInStore(reservation);
     try {
-      await this.record(reservation, now);
+      await this.recorder.record(reservation, now);
     } catch (error) {
       // Otherwise the hold would turn the next buyers away until it expires by itself.
       if (heldInStore) await this.holds.release(reservation.performanceId, reservation.seatIds, reservation.id);
@@ -75,62 +72,5 @@ export class HoldSeats {
     );
     if ('conflicts' in attempt) throw new SeatUnavailableError(reservation.performanceId, attempt.conflicts);
     return attempt.granted;
-  }
-
-  /**
-   * Inserts the claim. If it collides only with holds that are overdue but not yet swept
-   * (another member's seats, or the member's own cap), those are expired on the spot and
-   * the insert is tried once more.
-   */
-  private async record(reservation: Reservation, now: Date): Promise<void> {
-    const limits = { maxSeatsPerMember: this.policy.maxSeatsPerMember };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.reservations.add(reservation, limits);
-        return;
-      } catch (error) {
-        if (error instanceof MemberNotFoundError) {
-          // The token is well signed, but its member is gone (deleted, or another environment's).
-          throw new InvalidTokenError(MEMBER_GONE);
-        }
-        if (error instanceof MemberSeatLimitError) {
-          if (attempt > 1 || !(await this.expireOwnOverdueHolds(reservation, now))) throw error;
-          continue;
-        }
-        if (!(error instanceof SeatsAlreadyClaimedError)) throw error;
-        const holderIds = [...new Set(error.holders.values())];
-        const holders = await this.reservations.findByIds(holderIds);
-        const stillActive = holders.filter((holder) => holder.ownsSeats(now));
-        if (stillActive.length > 0 || attempt > 1) {
-          await this.teachStore(reservation.performanceId, error.holders, stillActive);
-          throw new SeatUnavailableError(reservation.performanceId, [...error.holders.keys()]);
-        }
-        for (const holder of holders) {
-          await expireIfOverdue(holder, now, this.reservations, this.holds, this.events);
-        }
-      }
-    }
-  }
-
-  /** Overdue holds still count against the member's cap until expired; returns whether any was. */
-  private async expireOwnOverdueHolds(reservation: Reservation, now: Date): Promise<boolean> {
-    const own = await this.reservations.listByMember(reservation.memberId);
-    let expired = false;
-    for (const held of own) {
-      if (held.performanceId !== reservation.performanceId) continue;
-      if (await expireIfOverdue(held, now, this.reservations, this.holds, this.events)) expired = true;
-    }
-    return expired;
-  }
-
-  private async teachStore(
-    performanceId: string,
-    claims: ReadonlyMap<string, string>,
-    holders: readonly Reservation[],
-  ) {
-    for (const holder of holders) {
-      const seats = new Map([...claims].filter(([, reservationId]) => reservationId === holder.id));
-      await this.holds.remember(performanceId, seats, holder.status === 'CONFIRMED' ? null : holder.expiresAt);
-    }
   }
 }
