@@ -6,6 +6,7 @@ import { compare } from './scenarios/compare';
 import { hotPath } from './scenarios/hot-path';
 import { onSale } from './scenarios/on-sale';
 import { poolWait } from './scenarios/pool-wait';
+import { profile } from './scenarios/profile';
 import { seatMap } from './scenarios/seat-map';
 import { seatStream } from './scenarios/seat-stream';
 import { smoke } from './scenarios/smoke';
@@ -16,6 +17,7 @@ const SCENARIOS: Record<string, (options: Options) => Promise<ScenarioOutcome[]>
   'hot-path': hotPath,
   'on-sale': onSale,
   'pool-wait': poolWait,
+  profile,
   'seat-map': seatMap,
   'seat-stream': seatStream,
   smoke,
