@@ -14,6 +14,7 @@ export const TOKENS = {
   SeatStatusQuery: Symbol.for('SeatStatusQuery'),
   SeatHoldStore: Symbol.for('SeatHoldStore'),
   SeatState: Symbol.for('SeatState'),
+  SeatStates: Symbol.for('SeatStates'),
   IdempotencyStore: Symbol.for('IdempotencyStore'),
   Readiness: Symbol.for('Readiness'),
 

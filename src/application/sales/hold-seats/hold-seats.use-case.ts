@@ -14,9 +14,17 @@ import { Clock } from '../../shared/ports/clock';
 import { EventPublisher } from '../../shared/ports/event-publisher';
 import { IdGenerator } from '../../shared/ports/id-generator';
 import { SeatHoldStore } from '../ports/seat-hold-store';
+import type { SeatStates } from '../../seat-state/ports/seat-states';
 import { Actor } from '../../shared/actor';
 import { ReservationPolicy } from '../reservation-policy';
 import { expireIfOverdue } from '../expire-if-overdue';
+
+/**
+ * A hold read from the seat-state log less than (hold time − this) ago cannot be overdue yet,
+ * unless its change reached the log more than this late after the hold was made (the recorder
+ * gives up after 2 s; then a later hold is at worst refused wrongly, never granted).
+ */
+const HOLD_AGE_MARGIN_MS = 10_000;
 
 export interface HoldSeatsInput {
   readonly performanceId: string;
@@ -37,6 +45,8 @@ export class HoldSeats {
     private readonly clock: Clock,
     private readonly events: EventPublisher,
     private readonly policy: ReservationPolicy,
+    /** This instance's live view of taken seats: turns losers away before any I/O. */
+    private readonly seatStates?: SeatStates,
   ) {}
 
   async execute(actor: Actor, input: HoldSeatsInput): Promise<ReservationSnapshot> {
@@ -44,6 +54,7 @@ export class HoldSeats {
     if (!performance) throw new PerformanceNotFoundError(input.performanceId);
     const now = this.clock.now();
     const seats = performance.selectSeatsForHold(input.seatIds, now, this.policy.maxSeatsPerReservation);
+    this.refuseSeatsTakenLocally(performance.id, seats);
     const reservation = Reservation.hold({
       id: this.ids.next(),
       memberId: actor.memberId,
@@ -65,6 +76,22 @@ export class HoldSeats {
     return reservation.toSnapshot();
   }
 
+  /**
+   * On an on-sale most requests lose: the seats they ask for were taken moments ago. This
+   * instance's live view answers them with no Redis or MySQL work and no Reservation built.
+   * It only ever refuses: a seat it shows free still goes through the store and MySQL, so a
+   * stale view can wrongly turn away a seat freed in the last moments (the view's lag), never
+   * grant a taken one. A performance the view does not follow yet is watched from its first
+   * loser on, so the check costs nothing where nobody loses.
+   */
+  private refuseSeatsTakenLocally(performanceId: string, seats: readonly { readonly id: string }[]): void {
+    if (!this.seatStates) return;
+    const seatIds = seats.map((seat) => seat.id);
+    const heldWithinMs = Math.max(0, this.policy.holdSeconds * 1000 - HOLD_AGE_MARGIN_MS);
+    const taken = this.seatStates.takenAmong(performanceId, seatIds, heldWithinMs);
+    if (taken && taken.length > 0) throw new SeatUnavailableError(performanceId, taken);
+  }
+
   /** Returns whether the store holds the seats for us: not when it is unavailable (MySQL alone decides). */
   private async holdInStore(reservation: Reservation): Promise<boolean> {
     const attempt = await this.holds.tryHold(
@@ -73,7 +100,10 @@ export class HoldSeats {
       reservation.id,
       reservation.expiresAt,
     );
-    if ('conflicts' in attempt) throw new SeatUnavailableError(reservation.performanceId, attempt.conflicts);
+    if ('conflicts' in attempt) {
+      this.seatStates?.watch(reservation.performanceId);
+      throw new SeatUnavailableError(reservation.performanceId, attempt.conflicts);
+    }
     return attempt.granted;
   }
 
@@ -103,6 +133,7 @@ export class HoldSeats {
         const stillActive = holders.filter((holder) => holder.ownsSeats(now));
         if (stillActive.length > 0 || attempt > 1) {
           await this.teachStore(reservation.performanceId, error.holders, stillActive);
+          this.seatStates?.watch(reservation.performanceId);
           throw new SeatUnavailableError(reservation.performanceId, [...error.holders.keys()]);
         }
         for (const holder of holders) {
