@@ -28,6 +28,8 @@ export async function profile(options: Options): Promise<ScenarioOutcome[]> {
       hotPathSettings(options, {
         durationSeconds: options.number('duration', 10),
         database: 'ticketing_perf_profile',
+        // --tracing=0.1 profiles the service traced at that ratio (spans to a file).
+        env: tracingEnv(options.string('tracing', '')),
       }),
     );
   } finally {
@@ -83,4 +85,14 @@ export async function profile(options: Options): Promise<ScenarioOutcome[]> {
       passed: run.audit.passed,
     },
   ];
+}
+
+function tracingEnv(ratio: string): Record<string, string> {
+  if (!ratio) return {};
+  return {
+    OTEL_TRACES_EXPORTER: 'file',
+    OTEL_TRACES_FILE: join(TMP_DIR, 'spans-profile.jsonl'),
+    OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+    OTEL_TRACES_SAMPLER_ARG: ratio,
+  };
 }
