@@ -42,6 +42,7 @@ const VARIANTS: readonly Variant[] = [
   { group: 'cache-hot', label: 'hot-path, CACHE_ENABLED=false', scenario: 'hot-path', env: { CACHE_ENABLED: 'false' } },
   { group: 'tracing', label: 'hot-path, tracing off', scenario: 'hot-path' },
   { group: 'tracing', label: 'hot-path, tracing 10 %', scenario: 'hot-path', env: tracing('0.1', '10') },
+  { group: 'tracing', label: 'hot-path, tracing 1 %', scenario: 'hot-path', env: tracing('0.01', '1') },
   { group: 'tracing', label: 'hot-path, tracing 100 %', scenario: 'hot-path', env: tracing('1', '100') },
   { group: 'instances', label: 'hot-path, 1 instance', scenario: 'hot-path' },
   { group: 'instances', label: 'hot-path, nginx → 1 instance', scenario: 'hot-path', topology: 'nginx-1' },
