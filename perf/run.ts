@@ -4,6 +4,7 @@ import { machine, provenance, writeResults } from './lib/results';
 import type { ScenarioOutcome } from './lib/scenario';
 import { compare } from './scenarios/compare';
 import { hotPath } from './scenarios/hot-path';
+import { memory } from './scenarios/memory';
 import { onSale } from './scenarios/on-sale';
 import { poolWait } from './scenarios/pool-wait';
 import { profile } from './scenarios/profile';
@@ -15,6 +16,7 @@ import { seedScenario } from './scenarios/seed-scenario';
 const SCENARIOS: Record<string, (options: Options) => Promise<ScenarioOutcome[]>> = {
   compare,
   'hot-path': hotPath,
+  memory,
   'on-sale': onSale,
   'pool-wait': poolWait,
   profile,
