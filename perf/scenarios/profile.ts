@@ -6,6 +6,7 @@ import { Options } from '../lib/options';
 import { auditSection, commandLine, cpuTable, latencyTable, machineLine, today } from '../lib/results';
 import type { ScenarioOutcome } from '../lib/scenario';
 import { describeHotPath, hotPathSettings, runHotPath } from './hot-path';
+import { describeOnSale, onSaleMarkdown, onSaleSettings, runOnSale } from './on-sale';
 
 /**
  * The hot path with the service under `node --cpu-prof`: writes the profile
@@ -22,16 +23,14 @@ export async function profile(options: Options): Promise<ScenarioOutcome[]> {
   const previous = process.env['PERF_SERVICE_NODE_ARGS'];
   process.env['PERF_SERVICE_NODE_ARGS'] =
     `${previous ?? ''} --cpu-prof --cpu-prof-dir=${profileDir} --cpu-prof-interval=${interval}`.trim();
-  let run;
+  // --tracing=0.1 profiles the service traced at that ratio (spans to a file).
+  const env = tracingEnv(options.string('tracing', ''));
+  let load: ProfiledLoad;
   try {
-    run = await runHotPath(
-      hotPathSettings(options, {
-        durationSeconds: options.number('duration', 10),
-        database: 'ticketing_perf_profile',
-        // --tracing=0.1 profiles the service traced at that ratio (spans to a file).
-        env: tracingEnv(options.string('tracing', '')),
-      }),
-    );
+    load =
+      options.string('load', 'hot-path') === 'on-sale'
+        ? await onSaleLoad(options, env)
+        : await hotPathLoad(options, env);
   } finally {
     if (previous === undefined) delete process.env['PERF_SERVICE_NODE_ARGS'];
     else process.env['PERF_SERVICE_NODE_ARGS'] = previous;
@@ -46,10 +45,7 @@ export async function profile(options: Options): Promise<ScenarioOutcome[]> {
   const profilePath = join(RESULTS_DIR, `${today()}-profile.cpuprofile`);
   writeFileSync(profilePath, raw);
 
-  const holds = run.result.statuses['201'] ?? 0;
-  const serviceCpuMs = (run.cpu.seconds['service'] ?? 0) * 1000;
-  const perHold = holds > 0 ? Math.round((serviceCpuMs / holds) * 1000) / 1000 : 0;
-  const title = `profile: hot path ${run.reservationsPerSecond} reservations/s, service ${perHold} ms CPU per hold (under --cpu-prof)`;
+  const title = `profile: ${load.headline} (under --cpu-prof)`;
   const markdown = [
     `# ${title}`,
     '',
@@ -69,22 +65,63 @@ export async function profile(options: Options): Promise<ScenarioOutcome[]> {
     '',
     '## The load',
     '',
-    latencyTable([['all answers', run.latency]]),
-    '',
-    cpuTable(run.cpu),
-    '',
-    auditSection(run.audit),
+    load.markdown,
   ].join('\n');
   console.log(`\nTop ten self-time frames:\n${topFramesTable(summary)}`);
   return [
     {
       name: 'profile',
-      json: { hotPath: describeHotPath(run), serviceCpuMsPerHold: perHold, profile: summary },
+      json: { load: load.json, profile: summary },
       markdown,
       svg: flameGraphSvg(cpuProfile, title),
-      passed: run.audit.passed,
+      passed: load.passed,
     },
   ];
+}
+
+interface ProfiledLoad {
+  readonly headline: string;
+  readonly markdown: string;
+  readonly json: Record<string, unknown>;
+  readonly passed: boolean;
+}
+
+async function hotPathLoad(options: Options, env: Record<string, string>): Promise<ProfiledLoad> {
+  const run = await runHotPath(
+    hotPathSettings(options, {
+      durationSeconds: options.number('duration', 10),
+      database: 'ticketing_perf_profile',
+      env,
+    }),
+  );
+  const holds = run.result.statuses['201'] ?? 0;
+  const perHold = Math.round((((run.cpu.seconds['service'] ?? 0) * 1000) / Math.max(1, holds)) * 1000) / 1000;
+  return {
+    headline: `hot path ${run.reservationsPerSecond} reservations/s, service ${perHold} ms CPU per hold`,
+    markdown: [latencyTable([['all answers', run.latency]]), '', cpuTable(run.cpu), '', auditSection(run.audit)].join(
+      '\n',
+    ),
+    json: { hotPath: describeHotPath(run), serviceCpuMsPerHold: perHold },
+    passed: run.audit.passed,
+  };
+}
+
+/** `--load=on-sale`: a sale, then --loser-seconds (default 10) of losers only: mostly a loser's work. */
+async function onSaleLoad(options: Options, env: Record<string, string>): Promise<ProfiledLoad> {
+  const run = await runOnSale(
+    onSaleSettings(options, {
+      loserSeconds: options.number('loser-seconds', 10),
+      database: 'ticketing_perf_profile',
+      env,
+    }),
+  );
+  const losers = run.afterSellOut;
+  return {
+    headline: `on-sale at ${run.settings.connections} clients, then losers only: ${losers?.perSecond ?? 0}/s, service ${losers?.serviceCpuMsPerAnswer ?? '?'} ms CPU per loser`,
+    markdown: onSaleMarkdown(run, commandLine('perf:profile')).markdown,
+    json: describeOnSale(run),
+    passed: run.audit.passed,
+  };
 }
 
 function tracingEnv(ratio: string): Record<string, string> {
