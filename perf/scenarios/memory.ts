@@ -1,3 +1,4 @@
+import { WebSocket } from 'undici';
 import { connect } from '../lib/database';
 import { audit } from '../lib/audit';
 import { runCannon } from '../lib/cannon';
@@ -26,6 +27,27 @@ async function memoryOf(url: string): Promise<{ rssMiB: number; heapUsedMiB: num
   return { rssMiB: metric('process_resident_memory_bytes'), heapUsedMiB: metric('nodejs_heap_size_used_bytes') };
 }
 
+/** The service runs with --inspect on this port (loopback) so that a full GC can be asked for before each reading. */
+const INSPECTOR_PORT = 9339;
+
+/** A full garbage collection in the service, through the inspector protocol: heap readings then compare live objects only. */
+async function collectGarbage(): Promise<void> {
+  const targets = (await (await fetch(`http://127.0.0.1:${INSPECTOR_PORT}/json/list`)).json()) as {
+    webSocketDebuggerUrl: string;
+  }[];
+  const socket = new WebSocket(targets[0]!.webSocketDebuggerUrl);
+  await new Promise<void>((resolve, reject) => {
+    socket.addEventListener('open', () =>
+      socket.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' })),
+    );
+    socket.addEventListener('message', (event) => {
+      if ((JSON.parse(String(event.data)) as { id?: number }).id === 1) resolve();
+    });
+    socket.addEventListener('error', () => reject(new Error('inspector connection failed')));
+  });
+  socket.close();
+}
+
 /**
  * A leak check: on ONE service, hot-path load for --duration seconds, then wait until the
  * sweeper has expired every hold (HOLD_TTL_SECONDS is short here), read RSS and heap; twice.
@@ -33,15 +55,24 @@ async function memoryOf(url: string): Promise<{ rssMiB: number; heapUsedMiB: num
  */
 export async function memory(options: Options): Promise<ScenarioOutcome[]> {
   const durationSeconds = options.number('duration', 60);
-  const rounds = options.number('rounds', 2);
+  const rounds = options.number('rounds', 3);
   const holdSeconds = options.number('hold-seconds', 5);
   const seatsPerPerformance = 1000;
   const performances = Math.ceil((2_000 * durationSeconds * rounds) / seatsPerPerformance) + 1;
+  const previousArgs = process.env['PERF_SERVICE_NODE_ARGS'];
+  process.env['PERF_SERVICE_NODE_ARGS'] = `${previousArgs ?? ''} --inspect=127.0.0.1:${INSPECTOR_PORT}`.trim();
   const stack = await startStack({
     database: 'ticketing_perf_memory',
     seed: { performances, seatsPerPerformance, members: membersFor(seatsPerPerformance, performances) },
     env: { HOLD_TTL_SECONDS: String(holdSeconds), HOLD_SWEEP_INTERVAL_MS: '1000' },
+  }).finally(() => {
+    if (previousArgs === undefined) delete process.env['PERF_SERVICE_NODE_ARGS'];
+    else process.env['PERF_SERVICE_NODE_ARGS'] = previousArgs;
   });
+  const reading = async () => {
+    await collectGarbage();
+    return memoryOf(stack.url);
+  };
   const readings: Reading[] = [];
   let created = 0;
   try {
@@ -52,7 +83,7 @@ export async function memory(options: Options): Promise<ScenarioOutcome[]> {
       return Number((rows as { n: number }[])[0]!.n);
     };
     try {
-      readings.push({ after: 'start (seeded, idle)', holds: 0, pendingInMysql: 0, ...(await memoryOf(stack.url)) });
+      readings.push({ after: 'start (seeded, idle)', holds: 0, pendingInMysql: 0, ...(await reading()) });
       await waitForQuiet();
       for (let round = 1; round <= rounds; round++) {
         const result = await runCannon({ url: stack.url, connections: 100, durationSeconds, next });
@@ -65,7 +96,7 @@ export async function memory(options: Options): Promise<ScenarioOutcome[]> {
           after: `round ${round}: ${durationSeconds} s of holds, all swept`,
           holds: created,
           pendingInMysql: await pending(),
-          ...(await memoryOf(stack.url)),
+          ...(await reading()),
         });
       }
     } finally {
@@ -81,7 +112,7 @@ export async function memory(options: Options): Promise<ScenarioOutcome[]> {
       `Command: \`${commandLine('perf:memory')}\`  `,
       `Machine: ${machineLine()}`,
       '',
-      `One service; each round is ${durationSeconds} s of hot-path holds (100 connections) with HOLD_TTL_SECONDS=${holdSeconds}, then a wait until the sweeper has expired every one (no PENDING row left) and 5 s more. Figures from the service's GET /metrics.`,
+      `One service; each round is ${durationSeconds} s of hot-path holds (100 connections) with HOLD_TTL_SECONDS=${holdSeconds}, then a wait until the sweeper has expired every one (no PENDING row left) and 5 s more, then a full GC (inspector protocol). Figures from the service's GET /metrics.`,
       '',
       '| after | holds so far | PENDING rows | RSS MiB | heap used MiB |',
       '| --- | ---: | ---: | ---: | ---: |',
