@@ -42,7 +42,9 @@ export async function profile(options: Options): Promise<ScenarioOutcome[]> {
   const cpuProfile = JSON.parse(raw) as CpuProfile;
   const summary = summarizeProfile(cpuProfile, 10);
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const profilePath = join(RESULTS_DIR, `${today()}-profile.cpuprofile`);
+  // One name per kind of load, so a sale's profile does not overwrite the hot path's.
+  const name = options.string('load', 'hot-path') === 'on-sale' ? 'profile-on-sale' : 'profile';
+  const profilePath = join(RESULTS_DIR, `${today()}-${name}.cpuprofile`);
   writeFileSync(profilePath, raw);
 
   const title = `profile: ${load.headline} (under --cpu-prof)`;
@@ -70,7 +72,7 @@ export async function profile(options: Options): Promise<ScenarioOutcome[]> {
   console.log(`\nTop ten self-time frames:\n${topFramesTable(summary)}`);
   return [
     {
-      name: 'profile',
+      name,
       json: { load: load.json, profile: summary },
       markdown,
       svg: flameGraphSvg(cpuProfile, title),
