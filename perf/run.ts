@@ -5,8 +5,10 @@ import type { ScenarioOutcome } from './lib/scenario';
 import { bestAvailable } from './scenarios/best-available';
 import { compare } from './scenarios/compare';
 import { hotPath } from './scenarios/hot-path';
+import { memory } from './scenarios/memory';
 import { onSale } from './scenarios/on-sale';
 import { poolWait } from './scenarios/pool-wait';
+import { profile } from './scenarios/profile';
 import { seatMap } from './scenarios/seat-map';
 import { seatStream } from './scenarios/seat-stream';
 import { smoke } from './scenarios/smoke';
@@ -16,8 +18,10 @@ const SCENARIOS: Record<string, (options: Options) => Promise<ScenarioOutcome[]>
   'best-available': bestAvailable,
   compare,
   'hot-path': hotPath,
+  memory,
   'on-sale': onSale,
   'pool-wait': poolWait,
+  profile,
   'seat-map': seatMap,
   'seat-stream': seatStream,
   smoke,

@@ -14,6 +14,8 @@ interface Variant {
   readonly scenario: 'hot-path' | 'seat-map';
   readonly topology?: Topology;
   readonly env?: Record<string, string>;
+  /** Another build of the service (PERF_BASELINE_ENTRY): the code before a change, under the same load. */
+  readonly baseline?: boolean;
 }
 
 interface Measured {
@@ -42,12 +44,15 @@ const VARIANTS: readonly Variant[] = [
   { group: 'cache-hot', label: 'hot-path, CACHE_ENABLED=false', scenario: 'hot-path', env: { CACHE_ENABLED: 'false' } },
   { group: 'tracing', label: 'hot-path, tracing off', scenario: 'hot-path' },
   { group: 'tracing', label: 'hot-path, tracing 10 %', scenario: 'hot-path', env: tracing('0.1', '10') },
+  { group: 'tracing', label: 'hot-path, tracing 1 %', scenario: 'hot-path', env: tracing('0.01', '1') },
   { group: 'tracing', label: 'hot-path, tracing 100 %', scenario: 'hot-path', env: tracing('1', '100') },
   { group: 'instances', label: 'hot-path, 1 instance', scenario: 'hot-path' },
   { group: 'instances', label: 'hot-path, nginx → 1 instance', scenario: 'hot-path', topology: 'nginx-1' },
   { group: 'instances', label: 'hot-path, nginx → 2 instances', scenario: 'hot-path', topology: 'nginx-2' },
   { group: 'instances-map', label: 'seat-map, 1 instance', scenario: 'seat-map' },
   { group: 'instances-map', label: 'seat-map, nginx → 2 instances', scenario: 'seat-map', topology: 'nginx-2' },
+  { group: 'code', label: 'hot-path, this build', scenario: 'hot-path' },
+  { group: 'code', label: 'hot-path, baseline build (PERF_BASELINE_ENTRY)', scenario: 'hot-path', baseline: true },
   { group: 'lean', label: 'hot-path, service', scenario: 'hot-path' },
   { group: 'lean', label: 'hot-path, lean reference', scenario: 'hot-path', topology: 'lean' },
   {
@@ -60,6 +65,20 @@ const VARIANTS: readonly Variant[] = [
 ];
 
 async function measure(variant: Variant, options: Options, durationSeconds: number): Promise<Measured> {
+  if (!variant.baseline) return measureBuild(variant, options, durationSeconds);
+  const baseline = process.env['PERF_BASELINE_ENTRY'];
+  if (!baseline) throw new Error('The code group needs PERF_BASELINE_ENTRY=<scratch copy>/dist/bootstrap/main.js');
+  const previous = process.env['PERF_SERVICE_ENTRY'];
+  process.env['PERF_SERVICE_ENTRY'] = baseline;
+  try {
+    return await measureBuild(variant, options, durationSeconds);
+  } finally {
+    if (previous === undefined) delete process.env['PERF_SERVICE_ENTRY'];
+    else process.env['PERF_SERVICE_ENTRY'] = previous;
+  }
+}
+
+async function measureBuild(variant: Variant, options: Options, durationSeconds: number): Promise<Measured> {
   const topology = variant.topology ?? 'service';
   const env = variant.env ?? {};
   if (variant.scenario === 'hot-path') {

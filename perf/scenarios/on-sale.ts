@@ -20,6 +20,11 @@ export interface OnSaleSettings {
   /** Every n-th winner confirms at once (its confirmation must then be CONFIRMED in MySQL). */
   readonly confirmEvery: number;
   readonly warmupSeconds: number;
+  /**
+   * After the sell-out, this many seconds of the crowd still asking for seats (all taken):
+   * every answer a loser, so the service CPU of that phase over its answers is a loser's cost.
+   */
+  readonly loserSeconds: number;
   /** Service environment on top of the defaults (e.g. OTEL_* to trace the sale). */
   readonly env: Record<string, string>;
   readonly database: string;
@@ -40,6 +45,18 @@ export interface OnSaleRun {
   readonly recorder: LatencyRecorder;
   readonly cpu: CpuReport;
   readonly audit: AuditResult;
+  /** The losers-only phase after the sell-out (loserSeconds > 0). */
+  readonly afterSellOut: LosersOnly | null;
+}
+
+export interface LosersOnly {
+  readonly seconds: number;
+  readonly answers: number;
+  readonly perSecond: number;
+  readonly losers: LatencySummary;
+  readonly statuses: Record<string, number>;
+  readonly serviceCpuMsPerAnswer: number;
+  readonly cpu: CpuReport;
 }
 
 export function onSaleSettings(options: Options, overrides: Partial<OnSaleSettings> = {}): OnSaleSettings {
@@ -50,6 +67,7 @@ export function onSaleSettings(options: Options, overrides: Partial<OnSaleSettin
     maxSeconds: options.number('duration', 30),
     confirmEvery: options.number('confirm-every', 2),
     warmupSeconds: options.number('warmup', 2),
+    loserSeconds: options.number('loser-seconds', 0),
     env: {},
     database: 'ticketing_perf_on_sale',
     ...overrides,
@@ -219,6 +237,8 @@ export async function runOnSale(settings: OnSaleSettings): Promise<OnSaleRun> {
     });
     await Promise.all(confirmations);
     const cpu = stack.meter.stop();
+    const afterSellOut =
+      soldOutAt !== null && settings.loserSeconds > 0 ? await losersOnly(stack, sale, settings, seededRandom(7)) : null;
     const audited = await audit(stack.database, {
       created,
       seatsCreated,
@@ -243,11 +263,54 @@ export async function runOnSale(settings: OnSaleSettings): Promise<OnSaleRun> {
       recorder: result.recorder,
       cpu,
       audit: audited,
+      afterSellOut,
     };
   } finally {
     await confirmer.close();
     await stack.stop();
   }
+}
+
+/** The crowd keeps asking for 1–4 adjacent seats of a sold-out hall: every answer is a 409. */
+async function losersOnly(
+  stack: Awaited<ReturnType<typeof startStack>>,
+  sale: SeededPerformance,
+  settings: OnSaleSettings,
+  random: () => number,
+): Promise<LosersOnly> {
+  const members = stack.seeded.members;
+  stack.meter.start();
+  const result = await runCannon<null>({
+    url: stack.url,
+    connections: settings.connections,
+    durationSeconds: settings.loserSeconds,
+    next: () => {
+      const index = Math.floor(random() * sale.seats.length);
+      const seats = sale.seats.slice(index, index + 1 + Math.floor(random() * 4));
+      const member = members[Math.floor(random() * members.length)]!;
+      return {
+        request: {
+          method: 'POST',
+          path: `${API}/reservations`,
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${member.token}` },
+          body: JSON.stringify({ performanceId: sale.id, seatIds: seats.map((seat) => seat.id) }),
+        },
+        tag: null,
+      };
+    },
+    label: (status) => (status === 409 ? 'loser' : 'other'),
+  });
+  const cpu = stack.meter.stop();
+  return {
+    seconds: result.durationSeconds,
+    answers: result.requests,
+    perSecond: result.requestsPerSecond,
+    losers: result.recorder.summary('loser'),
+    statuses: result.statuses,
+    serviceCpuMsPerAnswer:
+      Math.round((((cpu.seconds['service'] ?? 0) * 1000) / Math.max(1, result.requests)) * 1000) / 1000,
+    cpu,
+  };
 }
 
 export function describeOnSale(run: OnSaleRun): Record<string, unknown> {
@@ -275,13 +338,31 @@ export function onSaleMarkdown(run: OnSaleRun, command: string): { title: string
       ['confirm (200)', run.confirms],
     ]),
     '',
-    `Statuses: ${JSON.stringify(run.statuses)}; unanswered ${run.unanswered}.`,
+    `Statuses: ${JSON.stringify(run.statuses)}; unanswered ${run.unanswered}; service CPU ${serviceMsPerAnswer(run.cpu, run.requests)} ms per hold answer (winners and losers together).`,
     '',
     cpuTable(run.cpu),
     '',
+    ...(run.afterSellOut ? losersOnlySection(run.afterSellOut) : []),
     auditSection(run.audit),
   ].join('\n');
   return { title, markdown };
+}
+
+function serviceMsPerAnswer(cpu: CpuReport, answers: number): number {
+  return Math.round((((cpu.seconds['service'] ?? 0) * 1000) / Math.max(1, answers)) * 1000) / 1000;
+}
+
+function losersOnlySection(phase: LosersOnly): string[] {
+  return [
+    `## After the sell-out: ${phase.seconds} s of losers only`,
+    '',
+    `${phase.answers} answers (${phase.perSecond}/s), statuses ${JSON.stringify(phase.statuses)}; **service CPU ${phase.serviceCpuMsPerAnswer} ms per loser**.`,
+    '',
+    latencyTable([['losers (409)', phase.losers]]),
+    '',
+    cpuTable(phase.cpu),
+    '',
+  ];
 }
 
 export async function onSale(options: Options): Promise<ScenarioOutcome[]> {

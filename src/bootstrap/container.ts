@@ -37,6 +37,7 @@ import { ServiceMetrics } from '../adapters/telemetry/metrics';
 import type { Config } from './config';
 import type { Stores } from './stores';
 import { buildSeatState, type SeatStateModule } from './seat-state';
+import type { SeatStates } from '../application/seat-state/ports/seat-states';
 import { TOKENS } from './tokens';
 
 /** Wraps each use case as it is built; telemetry uses it to add a span per use case. */
@@ -147,6 +148,7 @@ export function buildContainer(options: ContainerOptions): Container {
   // The live seat state serves the seat map; the SeatStatusQuery (MySQL) only while its log is unreachable.
   const seatState = buildSeatState(config, stores, container.get(T.SeatStatusQuery), logger);
   constant<SeatStateModule>(T.SeatState, seatState);
+  constant<SeatStates>(T.SeatStates, seatState.view);
   container.get<InMemoryEventPublisher>(T.EventPublisher).subscribe(seatState.recorder.listener);
   container
     .bind(T.SeatMapReader)
@@ -205,6 +207,7 @@ export function buildContainer(options: ContainerOptions): Container {
     T.Clock,
     T.EventPublisher,
     T.ReservationPolicy,
+    T.SeatStates,
   ]);
   bindUseCase(T.HoldBestAvailable, HoldBestAvailable, [
     T.PerformanceRepository,

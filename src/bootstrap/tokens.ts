@@ -17,6 +17,7 @@ export const TOKENS = {
   BestAvailableUnavailable: Symbol.for('BestAvailableUnavailable'),
   UncachedSeatStatusQuery: Symbol.for('UncachedSeatStatusQuery'),
   SeatState: Symbol.for('SeatState'),
+  SeatStates: Symbol.for('SeatStates'),
   IdempotencyStore: Symbol.for('IdempotencyStore'),
   Readiness: Symbol.for('Readiness'),
 

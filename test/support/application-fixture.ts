@@ -3,6 +3,7 @@ import { ConfirmReservation } from '../../src/application/sales/confirm-reservat
 import { ExpireOverdueHolds } from '../../src/application/sales/expire-overdue-holds/expire-overdue-holds.use-case';
 import { SeatMapReader } from '../../src/application/catalog/seat-map';
 import { unversionedSeatStates } from '../../src/application/seat-state/unversioned-seat-states';
+import type { SeatStates } from '../../src/application/seat-state/ports/seat-states';
 import { GetSeatMap } from '../../src/application/catalog/get-seat-map/get-seat-map.use-case';
 import { HoldSeats } from '../../src/application/sales/hold-seats/hold-seats.use-case';
 import { SeatHoldStore } from '../../src/application/sales/ports/seat-hold-store';
@@ -103,7 +104,9 @@ export async function catalogFixture() {
  * Members 1 to 9 and an admin exist; a reservation of anyone else is refused, as MySQL's
  * foreign key refuses it.
  */
-export async function reservationFixture(options: { seatHolds?: SeatHoldStore; maxSeatsPerMember?: number } = {}) {
+export async function reservationFixture(
+  options: { seatHolds?: SeatHoldStore; maxSeatsPerMember?: number; seatStates?: SeatStates } = {},
+) {
   const clock = new ManualClock(T0);
   const members = await someMembers();
   const performances = new InMemoryPerformanceRepository();
@@ -133,7 +136,7 @@ export async function reservationFixture(options: { seatHolds?: SeatHoldStore; m
     seatHolds,
     events,
     ...actors,
-    holdSeats: new HoldSeats(performances, reservations, seatHolds, ids, clock, events, policy),
+    holdSeats: new HoldSeats(performances, reservations, seatHolds, ids, clock, events, policy, options.seatStates),
     /** Another instance's HoldSeats: same database, its own hold store (and its own outage reports). */
     holdSeatsWith: (store: SeatHoldStore, onStoreUnavailable: (error: StoreUnavailableError) => void = () => {}) =>
       new HoldSeats(

@@ -95,6 +95,11 @@ class Follower {
   written = 0;
   /** Wakes readers waiting for `lastSeen` to move. */
   seenWaiters = new Set<() => void>();
+  /**
+   * When this view read each currently HELD seat's hold from the log (local clock). Seats
+   * known HELD only from a snapshot have no entry: their hold's age is unknown.
+   */
+  heldSeenAt = new Map<string, number>();
   /** current with the pending entries applied, made when a reader needs it. */
   materialized: LiveSeatState | null = null;
   readonly loaded: Promise<void>;
@@ -210,21 +215,27 @@ export class SeatStateView implements SeatStates {
     });
   }
 
-  takenAmong(performanceId: string, seatIds: readonly string[]): string[] | null {
+  takenAmong(performanceId: string, seatIds: readonly string[], heldWithinMs = Infinity): string[] | null {
     const follower = this.#followers.get(performanceId);
     if (!follower?.current || !follower.live) return null;
-    follower.lastUsed = this.nowMs();
-    const taken = new Set<string>();
-    for (const seatId of seatIds) if (follower.current.taken.has(seatId)) taken.add(seatId);
-    // Changes read but not yet flushed to the streams are newer still.
-    for (const entry of follower.pending) {
-      for (const seat of entry.seats) {
-        if (!seatIds.includes(seat.id)) continue;
-        if (seat.status === 'AVAILABLE') taken.delete(seat.id);
-        else taken.add(seat.id);
+    const now = this.nowMs();
+    follower.lastUsed = now;
+    // The hot path's loser check: a few Map lookups, no allocation beyond the answer.
+    const taken: string[] = [];
+    for (const seatId of seatIds) {
+      const status = latestStatus(follower, seatId);
+      if (status === 'AVAILABLE') continue;
+      if (status === 'HELD' && heldWithinMs !== Infinity) {
+        const seenAt = follower.heldSeenAt.get(seatId);
+        if (seenAt === undefined || now - seenAt >= heldWithinMs) continue;
       }
+      taken.push(seatId);
     }
-    return [...taken];
+    return taken;
+  }
+
+  watch(performanceId: string): void {
+    if (!this.#closed) this.follow(performanceId);
   }
 
   /**
@@ -389,6 +400,11 @@ export class SeatStateView implements SeatStates {
       if (entry.kind === 'reset' || entry.version !== follower.lastSeen + 1) return false;
       follower.pending.push(entry);
       follower.lastSeen = entry.version;
+      const now = this.nowMs();
+      for (const seat of entry.seats) {
+        if (seat.status === 'HELD') follower.heldSeenAt.set(seat.id, now);
+        else follower.heldSeenAt.delete(seat.id);
+      }
     }
     if (follower.pending.length > 0) this.scheduleFlush(follower);
     for (const check of [...follower.seenWaiters]) check();
@@ -415,6 +431,8 @@ export class SeatStateView implements SeatStates {
     follower.retained = [];
     follower.retainedChanges = 0;
     follower.mismatches = new Set();
+    // The snapshot does not say when its holds were made.
+    follower.heldSeenAt.clear();
     follower.lastSeen = snapshot.version;
     const state: LiveSeatState = {
       performanceId: follower.performanceId,
@@ -570,4 +588,12 @@ async function within(promise: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
+}
+
+/** The seat's status with the changes read but not yet flushed applied (the newest wins). */
+function latestStatus(follower: Follower, seatId: string): SeatStatus {
+  for (let index = follower.pending.length - 1; index >= 0; index--) {
+    for (const seat of follower.pending[index]!.seats) if (seat.id === seatId) return seat.status;
+  }
+  return follower.current?.taken.get(seatId) ?? 'AVAILABLE';
 }

@@ -6,5 +6,6 @@ export function unversionedSeatStates(query: SeatStatusQuery): SeatStates {
   return {
     current: async (performanceId, now) => ({ version: null, taken: await query.takenSeats(performanceId, now) }),
     takenAmong: () => null,
+    watch: () => {},
   };
 }

@@ -19,6 +19,15 @@ export interface SeatStates {
    * (SEAT_STREAM_BATCH_MS); a hold shows as taken until it is expired (lazily or by the
    * sweeper). So it may refuse a seat freed very recently, never grant a taken one that the
    * log already recorded.
+   *
+   * With `heldWithinMs`, a HELD seat counts only if this view read its hold from the log less
+   * than that long ago (RESERVED seats always count): a hold read earlier, or only known from a
+   * snapshot, may be overdue and free for the taking once expired, which the view cannot tell.
    */
-  takenAmong(performanceId: string, seatIds: readonly string[]): string[] | null;
+  takenAmong(performanceId: string, seatIds: readonly string[], heldWithinMs?: number): string[] | null;
+  /**
+   * Starts following the performance if this instance does not yet (a performance under
+   * contention), so that later `takenAmong` calls can answer; no I/O on the caller's path.
+   */
+  watch(performanceId: string): void;
 }
