@@ -95,7 +95,10 @@ export async function openExternalStores(
   });
   // A cluster reports each node's trouble apart (a master killed, until its replica takes over).
   redis.on('node error', (error: Error, node: string) => {
-    options.logger.warn({ err: error, node }, 'Redis Cluster node unreachable; its slots go to MySQL until it or its replica answers');
+    options.logger.warn(
+      { err: error, node },
+      'Redis Cluster node unreachable; its slots go to MySQL until it or its replica answers',
+    );
   });
   try {
     if (options.migrate) options.logger.info({ migrations: await migrate(knex, 'latest') }, 'migrations applied');
@@ -156,8 +159,10 @@ export async function openExternalStores(
       };
     },
     async close() {
-      // quit() is refused while Redis is down; disconnect() then stops the reconnect loop.
-      await Promise.allSettled([knex.destroy(), claims.destroy(), redis.quit().catch(() => redis.disconnect())]);
+      // quit() is refused (or, on a cluster, waits for nodes) while Redis is down; disconnect()
+      // then stops the reconnect loop.
+      const closing = redis.status === 'ready' ? redis.quit().catch(() => redis.disconnect()) : redis.disconnect();
+      await Promise.allSettled([knex.destroy(), claims.destroy(), closing]);
     },
   };
 }

@@ -132,12 +132,15 @@ export function openRedis(settings: RedisConnectionSettings, options: RedisClien
  * must not share its connection: a blocking read, which holds the connection while it waits.
  */
 export function duplicateRedis(client: RedisClient, options: { commandTimeoutMs: number }): RedisClient {
-  if (client instanceof Cluster) {
-    return client.duplicate(undefined, {
-      redisOptions: { ...client.options.redisOptions, commandTimeout: options.commandTimeoutMs },
-    });
-  }
-  return client.duplicate({ commandTimeout: options.commandTimeoutMs });
+  const duplicate =
+    client instanceof Cluster
+      ? client.duplicate(undefined, {
+          redisOptions: { ...client.options.redisOptions, commandTimeout: options.commandTimeoutMs },
+        })
+      : client.duplicate({ commandTimeout: options.commandTimeoutMs });
+  // Its failures reach the caller through its commands; the main client logs the outage once.
+  duplicate.on('error', () => {});
+  return duplicate;
 }
 
 /**

@@ -95,10 +95,11 @@ export class RedisSeatHoldStore implements SeatHoldStore {
   ): Promise<HoldAttempt> {
     if (seatIds.length === 0) return { granted: true };
     const conflicts = await this.run(() =>
-      HOLD.run<number[]>(this.redis, [this.keyPrefix, performanceId, seatIds], [
-        reservationId,
-        millisecondsUntil(expiresAt),
-      ]),
+      HOLD.run<number[]>(
+        this.redis,
+        [this.keyPrefix, performanceId, seatIds],
+        [reservationId, millisecondsUntil(expiresAt)],
+      ),
     );
     if (conflicts.length === 0) return { granted: true };
     return { granted: false, conflicts: conflicts.map((position) => seatIds[position - 1]!) };

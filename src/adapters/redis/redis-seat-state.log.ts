@@ -223,9 +223,7 @@ export class RedisSeatStateLog implements SeatStateLog {
   }
 
   async read(performanceId: string): Promise<SeatStateSnapshot | null> {
-    const reply = await this.run(() =>
-      READ.run<[string, string[]] | null>(this.redis, this.subject(performanceId)),
-    );
+    const reply = await this.run(() => READ.run<[string, string[]] | null>(this.redis, this.subject(performanceId)));
     if (!reply) return null;
     const [version, flat] = reply;
     const taken = new Map<string, TakenStatus>();

@@ -20,7 +20,7 @@ const sources = sourceFiles(SRC).map((path) => ({ path, name: relative(SRC, path
 
 // Every module that defines a script is loaded, whoever wrote it, so the registry holds them all.
 for (const source of sources) {
-  if (source.path !== REGISTRY && /\bdefineRedisScript\s*[<(]/.test(source.text)) require(source.path);
+  if (source.path !== REGISTRY && /\bdefineRedisScript\s*[<(]/.test(source.text)) jest.requireActual(source.path);
 }
 const scripts = registeredRedisScripts();
 
@@ -59,7 +59,12 @@ describe('Redis scripts on a cluster', () => {
         .split('\n')
         .filter((line) => /\bredis\.p?call\s*\(/.test(line))
         // The Lua itself, without the template literal's quotes around it.
-        .map((line) => line.trim().replace(/^[^`]*=\s*`/, '').replace(/`[;,)]*$/, ''))
+        .map((line) =>
+          line
+            .trim()
+            .replace(/^[^`]*=\s*`/, '')
+            .replace(/`[;,)]*$/, ''),
+        )
         .filter((lua) => !scripts.some((script) => script.lua.includes(lua)))
         .map((lua) => `${source.name}: ${lua}`),
     );
