@@ -56,6 +56,7 @@ describe('the service on a Redis Cluster', () => {
     }
     cluster = await OwnedRedisCluster.start();
     service = await startService(loadConfig(environment()));
+    await redisUp(service);
     knex = createKnex(DATABASE_URL, { poolMax: 2 });
     observer = createRedisCluster(
       cluster.nodes.map((node) => ({ host: '127.0.0.1', port: node.port })),
@@ -195,6 +196,8 @@ describe('the service on a Redis Cluster', () => {
       startService(loadConfig({ ...limited, MIGRATE_ON_START: 'false' })),
     ]);
     try {
+      // Counting starts in the cluster once each instance's cluster client is ready (before, in memory).
+      await Promise.all([first, second].map((instance) => redisUp(instance)));
       const email = `cluster-guarded-${Date.now()}@example.com`;
       const password = 'the-right-password-123';
       await first.api.newMember({ email, password });
@@ -317,11 +320,7 @@ describe('the service on a Redis Cluster', () => {
 
     // The cluster comes back (empty, on the same nodes); nobody restarts the service, which finds it again.
     await cluster!.restart();
-    await waitUntil(
-      'the service finding the cluster again',
-      async () => (await service!.request('GET', '/readyz')).body.checks.redis === 'up',
-      20_000,
-    );
+    await redisUp(service!);
     const next = await service!.createHall({ rows: 1, seatsPerRow: 20, title: 'Cluster back' });
     const attempts: ApiResponse[] = [];
     await waitUntil(
@@ -339,6 +338,15 @@ describe('the service on a Redis Cluster', () => {
     await audit(next, attempts);
   }, 90_000);
 });
+
+/** Until the instance's /readyz reports its Redis (cluster) client up. */
+async function redisUp(instance: TestService): Promise<void> {
+  await waitUntil(
+    'the service connected to the cluster',
+    async () => (await instance.request('GET', '/readyz')).body.checks.redis === 'up',
+    20_000,
+  );
+}
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   let value: T | undefined;
