@@ -2,8 +2,14 @@
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  // The cluster and fault suites own processes and servers; they run alone (npm run test:cluster, test:faults).
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/', '<rootDir>/test/faults/'],
+  // The cluster, fault and Redis Cluster suites own processes and servers; they run alone
+  // (npm run test:cluster, test:faults, test:redis-cluster).
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '<rootDir>/test/cluster/',
+    '<rootDir>/test/faults/',
+    '<rootDir>/test/redis-cluster/',
+  ],
   transform: { '^.+\\.ts$': ['@swc/jest'] },
   // Each worker gets its own MariaDB database and Redis db number (test/support/environment.ts),
   // so files run in parallel without sharing state.

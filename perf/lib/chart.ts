@@ -172,3 +172,54 @@ export function barChart(title: string, subtitle: string, bars: readonly Bar[], 
   parts.push('</svg>');
   return parts.join('\n');
 }
+
+export interface Series {
+  readonly name: string;
+  readonly color: string;
+  /** [x in seconds, y] in x order. */
+  readonly points: readonly (readonly [number, number])[];
+}
+
+export interface LinePanel {
+  readonly title: string;
+  readonly unit: string;
+  readonly series: readonly Series[];
+}
+
+/** Stacked panels of lines over a shared time axis (seconds): a simulation's curves. */
+export function lineChart(title: string, subtitle: string, panels: readonly LinePanel[]): string {
+  const panelHeight = 200;
+  const gap = 80;
+  const height = 70 + panels.length * (panelHeight + gap);
+  const seconds = Math.max(
+    1,
+    ...panels.flatMap((panel) => panel.series.flatMap((line) => line.points.map(([x]) => x))),
+  );
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    text(PLOT_LEFT, 24, title, { size: 16, bold: true }),
+    text(PLOT_LEFT, 44, subtitle),
+  ];
+  panels.forEach((linePanel, index) => {
+    const panel: Panel = {
+      top: 80 + index * (panelHeight + gap),
+      height: panelHeight,
+      max: niceMax(Math.max(1, ...linePanel.series.flatMap((line) => line.points.map(([, y]) => y)))),
+      unit: linePanel.unit,
+    };
+    parts.push(...axes(panel, seconds, linePanel.title, 60));
+    const yOf = (value: number) => panel.top + panel.height - (panel.height * Math.min(value, panel.max)) / panel.max;
+    linePanel.series.forEach((line, position) => {
+      const points = line.points.map(([x, y]) => `${xOf(x, seconds).toFixed(1)},${yOf(y).toFixed(1)}`);
+      parts.push(`<polyline points="${points.join(' ')}" fill="none" stroke="${line.color}" stroke-width="2"/>`);
+      const x = PLOT_RIGHT - 260 + position * 130;
+      parts.push(
+        `<line x1="${x}" x2="${x + 18}" y1="${panel.top - 12}" y2="${panel.top - 12}" stroke="${line.color}" stroke-width="3"/>`,
+      );
+      parts.push(text(x + 22, panel.top - 8, line.name));
+    });
+  });
+  parts.push('</svg>');
+  return parts.join('\n');
+}

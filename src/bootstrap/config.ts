@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RateLimitSettings } from '../adapters/http/rate-limits';
+import type { RedisConnectionSettings } from '../adapters/redis/redis-client';
 
 const flag = (fallback: boolean) =>
   z
@@ -28,6 +29,14 @@ const environmentSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   DATABASE_POOL_MAX: positiveInt(20),
   REDIS_URL: z.string().url().optional(),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(/^\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*$/, 'host:port,host:port,... (any nodes of the cluster)')
+    .optional(),
+  REDIS_USERNAME: z.string().min(1).optional(),
+  REDIS_PASSWORD: z.string().min(1).optional(),
+  REDIS_TLS: flag(false),
+  REDIS_TLS_CA_FILE: z.string().min(1).optional(),
   JWT_SECRET: z.string().optional(),
   TOKEN_TTL_SECONDS: positiveInt(3600),
   HOLD_TTL_SECONDS: positiveInt(300),
@@ -73,7 +82,13 @@ export interface Config {
   /** Embedded: in-memory adapters, nothing kept. External: MySQL + Redis. */
   readonly storage:
     | { readonly kind: 'embedded' }
-    | { readonly kind: 'external'; readonly databaseUrl: string; readonly redisUrl: string; readonly poolMax: number };
+    | {
+        readonly kind: 'external';
+        readonly databaseUrl: string;
+        /** REDIS_URL (one server) or REDIS_CLUSTER_NODES (a cluster), with the credentials and TLS of either. */
+        readonly redis: RedisConnectionSettings;
+        readonly poolMax: number;
+      };
   readonly jwtSecret: string;
   readonly tokenTtlSeconds: number;
   readonly reservation: {
@@ -121,8 +136,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration: ${problems}`);
   }
   const env = parsed.data;
-  if (Boolean(env.DATABASE_URL) !== Boolean(env.REDIS_URL)) {
-    throw new ConfigError('Set both DATABASE_URL and REDIS_URL (external stores) or neither (embedded default)');
+  if (env.REDIS_URL && env.REDIS_CLUSTER_NODES) {
+    throw new ConfigError(
+      'Set REDIS_URL (one Redis server) or REDIS_CLUSTER_NODES (a Redis Cluster), not both: REDIS_URL is set to ' +
+        `${redactedUrl(env.REDIS_URL)} and REDIS_CLUSTER_NODES to ${env.REDIS_CLUSTER_NODES}`,
+    );
+  }
+  const redis = redisSettings(env);
+  if (Boolean(env.DATABASE_URL) !== Boolean(redis)) {
+    throw new ConfigError(
+      'Set both DATABASE_URL and REDIS_URL (or REDIS_CLUSTER_NODES) for external stores, or neither (embedded default)',
+    );
   }
   if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
     throw new ConfigError('JWT_SECRET is required in production');
@@ -138,8 +162,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST,
     port: env.PORT,
     storage:
-      env.DATABASE_URL && env.REDIS_URL
-        ? { kind: 'external', databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, poolMax: env.DATABASE_POOL_MAX }
+      env.DATABASE_URL && redis
+        ? { kind: 'external', databaseUrl: env.DATABASE_URL, redis, poolMax: env.DATABASE_POOL_MAX }
         : { kind: 'embedded' },
     jwtSecret: env.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
     tokenTtlSeconds: env.TOKEN_TTL_SECONDS,
@@ -190,4 +214,30 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       reconcileMs: env.SEAT_STATE_RECONCILE_MS,
     },
   };
+}
+
+function redisSettings(env: Environment): RedisConnectionSettings | undefined {
+  const shared = {
+    ...(env.REDIS_USERNAME !== undefined && { username: env.REDIS_USERNAME }),
+    ...(env.REDIS_PASSWORD !== undefined && { password: env.REDIS_PASSWORD }),
+    tls: env.REDIS_TLS,
+    ...(env.REDIS_TLS_CA_FILE !== undefined && { tlsCaFile: env.REDIS_TLS_CA_FILE }),
+  };
+  if (env.REDIS_URL) return { kind: 'single', url: env.REDIS_URL, ...shared };
+  if (!env.REDIS_CLUSTER_NODES) return undefined;
+  const nodes = env.REDIS_CLUSTER_NODES.split(',').map((node) => {
+    const [host, port] = node.trim().split(':') as [string, string];
+    return { host, port: Number(port) };
+  });
+  if (nodes.some((node) => node.port < 1 || node.port > 65535)) {
+    throw new ConfigError(`REDIS_CLUSTER_NODES: a port out of range in ${env.REDIS_CLUSTER_NODES}`);
+  }
+  return { kind: 'cluster', nodes, ...shared };
+}
+
+/** A URL for an error message: never its password. */
+function redactedUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
 }

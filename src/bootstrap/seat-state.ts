@@ -7,7 +7,7 @@ import { SeatStateRecorder } from '../application/seat-state/seat-state-recorder
 import { SeatStateView } from '../application/seat-state/seat-state-view';
 import { InMemorySeatStateLog } from '../adapters/memory/in-memory-seat-state.log';
 import { SqlSeatClaimSource } from '../adapters/persistence/sql-seat-claim.source';
-import { createRedis } from '../adapters/redis/redis-client';
+import { duplicateRedis } from '../adapters/redis/redis-client';
 import { RedisSeatStateLog } from '../adapters/redis/redis-seat-state.log';
 import type { Config } from './config';
 import type { Stores } from './stores';
@@ -37,10 +37,9 @@ export function buildSeatState(
   let log: SeatStateLog;
   let claims: SeatClaimSource;
   if (stores.redis && stores.mysqlPools) {
-    const redisUrl = config.storage.kind === 'external' ? config.storage.redisUrl : undefined;
     const redis = stores.redis;
-    const openConnection = () =>
-      redisUrl ? createRedis(redisUrl, { commandTimeoutMs: BLOCK_MS + 2_000 }) : redis.duplicate();
+    // Same server or cluster, credentials and TLS; a longer timeout, since each read blocks.
+    const openConnection = () => duplicateRedis(redis, { commandTimeoutMs: BLOCK_MS + 2_000 });
     log = new RedisSeatStateLog(redis, openConnection, { retainedChanges: settings.retentionChanges });
     claims = new SqlSeatClaimSource(stores.mysqlPools.main);
   } else {

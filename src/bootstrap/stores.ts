@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import type Redis from 'ioredis';
 import type { Logger } from 'pino';
 import type { Clock } from '../application/shared/ports/clock';
 import type { IdempotencyStore } from '../adapters/http/idempotency/idempotency-store';
@@ -27,7 +26,7 @@ import { ObjectionPerformanceRepository } from '../adapters/persistence/objectio
 import { MysqlReservationRepository } from '../adapters/persistence/mysql-reservation.repository';
 import { SchemaWatch } from '../adapters/persistence/schema-watch';
 import { SqlSeatStatusQuery } from '../adapters/persistence/sql-seat-status.query';
-import { connectRedis, createRedis, isRedisUp } from '../adapters/redis/redis-client';
+import { connectRedis, isRedisUp, openRedis, type RedisClient } from '../adapters/redis/redis-client';
 import { redisRateLimiterFactory } from '../adapters/redis/redis-rate-limiter';
 import { RedisSeatHoldStore } from '../adapters/redis/redis-seat-hold.store';
 import { RedisBestAvailableStore } from '../adapters/redis/redis-best-available.store';
@@ -50,7 +49,8 @@ export interface Stores {
   readonly rateLimiters: LimiterFactory;
   /** The MySQL pools by name: `main`, and `claims` (the only one that accepts a multi-statement batch). */
   readonly mysqlPools?: Readonly<Record<'main' | 'claims', Knex>>;
-  readonly redis?: Redis;
+  /** One Redis server or a Redis Cluster client. */
+  readonly redis?: RedisClient;
   readiness(): Promise<ReadinessReport>;
   close(): Promise<void>;
 }
@@ -89,7 +89,7 @@ export async function openExternalStores(
   const onWarning = (message: string) => options.logger.warn({ knex: message }, 'knex warning');
   const knex = createKnex(storage.databaseUrl, { poolMax: poolMax.main, onWarning });
   const claims = createClaimKnex(storage.databaseUrl, { poolMax: poolMax.claims, onWarning });
-  const redis = createRedis(storage.redisUrl);
+  const redis = openRedis(storage.redis);
   // ioredis reports every failed reconnect; one line per outage (and one on recovery) is enough.
   let redisDown = false;
   redis.on('error', (error: Error) => {
@@ -99,6 +99,13 @@ export async function openExternalStores(
   redis.on('ready', () => {
     if (redisDown) options.logger.info('Redis connection restored');
     redisDown = false;
+  });
+  // A cluster reports each node's trouble apart (a master killed, until its replica takes over).
+  redis.on('node error', (error: Error, node: string) => {
+    options.logger.warn(
+      { err: error, node },
+      'Redis Cluster node unreachable; its slots go to MySQL until it or its replica answers',
+    );
   });
   try {
     if (options.migrate) options.logger.info({ migrations: await migrate(knex, 'latest') }, 'migrations applied');
@@ -160,8 +167,10 @@ export async function openExternalStores(
       };
     },
     async close() {
-      // quit() is refused while Redis is down; disconnect() then stops the reconnect loop.
-      await Promise.allSettled([knex.destroy(), claims.destroy(), redis.quit().catch(() => redis.disconnect())]);
+      // quit() is refused (or, on a cluster, waits for nodes) while Redis is down; disconnect()
+      // then stops the reconnect loop.
+      const closing = redis.status === 'ready' ? redis.quit().catch(() => redis.disconnect()) : redis.disconnect();
+      await Promise.allSettled([knex.destroy(), claims.destroy(), closing]);
     },
   };
 }

@@ -70,7 +70,7 @@ export function startWatchdog(pid: number | undefined, directory?: string): Chil
   return watchdog;
 }
 
-abstract class OwnedServer {
+export abstract class OwnedServer {
   #child: ChildProcess | undefined;
   #watchdog: ChildProcess | undefined;
   /** How many times it was stopped or killed: the faults a test injected. */

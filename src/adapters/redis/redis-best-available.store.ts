@@ -1,10 +1,11 @@
-import type Redis from 'ioredis';
 import type {
   BestAvailableAttempt,
   BestAvailableRequest,
   BestAvailableStore,
 } from '../../application/sales/ports/best-available-store';
 import { bestAvailableKeys } from './best-available-keys';
+import type { RedisClient } from './redis-client';
+import { defineRedisScript } from './redis-scripts';
 import { millisecondsUntil, unavailableUnlessBug } from './redis-seat-hold.store';
 
 /*
@@ -194,14 +195,59 @@ for seat in string.gmatch(block, '[^,]+') do
 end
 return freed`;
 
-type Args = (string | number)[];
-
-interface BestAvailableCommands {
-  ticketingHoldBestBlock(...args: Args): Promise<(number | string)[]>;
-  ticketingInstallSeatLayout(...args: Args): Promise<number>;
-  ticketingReleaseBestBlock(...args: Args): Promise<number>;
-  ticketingReleaseBestReservation(...args: Args): Promise<number>;
+/** The block held for one reservation, kept as long as its hold, for releaseReservation. */
+function blockKey(prefix: string, performanceId: string, reservationId: string): string {
+  return `${prefix}best:{${performanceId}}:block:${reservationId}`;
 }
+
+type Performance = readonly [prefix: string, performanceId: string];
+type PerformanceAndReservation = readonly [prefix: string, performanceId: string, reservationId: string];
+const PERFORMANCE_EXAMPLES: readonly Performance[] = [
+  ['ticketing:', '0193a5c2-7d1e-7b3a-9f00-000000000001'],
+  ['', 'p'],
+];
+const RESERVATION_EXAMPLES: readonly PerformanceAndReservation[] = [
+  ['ticketing:', '0193a5c2-7d1e-7b3a-9f00-000000000001', '0193a5c2-7d1e-7b3a-9f00-0000000000aa'],
+  ['', 'p', 'r'],
+];
+// Each script also reads and writes hold keys it builds from ARGV (`hold:{performanceId}:…`):
+// the same hash tag, so the same slot as its declared KEYS.
+const HOLD_BEST_BLOCK = defineRedisScript<PerformanceAndReservation>({
+  name: 'ticketingHoldBestBlock',
+  lua: HOLD_BEST_BLOCK_SCRIPT,
+  keys: (prefix, performanceId, reservationId) => {
+    const keys = bestAvailableKeys(prefix, performanceId);
+    return [keys.seats, keys.positions, keys.taken, keys.expiries, blockKey(prefix, performanceId, reservationId)];
+  },
+  examples: RESERVATION_EXAMPLES,
+});
+const INSTALL_LAYOUT = defineRedisScript<Performance>({
+  name: 'ticketingInstallSeatLayout',
+  lua: INSTALL_LAYOUT_SCRIPT,
+  keys: (prefix, performanceId) => {
+    const keys = bestAvailableKeys(prefix, performanceId);
+    return [keys.seats, keys.positions, keys.taken, keys.expiries];
+  },
+  examples: PERFORMANCE_EXAMPLES,
+});
+const RELEASE_BLOCK = defineRedisScript<Performance>({
+  name: 'ticketingReleaseBestBlock',
+  lua: RELEASE_SCRIPT,
+  keys: (prefix, performanceId) => {
+    const keys = bestAvailableKeys(prefix, performanceId);
+    return [keys.positions, keys.taken, keys.expiries];
+  },
+  examples: PERFORMANCE_EXAMPLES,
+});
+const RELEASE_RESERVATION = defineRedisScript<PerformanceAndReservation>({
+  name: 'ticketingReleaseBestReservation',
+  lua: RELEASE_RESERVATION_SCRIPT,
+  keys: (prefix, performanceId, reservationId) => {
+    const keys = bestAvailableKeys(prefix, performanceId);
+    return [keys.positions, keys.taken, keys.expiries, blockKey(prefix, performanceId, reservationId)];
+  },
+  examples: RESERVATION_EXAMPLES,
+});
 
 /**
  * Calls of the script per request at most: one more after installing the layout, a few more
@@ -215,22 +261,14 @@ const MAX_CALLS = 8;
  * for the other's round trip. Every key carries the performance's hash tag.
  */
 export class RedisBestAvailableStore implements BestAvailableStore {
-  readonly #redis: Redis & BestAvailableCommands;
   readonly #installing = new Map<string, Promise<unknown>>();
 
   constructor(
-    redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keyPrefix = 'ticketing:',
-  ) {
-    redis.defineCommand('ticketingHoldBestBlock', { lua: HOLD_BEST_BLOCK_SCRIPT });
-    redis.defineCommand('ticketingInstallSeatLayout', { lua: INSTALL_LAYOUT_SCRIPT });
-    redis.defineCommand('ticketingReleaseBestBlock', { lua: RELEASE_SCRIPT });
-    redis.defineCommand('ticketingReleaseBestReservation', { lua: RELEASE_RESERVATION_SCRIPT });
-    this.#redis = redis as Redis & BestAvailableCommands;
-  }
+  ) {}
 
   async holdBestBlock(request: BestAvailableRequest): Promise<BestAvailableAttempt> {
-    const keys = this.keys(request.performanceId);
     const rows = request.rows.flatMap((row) => [row.firstPosition, row.seatIds.length, row.row, row.sectionOrder]);
     const seatCount = request.plan.seatIds.length;
     const excluded = [...(request.alsoTaken ?? [])]
@@ -238,21 +276,19 @@ export class RedisBestAvailableStore implements BestAvailableStore {
       .filter((position) => position !== undefined);
     for (let call = 1; ; call++) {
       const reply = await this.run(() =>
-        this.#redis.ticketingHoldBestBlock(
-          5,
-          keys.seats,
-          keys.positions,
-          keys.taken,
-          keys.expiries,
-          this.blockKey(request.performanceId, request.reservationId),
-          request.reservationId,
-          millisecondsUntil(request.expiresAt),
-          request.quantity,
-          this.holdKeyPrefix(request.performanceId),
-          seatCount,
-          excluded.length,
-          ...excluded,
-          ...rows,
+        HOLD_BEST_BLOCK.run<(number | string)[]>(
+          this.redis,
+          [this.keyPrefix, request.performanceId, request.reservationId],
+          [
+            request.reservationId,
+            millisecondsUntil(request.expiresAt),
+            request.quantity,
+            this.holdKeyPrefix(request.performanceId),
+            seatCount,
+            excluded.length,
+            ...excluded,
+            ...rows,
+          ],
         ),
       );
       const [outcome, ...rest] = reply;
@@ -267,16 +303,11 @@ export class RedisBestAvailableStore implements BestAvailableStore {
   private installLayout(request: BestAvailableRequest): Promise<unknown> {
     const pending = this.#installing.get(request.performanceId);
     if (pending) return pending;
-    const keys = this.keys(request.performanceId);
     const install = this.run(() =>
-      this.#redis.ticketingInstallSeatLayout(
-        4,
-        keys.seats,
-        keys.positions,
-        keys.taken,
-        keys.expiries,
-        this.holdKeyPrefix(request.performanceId),
-        ...request.plan.seatIds,
+      INSTALL_LAYOUT.run(
+        this.redis,
+        [this.keyPrefix, request.performanceId],
+        [this.holdKeyPrefix(request.performanceId), ...request.plan.seatIds],
       ),
     ).finally(() => this.#installing.delete(request.performanceId));
     this.#installing.set(request.performanceId, install);
@@ -285,48 +316,28 @@ export class RedisBestAvailableStore implements BestAvailableStore {
 
   async release(performanceId: string, seatIds: readonly string[], reservationId: string): Promise<void> {
     if (seatIds.length === 0) return;
-    const keys = this.keys(performanceId);
     await this.run(() =>
-      this.#redis.ticketingReleaseBestBlock(
-        3,
-        keys.positions,
-        keys.taken,
-        keys.expiries,
-        reservationId,
-        this.holdKeyPrefix(performanceId),
-        ...seatIds,
+      RELEASE_BLOCK.run(
+        this.redis,
+        [this.keyPrefix, performanceId],
+        [reservationId, this.holdKeyPrefix(performanceId), ...seatIds],
       ),
     );
   }
 
   async releaseReservation(performanceId: string, reservationId: string): Promise<void> {
-    const keys = this.keys(performanceId);
     await this.run(() =>
-      this.#redis.ticketingReleaseBestReservation(
-        4,
-        keys.positions,
-        keys.taken,
-        keys.expiries,
-        this.blockKey(performanceId, reservationId),
-        reservationId,
-        this.holdKeyPrefix(performanceId),
+      RELEASE_RESERVATION.run(
+        this.redis,
+        [this.keyPrefix, performanceId, reservationId],
+        [reservationId, this.holdKeyPrefix(performanceId)],
       ),
     );
-  }
-
-  /** The block held for one reservation, kept as long as its hold, for releaseReservation. */
-  private blockKey(performanceId: string, reservationId: string): string {
-    return `${this.keyPrefix}best:{${performanceId}}:block:${reservationId}`;
   }
 
   /** The same keys as RedisSeatHoldStore's, so a seat held one way is held for the other. */
   private holdKeyPrefix(performanceId: string): string {
     return `${this.keyPrefix}hold:{${performanceId}}:`;
-  }
-
-  /** The braces are the Redis Cluster hash tag of the hold keys: one slot per performance. */
-  private keys(performanceId: string) {
-    return bestAvailableKeys(this.keyPrefix, performanceId);
   }
 
   private async run<T>(command: () => Promise<T>): Promise<T> {

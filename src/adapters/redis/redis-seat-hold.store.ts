@@ -1,8 +1,9 @@
-import type Redis from 'ioredis';
 import { ReplyError } from 'ioredis';
 import { StoreUnavailableError } from '../../application/shared/errors';
 import { HoldAttempt, SeatHoldStore } from '../../application/sales/ports/seat-hold-store';
 import { bestAvailableKeys, MARK_SEATS_LUA } from './best-available-keys';
+import type { RedisClient } from './redis-client';
+import { defineRedisScript } from './redis-scripts';
 
 // Every script gets its seat keys as KEYS, then the three best-available bookkeeping keys
 // (best-available-keys.ts), and the reservation id as ARGV[1]. A seat key's value is the
@@ -59,15 +60,34 @@ end
 if ARGV[1] == '' then markSeats(1, seats, 1, nil) else markSeats(1, seats, 1, ARGV[1]) end
 return 0`;
 
-type Args = (string | number)[];
-
-/** The scripts as ioredis sends them: numkeys, keys, then arguments. */
-interface SeatHoldCommands {
-  ticketingHoldSeats(...args: Args): Promise<number[]>;
-  ticketingMarkSeatsSold(...args: Args): Promise<number>;
-  ticketingReleaseSeats(...args: Args): Promise<number>;
-  ticketingRememberSeats(...args: Args): Promise<number>;
+/**
+ * The key of each seat, then the three best-available bookkeeping keys of the performance
+ * (best-available-keys.ts) that every seat script keeps in step. The braces are a Redis
+ * Cluster hash tag: every key of one performance maps to the same slot, so a script touching
+ * several of them stays legal on a cluster.
+ */
+export function seatHoldKeys(prefix: string, performanceId: string, seatIds: readonly string[]): string[] {
+  const shared = bestAvailableKeys(prefix, performanceId);
+  return [
+    ...seatIds.map((seatId) => `${prefix}hold:{${performanceId}}:${seatId}`),
+    shared.positions,
+    shared.taken,
+    shared.expiries,
+  ];
 }
+
+type SeatKeysSubject = readonly [prefix: string, performanceId: string, seatIds: readonly string[]];
+const SEAT_KEY_EXAMPLES: readonly SeatKeysSubject[] = [
+  ['ticketing:', '0193a5c2-7d1e-7b3a-9f00-000000000001', ['a', 'b', 'c', 'd']],
+  ['', 'p', ['0193a5c2-7d1e-7b3a-9f00-000000000002', '0193a5c2-7d1e-7b3a-9f00-000000000003']],
+];
+const seatScript = (name: string, lua: string) =>
+  defineRedisScript<SeatKeysSubject>({ name, lua, keys: seatHoldKeys, examples: SEAT_KEY_EXAMPLES });
+
+const HOLD = seatScript('ticketingHoldSeats', HOLD_SCRIPT);
+const MARK_SOLD = seatScript('ticketingMarkSeatsSold', MARK_SOLD_SCRIPT);
+const RELEASE = seatScript('ticketingReleaseSeats', RELEASE_SCRIPT);
+const REMEMBER = seatScript('ticketingRememberSeats', REMEMBER_SCRIPT);
 
 /**
  * Redis server replies that mean "not now" rather than "wrong": the server is loading its
@@ -76,23 +96,16 @@ interface SeatHoldCommands {
 const TRANSIENT_REPLY = /^(LOADING|BUSY|OOM|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|NOREPLICAS)\b/;
 
 /**
- * Seat holds in Redis: one key per seat, each operation one Lua script, so one round trip
- * that no other client can interleave with. ioredis sends a script by EVALSHA once the
- * connection has seen it (by EVAL the first time, which saves a NOSCRIPT round trip).
+ * Seat holds in Redis (one server or a cluster): one key per seat, each operation one Lua
+ * script, so one round trip that no other client can interleave with. ioredis sends a script
+ * by EVALSHA once the connection has seen it (by EVAL the first time, which saves a NOSCRIPT
+ * round trip).
  */
 export class RedisSeatHoldStore implements SeatHoldStore {
-  readonly #redis: Redis & SeatHoldCommands;
-
   constructor(
-    redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keyPrefix = 'ticketing:',
-  ) {
-    redis.defineCommand('ticketingHoldSeats', { lua: HOLD_SCRIPT });
-    redis.defineCommand('ticketingMarkSeatsSold', { lua: MARK_SOLD_SCRIPT });
-    redis.defineCommand('ticketingReleaseSeats', { lua: RELEASE_SCRIPT });
-    redis.defineCommand('ticketingRememberSeats', { lua: REMEMBER_SCRIPT });
-    this.#redis = redis as Redis & SeatHoldCommands;
-  }
+  ) {}
 
   async tryHold(
     performanceId: string,
@@ -101,9 +114,12 @@ export class RedisSeatHoldStore implements SeatHoldStore {
     expiresAt: Date,
   ): Promise<HoldAttempt> {
     if (seatIds.length === 0) return { granted: true };
-    const keys = this.keys(performanceId, seatIds);
     const conflicts = await this.run(() =>
-      this.#redis.ticketingHoldSeats(keys.length, ...keys, reservationId, millisecondsUntil(expiresAt)),
+      HOLD.run<number[]>(
+        this.redis,
+        [this.keyPrefix, performanceId, seatIds],
+        [reservationId, millisecondsUntil(expiresAt)],
+      ),
     );
     if (conflicts.length === 0) return { granted: true };
     return { granted: false, conflicts: conflicts.map((position) => seatIds[position - 1]!) };
@@ -111,36 +127,20 @@ export class RedisSeatHoldStore implements SeatHoldStore {
 
   async markSold(performanceId: string, seatIds: readonly string[], reservationId: string): Promise<void> {
     if (seatIds.length === 0) return;
-    const keys = this.keys(performanceId, seatIds);
-    await this.run(() => this.#redis.ticketingMarkSeatsSold(keys.length, ...keys, reservationId));
+    await this.run(() => MARK_SOLD.run(this.redis, [this.keyPrefix, performanceId, seatIds], [reservationId]));
   }
 
   async release(performanceId: string, seatIds: readonly string[], reservationId: string): Promise<void> {
     if (seatIds.length === 0) return;
-    const keys = this.keys(performanceId, seatIds);
-    await this.run(() => this.#redis.ticketingReleaseSeats(keys.length, ...keys, reservationId));
+    await this.run(() => RELEASE.run(this.redis, [this.keyPrefix, performanceId, seatIds], [reservationId]));
   }
 
   async remember(performanceId: string, holders: ReadonlyMap<string, string>, expiresAt: Date | null): Promise<void> {
     if (holders.size === 0) return;
-    const keys = this.keys(performanceId, [...holders.keys()]);
     const ttl = expiresAt === null ? '' : millisecondsUntil(expiresAt);
-    await this.run(() => this.#redis.ticketingRememberSeats(keys.length, ...keys, ttl, ...holders.values()));
-  }
-
-  /**
-   * The braces are a Redis Cluster hash tag: every seat of one performance maps to the same
-   * slot, so a script touching several of them stays legal on a cluster. The best-available
-   * bookkeeping keys follow the seat keys, in the same slot.
-   */
-  private keys(performanceId: string, seatIds: readonly string[]): string[] {
-    const shared = bestAvailableKeys(this.keyPrefix, performanceId);
-    return [
-      ...seatIds.map((seatId) => `${this.keyPrefix}hold:{${performanceId}}:${seatId}`),
-      shared.positions,
-      shared.taken,
-      shared.expiries,
-    ];
+    await this.run(() =>
+      REMEMBER.run(this.redis, [this.keyPrefix, performanceId, [...holders.keys()]], [ttl, ...holders.values()]),
+    );
   }
 
   private async run<T>(command: () => Promise<T>): Promise<T> {

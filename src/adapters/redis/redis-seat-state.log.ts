@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type Redis from 'ioredis';
 import { ReplyError } from 'ioredis';
 import type { SeatStatus } from '../../application/catalog/ports/seat-status-query';
 import type {
@@ -14,7 +13,8 @@ import type {
   TakenStatus,
 } from '../../application/seat-state/ports/seat-state-log';
 import { StoreUnavailableError } from '../../application/shared/errors';
-import { connectRedis } from './redis-client';
+import { connectRedis, type RedisClient } from './redis-client';
+import { defineRedisScript } from './redis-scripts';
 
 // Keys of one performance, all with the hash tag {performanceId} so that every script stays
 // within one cluster slot: version (the counter; absent = missing or being rebuilt), seats (a
@@ -100,14 +100,46 @@ local version = redis.call('GET', KEYS[1])
 if not version then return nil end
 return {version, redis.call('HGETALL', KEYS[2])}`;
 
-type Args = (string | number)[];
-
-interface SeatStateCommands {
-  ticketingSeatStateApply(...args: Args): Promise<number>;
-  ticketingSeatStateBeginRebuild(...args: Args): Promise<number>;
-  ticketingSeatStateInstall(...args: Args): Promise<number>;
-  ticketingSeatStateRead(...args: Args): Promise<[string, string[]] | null>;
+/** The keys of one performance's state, all with the hash tag {performanceId}: one cluster slot. */
+export function seatStateKeys(prefix: string, performanceId: string) {
+  const base = `${prefix}seatstate:{${performanceId}}`;
+  return {
+    version: `${base}:version`,
+    seats: `${base}:seats`,
+    log: `${base}:log`,
+    rebuild: `${base}:rebuild`,
+    floor: `${base}:floor`,
+  };
 }
+
+type Keys = ReturnType<typeof seatStateKeys>;
+type Subject = readonly [prefix: string, performanceId: string];
+const EXAMPLES: readonly Subject[] = [
+  ['ticketing:', '0193a5c2-7d1e-7b3a-9f00-000000000001'],
+  ['', 'p'],
+];
+const script = (name: string, lua: string, pick: (keys: Keys) => string[]) =>
+  defineRedisScript<Subject>({
+    name,
+    lua,
+    keys: (prefix, performanceId) => pick(seatStateKeys(prefix, performanceId)),
+    examples: EXAMPLES,
+  });
+
+const APPLY = script('ticketingSeatStateApply', APPLY_SCRIPT, (keys) => [keys.version, keys.seats, keys.log]);
+const BEGIN_REBUILD = script('ticketingSeatStateBeginRebuild', BEGIN_REBUILD_SCRIPT, (keys) => [
+  keys.version,
+  keys.rebuild,
+  keys.floor,
+]);
+const INSTALL = script('ticketingSeatStateInstall', INSTALL_SCRIPT, (keys) => [
+  keys.version,
+  keys.seats,
+  keys.log,
+  keys.rebuild,
+  keys.floor,
+]);
+const READ = script('ticketingSeatStateRead', READ_SCRIPT, (keys) => [keys.version, keys.seats]);
 
 type StreamEntry = [id: string, fields: string[]];
 
@@ -133,54 +165,40 @@ const READ_COUNT = 1_000;
  * performance on a connection of its own (`openConnection`), never one per client.
  */
 export class RedisSeatStateLog implements SeatStateLog {
-  readonly #redis: Redis & SeatStateCommands;
   private readonly keyPrefix: string;
   private readonly ttlSeconds: number;
 
   constructor(
-    redis: Redis,
-    /** A new, dedicated connection for a blocking reader; the log connects and closes it. */
-    private readonly openConnection: () => Redis,
+    private readonly redis: RedisClient,
+    /**
+     * A new, dedicated connection for a blocking reader; the log connects and closes it. On a
+     * cluster, a cluster client of its own: it follows the performance's slot to whichever
+     * node serves it, across a failover.
+     */
+    private readonly openConnection: () => RedisClient,
     private readonly options: RedisSeatStateLogOptions,
   ) {
-    redis.defineCommand('ticketingSeatStateApply', { lua: APPLY_SCRIPT, numberOfKeys: 3 });
-    redis.defineCommand('ticketingSeatStateBeginRebuild', { lua: BEGIN_REBUILD_SCRIPT, numberOfKeys: 3 });
-    redis.defineCommand('ticketingSeatStateInstall', { lua: INSTALL_SCRIPT, numberOfKeys: 5 });
-    redis.defineCommand('ticketingSeatStateRead', { lua: READ_SCRIPT, numberOfKeys: 2 });
-    this.#redis = redis as Redis & SeatStateCommands;
     this.keyPrefix = options.keyPrefix ?? 'ticketing:';
     this.ttlSeconds = options.ttlSeconds ?? 7 * 86_400;
   }
 
   async apply(performanceId: string, change: SeatChange): Promise<ApplyOutcome> {
-    const keys = this.keys(performanceId);
     const version = await this.run(() =>
-      this.#redis.ticketingSeatStateApply(
-        keys.version,
-        keys.seats,
-        keys.log,
+      APPLY.run<number>(this.redis, this.subject(performanceId), [
         change.kind,
         change.reservationId,
         this.options.retainedChanges,
         this.ttlSeconds,
         ...change.seatIds,
-      ),
+      ]),
     );
     return version < 0 ? 'missing' : version;
   }
 
   async beginRebuild(performanceId: string, leaseMs: number, force: boolean): Promise<string | null> {
-    const keys = this.keys(performanceId);
     const token = randomUUID();
     const began = await this.run(() =>
-      this.#redis.ticketingSeatStateBeginRebuild(
-        keys.version,
-        keys.rebuild,
-        keys.floor,
-        token,
-        leaseMs,
-        force ? '1' : '0',
-      ),
+      BEGIN_REBUILD.run<number>(this.redis, this.subject(performanceId), [token, leaseMs, force ? '1' : '0']),
     );
     return began === 1 ? token : null;
   }
@@ -191,28 +209,21 @@ export class RedisSeatStateLog implements SeatStateLog {
     version: number,
     claims: readonly ClaimedSeat[],
   ): Promise<boolean> {
-    const keys = this.keys(performanceId);
     const pairs = claims.flatMap((claim) => [claim.seatId, `${CODE_OF_STATUS[claim.status]}:${claim.reservationId}`]);
     const installed = await this.run(() =>
-      this.#redis.ticketingSeatStateInstall(
-        keys.version,
-        keys.seats,
-        keys.log,
-        keys.rebuild,
-        keys.floor,
+      INSTALL.run<number>(this.redis, this.subject(performanceId), [
         token,
         version,
         this.options.retainedChanges,
         this.ttlSeconds,
         ...pairs,
-      ),
+      ]),
     );
     return installed === 1;
   }
 
   async read(performanceId: string): Promise<SeatStateSnapshot | null> {
-    const keys = this.keys(performanceId);
-    const reply = await this.run(() => this.#redis.ticketingSeatStateRead(keys.version, keys.seats));
+    const reply = await this.run(() => READ.run<[string, string[]] | null>(this.redis, this.subject(performanceId)));
     if (!reply) return null;
     const [version, flat] = reply;
     const taken = new Map<string, TakenStatus>();
@@ -226,14 +237,14 @@ export class RedisSeatStateLog implements SeatStateLog {
     if (upTo <= after) return [];
     const { log } = this.keys(performanceId);
     const entries = (await this.run(() =>
-      this.#redis.xrange(log, `(${after}-0`, `${upTo}-0`, 'COUNT', upTo - after),
+      this.redis.xrange(log, `(${after}-0`, `${upTo}-0`, 'COUNT', upTo - after),
     )) as StreamEntry[];
     return entries.map(toEntry);
   }
 
   openReader(performanceId: string): SeatStateLogReader {
     const { log } = this.keys(performanceId);
-    let connection: Redis | undefined;
+    let connection: RedisClient | undefined;
     let closed = false;
     return {
       next: async (version, blockMs) => {
@@ -254,15 +265,12 @@ export class RedisSeatStateLog implements SeatStateLog {
     };
   }
 
-  private keys(performanceId: string) {
-    const base = `${this.keyPrefix}seatstate:{${performanceId}}`;
-    return {
-      version: `${base}:version`,
-      seats: `${base}:seats`,
-      log: `${base}:log`,
-      rebuild: `${base}:rebuild`,
-      floor: `${base}:floor`,
-    };
+  private subject(performanceId: string): Subject {
+    return [this.keyPrefix, performanceId];
+  }
+
+  private keys(performanceId: string): Keys {
+    return seatStateKeys(this.keyPrefix, performanceId);
   }
 
   private async run<T>(command: () => Promise<T>): Promise<T> {

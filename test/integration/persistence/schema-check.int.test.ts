@@ -18,7 +18,12 @@ import { dropDatabase, scratchDatabaseUrl } from '../../support/mysql';
 // A database of its own: these tests leave it unmigrated or roll migrations back.
 const databaseUrl = scratchDatabaseUrl('schema');
 const databaseName = new URL(databaseUrl).pathname.slice(1);
-const storage = { kind: 'external', databaseUrl, redisUrl: testRedisUrl, poolMax: 4 } as const;
+const storage = {
+  kind: 'external',
+  databaseUrl,
+  redis: { kind: 'single', url: testRedisUrl, tls: false },
+  poolMax: 4,
+} as const;
 const silent = pino({ level: 'silent' });
 const run = promisify(execFile);
 
