@@ -36,6 +36,13 @@ import { ServiceMetrics } from '../adapters/telemetry/metrics';
 import type { Config } from './config';
 import type { Stores } from './stores';
 import { buildSeatState, type SeatStateModule } from './seat-state';
+import {
+  admissionSigningKey,
+  buildAdmission,
+  PublicKeySet,
+  WAITING_ROOM_ADVANCE_INTERVAL_MS,
+  type AdmissionModule,
+} from './admission';
 import { TOKENS } from './tokens';
 
 /** Wraps each use case as it is built; telemetry uses it to add a span per use case. */
@@ -199,6 +206,22 @@ export function buildContainer(options: ContainerOptions): Container {
     T.ReservationPolicy,
   ]);
 
+  // Waiting rooms and admission tokens; their public keys join the service's key set.
+  constant(T.PublicKeys, new PublicKeySet());
+  const admission = buildAdmission({
+    signingKey: admissionSigningKey(config, logger),
+    publicKeys: container.get<PublicKeySet>(T.PublicKeys),
+    store: stores.waitingRooms,
+    performances: container.get(T.PerformanceRepository),
+    clock,
+    policy: { abandonSeconds: config.admission.abandonSeconds },
+    decorate,
+  });
+  constant<AdmissionModule>(T.Admission, admission);
+  constant(T.JoinQueue, admission.joinQueue);
+  constant(T.GetQueueStatus, admission.getQueueStatus);
+  constant(T.CheckAdmission, admission.checkAdmission);
+
   // What the HTTP adapter drives, and the rate limits and idempotency it applies.
   const HTTP_USE_CASES: { readonly [K in keyof UseCases]: ServiceIdentifier<UseCases[K]> } = {
     registerMember: T.RegisterMember,
@@ -213,6 +236,9 @@ export function buildContainer(options: ContainerOptions): Container {
     cancelReservation: T.CancelReservation,
     getReservation: T.GetReservation,
     listMemberReservations: T.ListMemberReservations,
+    joinQueue: T.JoinQueue,
+    getQueueStatus: T.GetQueueStatus,
+    checkAdmission: T.CheckAdmission,
   };
   container
     .bind<UseCases>(T.HttpUseCases)
@@ -248,6 +274,7 @@ export function buildContainer(options: ContainerOptions): Container {
     idempotency: context.get(T.IdempotencySettings),
     reservationLimits: { maxSeatsPerReservation: config.reservation.maxSeatsPerReservation },
     seatStreams: seatState.view,
+    publicKeys: context.get<PublicKeySet>(T.PublicKeys),
   }));
 
   // Every instance sweeps overdue holds, purges expired idempotency keys, and keeps the live
@@ -281,6 +308,18 @@ export function buildContainer(options: ContainerOptions): Container {
       countField: 'rebuilt',
       doneMessage: 'seat state differed from MySQL; rebuilt',
       failedMessage: 'seat state reconciliation failed; will retry',
+    },
+    {
+      intervalMs: WAITING_ROOM_ADVANCE_INTERVAL_MS,
+      // Admissions happen several times a second during an on-sale: counted by the use case's
+      // metrics, not logged one line each.
+      run: async () => {
+        await admission.advanceWaitingRooms.execute();
+        return 0;
+      },
+      countField: 'admitted',
+      doneMessage: 'members admitted from waiting rooms',
+      failedMessage: 'advancing waiting rooms failed; will retry',
     },
   ]);
 

@@ -8,6 +8,7 @@ import {
   holdSeatsBody,
 } from '../schemas/reservation.schema';
 import { IdParams } from '../schemas/zod';
+import { ADMISSION_TOKEN_HEADER, AdmissionTokenHeaders } from '../schemas/admission.schema';
 import { API_PREFIX, LOCATION_HEADER, created, ok } from './respond';
 
 const TAG = 'Reservations';
@@ -21,10 +22,13 @@ export function reservationRoutes(api: ApiRouter, useCases: UseCases, limits: Re
       summary: 'Hold seats: all or none, until expiresAt',
       description:
         "Counts against the per-member and per-IP hold rate limits, and against the member's seat cap for the " +
-        'performance across all their active reservations (MEMBER_SEAT_LIMIT). Send an Idempotency-Key to retry safely.',
+        'performance across all their active reservations (MEMBER_SEAT_LIMIT). Send an Idempotency-Key to retry safely. ' +
+        'On a performance with a waiting room the Admission-Token header is required (403 ADMISSION_REQUIRED, ' +
+        'ADMISSION_INVALID, ADMISSION_EXPIRED).',
       tag: TAG,
       access: 'member',
       body: holdSeatsBody(limits.maxSeatsPerReservation),
+      headers: AdmissionTokenHeaders,
       rateLimit: 'holds',
       idempotent: true,
       responses: [
@@ -40,9 +44,13 @@ export function reservationRoutes(api: ApiRouter, useCases: UseCases, limits: Re
         'SEAT_NOT_FOUND',
         'DUPLICATE_SEATS',
         'VALIDATION_FAILED',
+        'ADMISSION_REQUIRED',
+        'ADMISSION_INVALID',
+        'ADMISSION_EXPIRED',
       ],
     },
-    async (_ctx, { actor, body }) => {
+    async (ctx, { actor, body }) => {
+      await useCases.checkAdmission.execute(actor, body.performanceId, ctx.get(ADMISSION_TOKEN_HEADER) || undefined);
       const reservation = await useCases.holdSeats.execute(actor, body);
       return created(`${API_PREFIX}/reservations/${reservation.id}`, presentReservation(reservation));
     },

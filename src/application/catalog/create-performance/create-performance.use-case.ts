@@ -18,6 +18,7 @@ export interface CreatePerformanceInput {
   readonly currency: string;
   readonly grades: readonly { name: string; price: number }[];
   readonly sections: readonly { name: string; grade: string; rows: number; seatsPerRow: number }[];
+  readonly waitingRoom?: { readonly admitPerMinute: number; readonly admissionSeconds: number } | null | undefined;
 }
 
 export class CreatePerformance {
@@ -43,6 +44,7 @@ export class CreatePerformance {
         salesCloseAt: input.salesCloseAt,
         grades: input.grades.map((grade) => ({ name: grade.name, price: Money.of(grade.price, input.currency) })),
         sections: input.sections,
+        waitingRoom: input.waitingRoom ?? null,
       },
       this.clock.now(),
       () => this.ids.next(),
