@@ -165,10 +165,8 @@ export class RedisWaitingRoomStore implements WaitingRoomStore {
     );
   }
 
-  /** The room's six keys, in the scripts' order; the braces keep them in one cluster slot. */
   keys(performanceId: string): string[] {
-    const base = `${this.keyPrefix}queue:{${performanceId}}:`;
-    return ['waiting', 'seen', 'admitted', 'bucket', 'seq', 'room'].map((name) => base + name);
+    return waitingRoomKeys(performanceId, this.keyPrefix);
   }
 
   async #run<T>(command: () => Promise<T>): Promise<T> {
@@ -179,6 +177,12 @@ export class RedisWaitingRoomStore implements WaitingRoomStore {
       throw new StoreUnavailableError('Redis', error);
     }
   }
+}
+
+/** A room's six keys, in the scripts' order; the braces keep them in one cluster slot. */
+export function waitingRoomKeys(performanceId: string, keyPrefix = 'ticketing:'): string[] {
+  const base = `${keyPrefix}queue:{${performanceId}}:`;
+  return ['waiting', 'seen', 'admitted', 'bucket', 'seq', 'room'].map((name) => base + name);
 }
 
 function scheduleArgs(schedule: QueueSchedule, nowMs: number): number[] {
