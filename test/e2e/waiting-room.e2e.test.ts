@@ -27,7 +27,7 @@ describe('waiting room', () => {
       sections: [{ name: 'A', grade: 'VIP', rows: 10, seatsPerRow: 10 }],
       grades: [{ name: 'VIP', price: 150_000 }],
       waitingRoom,
-    } as Json);
+    });
   /** Moves the clock in steps of `stepMs`, polling every member at each step (so nobody is dropped). */
   const passTime = async (totalMs: number, stepMs: number, pollers: ApiMember[], performanceId: string) => {
     for (let elapsed = 0; elapsed < totalMs; elapsed += stepMs) {

@@ -36,7 +36,7 @@ describe('the waiting room across instances (MariaDB + Redis)', () => {
     instances[0]!.createPerformance({
       salesOpenAt: new Date(opensAt).toISOString(),
       waitingRoom: { admitPerMinute, admissionSeconds: 600 },
-    } as Json);
+    });
 
   beforeAll(async () => {
     instances = [];
