@@ -3,6 +3,7 @@ import { startTestApp, type TestApp } from '../support/service';
 import type { ApiMember, Json } from '../../testkit/api-client';
 import { MINUTE, SECOND } from '../../testkit/time';
 import { expectProblem } from '../support/problem-assertions';
+import { SseClient } from '../support/sse-client';
 
 const API = '/api/v1';
 
@@ -130,6 +131,31 @@ describe('waiting room', () => {
       expectProblem(await me(silent, performance.id), 404, 'QUEUE_ENTRY_NOT_FOUND');
       expect((await join(silent, performance.id)).status).toBe(201);
     });
+  });
+
+  it('pushes the entry over server-sent events until the admission, then ends; 404 as problem details before joining', async () => {
+    const performance = await roomPerformance({ admitPerMinute: 60 }, 0);
+    const member = await app.newMember();
+    const url = `${app.baseUrl}${API}/performances/${performance.id}/queue/me/stream`;
+    const refused = await SseClient.open(url, { Authorization: `Bearer ${member.token}` });
+    expect(refused.status).toBe(404);
+    expect(JSON.parse(await refused.body()).code).toBe('QUEUE_ENTRY_NOT_FOUND');
+
+    await join(member, performance.id);
+    const stream = await SseClient.open(url, { Authorization: `Bearer ${member.token}` });
+    try {
+      expect(stream.response.headers['content-type']).toBe('text/event-stream');
+      await stream.untilEvents(1);
+      expect(stream.events[0]).toMatchObject({ event: 'status', data: { state: 'WAITING', position: 1 } });
+      // Admitted a second later: the stream's next check (pollAfterMs, here 1 s) tells it, and ends.
+      app.clock.advance(SECOND);
+      await stream.untilEvents(2);
+      expect(stream.events[1]).toMatchObject({ event: 'status', data: { state: 'ADMITTED' } });
+      expect(stream.events[1]!.data).toEqual((await me(member, performance.id)).body);
+      await stream.until(() => stream.ended, 5_000, 'the end of the stream');
+    } finally {
+      stream.close();
+    }
   });
 
   describe('admission tokens on holds', () => {

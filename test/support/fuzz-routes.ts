@@ -320,6 +320,14 @@ export const ROUTE_FUZZERS: readonly RouteFuzzer[] = [
       }),
     };
   }),
+  {
+    method: 'GET',
+    path: `${API}/performances/:id/queue/me/stream`,
+    access: 'member',
+    // Unknown and malformed ids only: the stream of a member in a queue lasts until its admission
+    // (test/e2e/waiting-room.e2e.test.ts follows one).
+    shape: (_fixture, operation) => ({ operation, access: 'member', pathId: pathId([]) }),
+  },
   ...(['GET /reservations/:id', 'POST /reservations/:id/confirm', 'POST /reservations/:id/cancel'] as const).map(
     (route): RouteFuzzer => {
       const [method, path] = route.split(' ') as [string, string];

@@ -1,7 +1,8 @@
 import type { QueueStatus } from '../../../application/admission/waiting-rooms';
 import type { ApiRouter } from '../api-router';
 import type { HttpDependencies, UseCases } from '../http-dependencies';
-import type { Reply } from '../reply';
+import { TAKEN_OVER, type Reply } from '../reply';
+import { SSE_RETRY_MS } from '../sse';
 import { JwksSchema, QueueStatusSchema } from '../schemas/admission.schema';
 import { IdParams } from '../schemas/zod';
 import { API_PREFIX, NO_STORE } from './respond';
@@ -86,6 +87,71 @@ export function admissionRoutes(
       errors: ['PERFORMANCE_NOT_FOUND', 'NO_WAITING_ROOM', 'QUEUE_ENTRY_NOT_FOUND'],
     },
     async (_ctx, { actor, params }) => queueReply(200, await useCases.getQueueStatus.execute(actor, params.id)),
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: `${API_PREFIX}/performances/:id/queue/me/stream`,
+      operationId: 'followMyQueueEntry',
+      summary: "The calling member's queue entry, pushed (server-sent events); polling queue/me works as well",
+      description:
+        'A text/event-stream of `event: status` events whose data is what GET …/queue/me answers: the current ' +
+        'entry at once, then every change, checked every pollAfterMs (the stream keeps the member in the queue as ' +
+        'polling does). It ends after ADMITTED or EXPIRED, or with `event: gone` (data: the problem details) when ' +
+        'the entry is dropped or the queue reset. Errors before the stream opens are problem details.',
+      tag: TAG,
+      access: 'member',
+      params: IdParams,
+      responses: [
+        {
+          status: 200,
+          description: 'The event stream; it ends once the member is admitted or its entry is gone',
+          schema: QueueStatusSchema,
+          contentType: 'text/event-stream',
+        },
+      ],
+      errors: ['PERFORMANCE_NOT_FOUND', 'NO_WAITING_ROOM', 'QUEUE_ENTRY_NOT_FOUND'],
+    },
+    async (ctx, { actor, params }) => {
+      // The first status comes before the stream opens: a 404 or 409 is answered as problem details.
+      const first = await useCases.getQueueStatus.execute(actor, params.id);
+      ctx.status = 200;
+      ctx.respond = false;
+      const res = ctx.res;
+      res.writeHead(200, {
+        'Content-Type': 'text/event-stream',
+        'Cache-Control': 'no-store, no-transform',
+        'X-Accel-Buffering': 'no',
+        Connection: 'keep-alive',
+      });
+      res.write(`retry: ${SSE_RETRY_MS}\n\n`);
+      let timer: NodeJS.Timeout | undefined;
+      let last = '';
+      const send = (status: QueueStatus) => {
+        const data = JSON.stringify(presentQueueStatus(status));
+        if (data !== last) res.write(`event: status\ndata: ${data}\n\n`);
+        last = data;
+        if (status.state !== 'WAITING') res.end();
+        else timer = setTimeout(next, status.pollAfterMs);
+      };
+      const next = () => {
+        if (res.writableEnded || res.destroyed) return;
+        useCases.getQueueStatus.execute(actor, params.id).then(send, (error: unknown) => {
+          if (res.writableEnded || res.destroyed) return;
+          const code = (error as { code?: unknown }).code;
+          if (code === 'QUEUE_ENTRY_NOT_FOUND') {
+            res.end(`event: gone\ndata: ${JSON.stringify({ code, detail: (error as Error).message })}\n\n`);
+          } else {
+            // A store that is down for a moment: the client reconnects after `retry` and polls again.
+            res.destroy();
+          }
+        });
+      };
+      res.once('close', () => clearTimeout(timer));
+      send(first);
+      return TAKEN_OVER;
+    },
   );
 
   if (publicKeys) {
