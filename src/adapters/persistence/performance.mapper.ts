@@ -27,8 +27,11 @@ export function performanceToRows(performance: Performance): PerformanceRows {
       sales_close_at: snapshot.salesCloseAt,
       currency: performance.currency,
       created_at: snapshot.createdAt,
-      waiting_room_admit_per_minute: snapshot.waitingRoom?.admitPerMinute ?? null,
-      waiting_room_admission_seconds: snapshot.waitingRoom?.admissionSeconds ?? null,
+      // Written only when there is one: without, the row is what a schema before 008 holds.
+      ...(snapshot.waitingRoom && {
+        waiting_room_admit_per_minute: snapshot.waitingRoom.admitPerMinute,
+        waiting_room_admission_seconds: snapshot.waitingRoom.admissionSeconds,
+      }),
     },
     grades: snapshot.grades.map((grade, position) => ({
       performance_id: snapshot.id,
