@@ -129,6 +129,7 @@ export function admissionRoutes(
       let timer: NodeJS.Timeout | undefined;
       let last = '';
       const send = (status: QueueStatus) => {
+        if (res.writableEnded || res.destroyed) return;
         const data = JSON.stringify(presentQueueStatus(status));
         if (data !== last) res.write(`event: status\ndata: ${data}\n\n`);
         last = data;
