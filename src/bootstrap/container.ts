@@ -311,8 +311,8 @@ export function buildContainer(options: ContainerOptions): Container {
     },
     {
       intervalMs: WAITING_ROOM_ADVANCE_INTERVAL_MS,
-      // Admissions happen several times a second during an on-sale: counted by the use case's
-      // metrics, not logged one line each.
+      // Admissions happen several times a second during an on-sale: not logged a line each
+      // (the admitted are in Redis, and every member's own state is GET …/queue/me).
       run: async () => {
         await admission.advanceWaitingRooms.execute();
         return 0;
