@@ -68,5 +68,6 @@ export function estimate(position: number, schedule: QueueSchedule, nowMs: numbe
   const etaMs = untilOpen + (position * 60_000) / schedule.admitPerMinute;
   // A quarter of the wait, but well inside the abandonment time, so a client that follows it is never dropped.
   const pollAfterMs = Math.round(Math.max(MIN_POLL_MS, Math.min(etaMs / 4, MAX_POLL_MS, schedule.abandonMs / 3)));
-  return { etaSeconds: Math.ceil(etaMs / 1000), pollAfterMs };
+  // An opening centuries away still fits the int32 the API states.
+  return { etaSeconds: Math.min(Math.ceil(etaMs / 1000), 2_147_483_647), pollAfterMs };
 }
