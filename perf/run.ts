@@ -13,6 +13,7 @@ import { seatMap } from './scenarios/seat-map';
 import { seatStream } from './scenarios/seat-stream';
 import { smoke } from './scenarios/smoke';
 import { seedScenario } from './scenarios/seed-scenario';
+import { waitingRoom } from './scenarios/waiting-room';
 
 const SCENARIOS: Record<string, (options: Options) => Promise<ScenarioOutcome[]>> = {
   'best-available': bestAvailable,
@@ -26,6 +27,7 @@ const SCENARIOS: Record<string, (options: Options) => Promise<ScenarioOutcome[]>
   'seat-stream': seatStream,
   smoke,
   'seed-scenario': seedScenario,
+  'waiting-room': waitingRoom,
 };
 
 /**

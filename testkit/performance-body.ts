@@ -10,6 +10,8 @@ export interface PerformanceBody {
   currency?: string;
   grades: { name: string; price: number }[];
   sections: { name: string; grade: string; rows: number; seatsPerRow: number }[];
+  /** Sold through a waiting room; none by default. */
+  waitingRoom?: { admitPerMinute: number; admissionSeconds?: number };
 }
 
 /**

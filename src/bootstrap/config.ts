@@ -71,6 +71,8 @@ const environmentSchema = z.object({
   SEAT_STREAM_RETENTION_CHANGES: positiveInt(10_000),
   SEAT_STREAM_RETENTION_SECONDS: positiveInt(600),
   SEAT_STATE_RECONCILE_MS: positiveInt(30_000),
+  QUEUE_ABANDON_SECONDS: positiveInt(60),
+  ADMISSION_SIGNING_KEY: z.string().optional(),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -122,6 +124,8 @@ export interface Config {
     readonly retentionSeconds: number;
     readonly reconcileMs: number;
   };
+  /** Waiting rooms: when a silent member is dropped, and the admission tokens' Ed25519 key (PKCS#8 PEM; null: generated). */
+  readonly admission: { readonly abandonSeconds: number; readonly signingKeyPem: string | null };
 }
 
 export class ConfigError extends Error {}
@@ -212,6 +216,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       retentionChanges: env.SEAT_STREAM_RETENTION_CHANGES,
       retentionSeconds: env.SEAT_STREAM_RETENTION_SECONDS,
       reconcileMs: env.SEAT_STATE_RECONCILE_MS,
+    },
+    admission: {
+      abandonSeconds: env.QUEUE_ABANDON_SECONDS,
+      // A PEM in one line of an env file has its line breaks written as \n.
+      signingKeyPem: env.ADMISSION_SIGNING_KEY ? env.ADMISSION_SIGNING_KEY.replaceAll('\\n', '\n') : null,
     },
   };
 }

@@ -38,6 +38,13 @@ import type { Config } from './config';
 import type { Stores } from './stores';
 import { buildSeatState, type SeatStateModule } from './seat-state';
 import type { SeatStates } from '../application/seat-state/ports/seat-states';
+import {
+  admissionSigningKey,
+  buildAdmission,
+  PublicKeySet,
+  WAITING_ROOM_ADVANCE_INTERVAL_MS,
+  type AdmissionModule,
+} from './admission';
 import { TOKENS } from './tokens';
 
 /** Wraps each use case as it is built; telemetry uses it to add a span per use case. */
@@ -222,6 +229,22 @@ export function buildContainer(options: ContainerOptions): Container {
     T.BestAvailableUnavailable,
   ]);
 
+  // Waiting rooms and admission tokens; their public keys join the service's key set.
+  constant(T.PublicKeys, new PublicKeySet());
+  const admission = buildAdmission({
+    signingKey: admissionSigningKey(config, logger),
+    publicKeys: container.get<PublicKeySet>(T.PublicKeys),
+    store: stores.waitingRooms,
+    performances: container.get(T.PerformanceRepository),
+    clock,
+    policy: { abandonSeconds: config.admission.abandonSeconds },
+    decorate,
+  });
+  constant<AdmissionModule>(T.Admission, admission);
+  constant(T.JoinQueue, admission.joinQueue);
+  constant(T.GetQueueStatus, admission.getQueueStatus);
+  constant(T.CheckAdmission, admission.checkAdmission);
+
   // What the HTTP adapter drives, and the rate limits and idempotency it applies.
   const HTTP_USE_CASES: { readonly [K in keyof UseCases]: ServiceIdentifier<UseCases[K]> } = {
     registerMember: T.RegisterMember,
@@ -237,6 +260,9 @@ export function buildContainer(options: ContainerOptions): Container {
     cancelReservation: T.CancelReservation,
     getReservation: T.GetReservation,
     listMemberReservations: T.ListMemberReservations,
+    joinQueue: T.JoinQueue,
+    getQueueStatus: T.GetQueueStatus,
+    checkAdmission: T.CheckAdmission,
   };
   container
     .bind<UseCases>(T.HttpUseCases)
@@ -272,6 +298,7 @@ export function buildContainer(options: ContainerOptions): Container {
     idempotency: context.get(T.IdempotencySettings),
     reservationLimits: { maxSeatsPerReservation: config.reservation.maxSeatsPerReservation },
     seatStreams: seatState.view,
+    publicKeys: context.get<PublicKeySet>(T.PublicKeys),
   }));
 
   // Every instance sweeps overdue holds, purges expired idempotency keys, and keeps the live
@@ -305,6 +332,18 @@ export function buildContainer(options: ContainerOptions): Container {
       countField: 'rebuilt',
       doneMessage: 'seat state differed from MySQL; rebuilt',
       failedMessage: 'seat state reconciliation failed; will retry',
+    },
+    {
+      intervalMs: WAITING_ROOM_ADVANCE_INTERVAL_MS,
+      // Admissions happen several times a second during an on-sale: not logged a line each
+      // (the admitted are in Redis, and every member's own state is GET …/queue/me).
+      run: async () => {
+        await admission.advanceWaitingRooms.execute();
+        return 0;
+      },
+      countField: 'admitted',
+      doneMessage: 'members admitted from waiting rooms',
+      failedMessage: 'advancing waiting rooms failed; will retry',
     },
   ]);
 

@@ -10,6 +10,9 @@ import type { MemberRepository } from '../domain/identity/member.repository';
 import type { PerformanceRepository } from '../domain/catalog/performance.repository';
 import type { ReservationRepository } from '../domain/sales/reservation.repository';
 import type { ReadinessReport } from '../adapters/http/http-dependencies';
+import type { WaitingRoomStore } from '../application/admission/ports/waiting-room-store';
+import { InMemoryWaitingRoomStore } from '../adapters/memory/in-memory-waiting-room.store';
+import { RedisWaitingRoomStore } from '../adapters/redis/redis-waiting-room.store';
 import type { LimiterFactory } from '../adapters/http/rate-limits';
 import { InMemoryIdempotencyStore } from '../adapters/http/idempotency/in-memory-idempotency.store';
 import { InMemoryMemberRepository } from '../adapters/memory/in-memory-member.repository';
@@ -47,6 +50,8 @@ export interface Stores {
   readonly idempotency: IdempotencyStore;
   /** Where rate limits count: Redis (shared, memory insurance) or memory. */
   readonly rateLimiters: LimiterFactory;
+  /** Waiting-room queues: Redis (shared by every instance) or memory. */
+  readonly waitingRooms: WaitingRoomStore;
   /** The MySQL pools by name: `main`, and `claims` (the only one that accepts a multi-statement batch). */
   readonly mysqlPools?: Readonly<Record<'main' | 'claims', Knex>>;
   /** One Redis server or a Redis Cluster client. */
@@ -71,6 +76,7 @@ export function openEmbeddedStores(clock: Clock): Stores {
     bestAvailable: new InMemoryBestAvailableStore(seatHolds),
     idempotency: new InMemoryIdempotencyStore(),
     rateLimiters: memoryRateLimiterFactory,
+    waitingRooms: new InMemoryWaitingRoomStore(),
     readiness: async () => ({ ready: true, checks: { memory: 'up' } }),
     close: async () => {},
   };
@@ -148,6 +154,7 @@ export async function openExternalStores(
     bestAvailable: new RedisBestAvailableStore(redis),
     idempotency: new MysqlIdempotencyStore(knex),
     rateLimiters: redisRateLimiterFactory(redis),
+    waitingRooms: new RedisWaitingRoomStore(redis),
     mysqlPools: { main: knex, claims },
     redis,
     async readiness() {

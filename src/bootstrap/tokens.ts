@@ -46,4 +46,9 @@ export const TOKENS = {
   IdempotencySettings: Symbol.for('IdempotencySettings'),
   HttpDependencies: Symbol.for('HttpDependencies'),
   PeriodicJobs: Symbol.for('PeriodicJobs'),
+  Admission: Symbol.for('Admission'),
+  JoinQueue: Symbol.for('JoinQueue'),
+  GetQueueStatus: Symbol.for('GetQueueStatus'),
+  CheckAdmission: Symbol.for('CheckAdmission'),
+  PublicKeys: Symbol.for('PublicKeys'),
 } as const;

@@ -29,6 +29,16 @@ export function performanceRepositoryContract(makeStore: () => PerformanceStore 
         expect(found?.toSnapshot().salesOpenAt.getTime()).toBe(T0.getTime() - HOUR + 2);
       });
 
+      it('restores the waiting room setting', async () => {
+        const performance = aPerformance({ waitingRoom: { admitPerMinute: 600, admissionSeconds: 120 } });
+        await performances.add(performance);
+
+        const found = await performances.findById(performance.id);
+
+        expect(found?.waitingRoom).toEqual({ admitPerMinute: 600, admissionSeconds: 120 });
+        expect(found?.toSnapshot()).toEqual(performance.toSnapshot());
+      });
+
       it('keeps the layout order even when seat ids do not sort that way', async () => {
         let n = 1000;
         const performance = aPerformance({ nextSeatId: () => `seat-${n--}` });

@@ -17,6 +17,10 @@ const ROUTES = [
   'post /api/v1/reservations/{id}/cancel',
   'get /api/v1/reservations/{id}',
   'get /api/v1/members/me/reservations',
+  'post /api/v1/performances/{id}/queue',
+  'get /api/v1/performances/{id}/queue/me',
+  'get /api/v1/performances/{id}/queue/me/stream',
+  'get /.well-known/jwks.json',
   'get /healthz',
   'get /readyz',
   // Served as in production: the test app is built by the same container.
@@ -179,6 +183,9 @@ describe('OpenAPI document and Swagger UI', () => {
         'post /api/v1/reservations/{id}/cancel',
         'get /api/v1/reservations/{id}',
         'get /api/v1/members/me/reservations',
+        'post /api/v1/performances/{id}/queue',
+        'get /api/v1/performances/{id}/queue/me',
+        'get /api/v1/performances/{id}/queue/me/stream',
       ].sort(),
     );
     expect(doc.paths['/api/v1/performances'].post.responses['403']).toBeDefined();

@@ -36,6 +36,7 @@ describe('performances', () => {
           { name: 'R', price: 120_000, currency: 'KRW' },
         ],
         sections: input.sections,
+        waitingRoom: null,
         createdAt: '2030-01-01T00:00:00.000Z',
       });
       const located = await app.request('GET', response.headers.get('location')!);

@@ -25,6 +25,8 @@ export interface FuzzFixture {
   readonly onSale: string;
   readonly other: string;
   readonly closed: string;
+  /** On sale through a waiting room. */
+  readonly queued: string;
   readonly onSaleSeats: readonly string[];
   readonly otherSeats: readonly string[];
   readonly alicePending: string;
@@ -36,7 +38,12 @@ export interface FuzzFixture {
 export async function createFuzzFixture(api: ApiClient, adminToken: string, nowMs: number): Promise<FuzzFixture> {
   const alice = await api.newMember();
   const bob = await api.newMember();
-  const performance = async (title: string, openOffsetMs: number, sections: PerformanceBody['sections']) =>
+  const performance = async (
+    title: string,
+    openOffsetMs: number,
+    sections: PerformanceBody['sections'],
+    waitingRoom?: PerformanceBody['waitingRoom'],
+  ) =>
     (
       await api.createPerformance(
         adminToken,
@@ -46,6 +53,7 @@ export async function createFuzzFixture(api: ApiClient, adminToken: string, nowM
           salesOpenAt: new Date(nowMs + openOffsetMs).toISOString(),
           salesCloseAt: new Date(nowMs + openOffsetMs + 20 * DAY).toISOString(),
           sections,
+          ...(waitingRoom && { waitingRoom }),
         }),
       )
     ).id as string;
@@ -55,6 +63,9 @@ export async function createFuzzFixture(api: ApiClient, adminToken: string, nowM
   ]);
   const other = await performance('Fuzz Other', -DAY, [{ name: 'A', grade: 'VIP', rows: 2, seatsPerRow: 5 }]);
   const closed = await performance('Fuzz Not Yet', DAY, [{ name: 'A', grade: 'VIP', rows: 2, seatsPerRow: 5 }]);
+  const queued = await performance('Fuzz Queued', -DAY, [{ name: 'A', grade: 'VIP', rows: 1, seatsPerRow: 5 }], {
+    admitPerMinute: 60,
+  });
   const onSaleSeats = await api.seatIds(onSale);
   const otherSeats = await api.seatIds(other);
   const hold = async (member: ApiMember, seatIds: string[]) =>
@@ -76,6 +87,7 @@ export async function createFuzzFixture(api: ApiClient, adminToken: string, nowM
     onSale,
     other,
     closed,
+    queued,
     onSaleSeats,
     otherSeats,
     alicePending,
@@ -277,6 +289,7 @@ export const ROUTE_FUZZERS: readonly RouteFuzzer[] = [
       const performanceId = fc.oneof(
         { weight: 6, arbitrary: fc.constant(fixture.onSale) },
         { weight: 1, arbitrary: fc.constantFrom(fixture.other, fixture.closed) },
+        { weight: 1, arbitrary: fc.constant(fixture.queued) },
         { weight: 1, arbitrary: fc.uuid() },
         { weight: 1, arbitrary: fc.constant(fixture.onSale.toUpperCase()) },
         { weight: 1, arbitrary: nastyString(40) },
@@ -287,11 +300,33 @@ export const ROUTE_FUZZERS: readonly RouteFuzzer[] = [
       if (response.status !== 201) return;
       const seats = response.json.seats.map((seat: { id: string }) => seat.id);
       if (response.json.status !== 'PENDING') fail(`a new hold is ${response.json.status}`);
+      if (response.json.performanceId === fixture.queued) fail('a hold in a waiting room without an admission');
       if (new Set(seats).size !== seats.length) fail('a hold with a seat twice');
       // Both fixture halls are on sale; a hold must stay within the hall it names.
       const hall = response.json.performanceId === fixture.onSale ? fixture.onSaleSeats : fixture.otherSeats;
       if (seats.some((seat: string) => !hall.includes(seat))) fail('a hold on a seat of another performance');
     },
+  },
+  ...(['POST /performances/:id/queue', 'GET /performances/:id/queue/me'] as const).map((route): RouteFuzzer => {
+    const [method, path] = route.split(' ') as [string, string];
+    return {
+      method,
+      path: `${API}${path}`,
+      access: 'member',
+      shape: (fixture, operation) => ({
+        operation,
+        access: 'member',
+        pathId: pathId([fixture.queued, fixture.queued, fixture.onSale]),
+      }),
+    };
+  }),
+  {
+    method: 'GET',
+    path: `${API}/performances/:id/queue/me/stream`,
+    access: 'member',
+    // Unknown and malformed ids only: the stream of a member in a queue lasts until its admission
+    // (test/e2e/waiting-room.e2e.test.ts follows one).
+    shape: (_fixture, operation) => ({ operation, access: 'member', pathId: pathId([]) }),
   },
   ...(['GET /reservations/:id', 'POST /reservations/:id/confirm', 'POST /reservations/:id/cancel'] as const).map(
     (route): RouteFuzzer => {
@@ -314,10 +349,12 @@ export const ROUTE_FUZZERS: readonly RouteFuzzer[] = [
     },
   ),
   // /metrics exists only where the service is built with metrics (not in the bare HTTP test app).
-  ...['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs', '/'].map((path): RouteFuzzer => ({
-    method: 'GET',
-    path,
-    access: 'anyone',
-    shape: (fixture, operation) => ({ operation, access: 'anyone' }),
-  })),
+  ...['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs', '/', '/.well-known/jwks.json'].map(
+    (path): RouteFuzzer => ({
+      method: 'GET',
+      path,
+      access: 'anyone',
+      shape: (fixture, operation) => ({ operation, access: 'anyone' }),
+    }),
+  ),
 ];

@@ -8,6 +8,7 @@ import { Idempotency } from './idempotency/idempotency';
 import { NO_RATE_LIMITS } from './rate-limits';
 import { jsonBodyReader } from './request-body';
 import { requestTimeout } from './request-timeout';
+import { admissionRoutes } from './routes/admission.routes';
 import { authRoutes } from './routes/auth.routes';
 import { docsRoutes } from './routes/docs.routes';
 import { healthRoutes } from './routes/health.routes';
@@ -49,6 +50,7 @@ export function createHttpApp(deps: HttpDependencies): Koa {
   authRoutes(api, deps.useCases, rateLimits);
   performanceRoutes(api, deps.useCases);
   if (deps.seatStreams) seatStreamRoutes(api, deps.useCases, deps.seatStreams);
+  admissionRoutes(api, deps.useCases, deps.publicKeys);
   reservationRoutes(api, deps.useCases, deps.reservationLimits);
   docsRoutes(api);
 

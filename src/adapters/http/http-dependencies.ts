@@ -17,6 +17,10 @@ import type { ConfirmReservation } from '../../application/sales/confirm-reserva
 import type { CancelReservation } from '../../application/sales/cancel-reservation/cancel-reservation.use-case';
 import type { GetReservation } from '../../application/sales/get-reservation/get-reservation.use-case';
 import type { ListMemberReservations } from '../../application/sales/list-member-reservations/list-member-reservations.use-case';
+import type { JoinQueue } from '../../application/admission/join-queue/join-queue.use-case';
+import type { GetQueueStatus } from '../../application/admission/get-queue-status/get-queue-status.use-case';
+import type { CheckAdmission } from '../../application/admission/check-admission/check-admission.use-case';
+import type { PublicJwk } from '../security/public-key-set';
 
 /** The use cases the HTTP adapter drives; bootstrap may hand in traced wrappers of them. */
 export interface UseCases {
@@ -33,6 +37,9 @@ export interface UseCases {
   readonly cancelReservation: Pick<CancelReservation, 'execute'>;
   readonly getReservation: Pick<GetReservation, 'execute'>;
   readonly listMemberReservations: Pick<ListMemberReservations, 'execute'>;
+  readonly joinQueue: Pick<JoinQueue, 'execute'>;
+  readonly getQueueStatus: Pick<GetQueueStatus, 'execute'>;
+  readonly checkAdmission: Pick<CheckAdmission, 'execute'>;
 }
 
 /** A store answers (`up`/`down`); the database schema has every migration this build needs (`current`/`behind`). */
@@ -99,4 +106,6 @@ export interface HttpDependencies {
   readonly idempotency?: IdempotencyDependencies;
   /** The live seat map (GET .../seats/stream); the route is absent when omitted. */
   readonly seatStreams?: SeatStreams;
+  /** The public keys of the service's token signers (GET /.well-known/jwks.json); the route is absent when omitted. */
+  readonly publicKeys?: { readonly keys: readonly PublicJwk[] };
 }

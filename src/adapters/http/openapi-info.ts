@@ -34,4 +34,9 @@ export const API_TAGS = [
     name: 'Reservations',
     description: 'Hold seats, then confirm or cancel; a member reads their own reservations',
   },
+  {
+    name: 'Waiting room',
+    description:
+      'Queue for a performance sold through a waiting room, get an admission token, and the public keys that verify it',
+  },
 ];

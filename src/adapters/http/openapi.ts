@@ -111,7 +111,12 @@ function openApiRoute(spec: AnyRouteSpec): RouteConfig {
       // Path and query schemas are always z.object(...): the generator turns their keys into parameters.
       ...(spec.params && { params: spec.params as unknown as z.ZodObject }),
       ...(spec.query && { query: spec.query as unknown as z.ZodObject }),
-      ...(spec.idempotent && { headers: IdempotencyKeyHeaders }),
+      ...((spec.idempotent || spec.headers) && {
+        headers: zod.object({
+          ...(spec.idempotent ? IdempotencyKeyHeaders.shape : {}),
+          ...spec.headers?.shape,
+        }),
+      }),
       ...(spec.body && { body: { required: true, content: { 'application/json': { schema: spec.body } } } }),
     },
     responses: withResponseHeaders(responses, {

@@ -36,6 +36,8 @@ interface RouteSpecFields<P extends Schema, Q extends Schema, B extends Schema, 
   readonly params?: P;
   readonly query?: Q;
   readonly body?: B;
+  /** Request headers the handler reads, for the document only (a z.object of optional strings). */
+  readonly headers?: z.ZodObject;
   readonly responses: readonly SuccessResponse[];
   /** Domain error codes this route answers with; the generic ones are added from the spec. */
   readonly errors?: readonly DomainErrorCode[];

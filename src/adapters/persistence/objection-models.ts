@@ -30,6 +30,8 @@ export class PerformanceModel extends Model {
   sales_close_at!: Date;
   currency!: string;
   created_at!: Date;
+  waiting_room_admit_per_minute!: number | null;
+  waiting_room_admission_seconds!: number | null;
 }
 
 export class PerformanceGradeModel extends Model {

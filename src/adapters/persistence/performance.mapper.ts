@@ -27,6 +27,11 @@ export function performanceToRows(performance: Performance): PerformanceRows {
       sales_close_at: snapshot.salesCloseAt,
       currency: performance.currency,
       created_at: snapshot.createdAt,
+      // Written only when there is one: without, the row is what a schema before 008 holds.
+      ...(snapshot.waitingRoom && {
+        waiting_room_admit_per_minute: snapshot.waitingRoom.admitPerMinute,
+        waiting_room_admission_seconds: snapshot.waitingRoom.admissionSeconds,
+      }),
     },
     grades: snapshot.grades.map((grade, position) => ({
       performance_id: snapshot.id,
@@ -69,6 +74,10 @@ export function performanceFromRows(
     salesOpenAt: row.sales_open_at,
     salesCloseAt: row.sales_close_at,
     createdAt: row.created_at,
+    waitingRoom:
+      row.waiting_room_admit_per_minute != null && row.waiting_room_admission_seconds != null
+        ? { admitPerMinute: row.waiting_room_admit_per_minute, admissionSeconds: row.waiting_room_admission_seconds }
+        : null,
     grades: grades.map((grade) => ({ name: grade.name, price: Money.of(amountFromColumn(grade.price), row.currency) })),
     sections: sections.map((section) => ({
       name: section.name,

@@ -30,6 +30,22 @@ export interface Seat {
   readonly grade: string;
 }
 
+/**
+ * A performance on sale through a waiting room: members queue, and are admitted
+ * `admitPerMinute` per minute; an admission lets its member hold seats for `admissionSeconds`.
+ */
+export interface WaitingRoomSettings {
+  readonly admitPerMinute: number;
+  readonly admissionSeconds: number;
+}
+
+export const WAITING_ROOM_LIMITS = {
+  maxAdmitPerMinute: 100_000,
+  minAdmissionSeconds: 10,
+  maxAdmissionSeconds: 86_400,
+  defaultAdmissionSeconds: 600,
+} as const;
+
 /** A seat together with what it costs in this performance. */
 export interface PricedSeat extends Seat {
   readonly price: Money;
@@ -46,6 +62,8 @@ export interface PerformanceSnapshot {
   readonly sections: readonly Section[];
   readonly seats: readonly Seat[];
   readonly createdAt: Date;
+  /** Absent or null: no waiting room, holds need no admission. */
+  readonly waitingRoom?: WaitingRoomSettings | null;
 }
 
 export interface NewPerformance {
@@ -56,6 +74,7 @@ export interface NewPerformance {
   readonly salesCloseAt: Date;
   readonly grades: readonly Grade[];
   readonly sections: readonly Section[];
+  readonly waitingRoom?: WaitingRoomSettings | null;
 }
 
 export interface PerformanceCreated extends DomainEvent {
@@ -98,7 +117,13 @@ export class Performance extends AggregateRoot<PerformanceCreated> {
         }
       }
     }
-    const performance = new Performance({ ...input, id, seats, createdAt: now });
+    const performance = new Performance({
+      ...input,
+      waitingRoom: input.waitingRoom ?? null,
+      id,
+      seats,
+      createdAt: now,
+    });
     performance.record({ type: 'PerformanceCreated', occurredAt: now, performanceId: id, seatCount: seats.length });
     return performance;
   }
@@ -113,6 +138,18 @@ export class Performance extends AggregateRoot<PerformanceCreated> {
 
   get seatCount(): number {
     return this.props.seats.length;
+  }
+
+  get waitingRoom(): WaitingRoomSettings | null {
+    return this.props.waitingRoom ?? null;
+  }
+
+  get salesOpenAt(): Date {
+    return this.props.salesOpenAt;
+  }
+
+  get salesCloseAt(): Date {
+    return this.props.salesCloseAt;
   }
 
   get currency(): string {
@@ -214,4 +251,15 @@ function validate(input: NewPerformance): void {
     seats += section.rows * section.seatsPerRow;
   }
   if (seats > LAYOUT_LIMITS.maxSeats) fail(`a hall holds at most ${LAYOUT_LIMITS.maxSeats} seats, this one ${seats}`);
+  if (input.waitingRoom) validateWaitingRoom(input.waitingRoom, fail);
+}
+
+function validateWaitingRoom(room: WaitingRoomSettings, fail: (message: string) => never): void {
+  const { maxAdmitPerMinute, minAdmissionSeconds, maxAdmissionSeconds } = WAITING_ROOM_LIMITS;
+  const integerIn = (value: number, min: number, max: number) =>
+    Number.isInteger(value) && value >= min && value <= max;
+  if (!integerIn(room.admitPerMinute, 1, maxAdmitPerMinute))
+    fail(`waitingRoom.admitPerMinute must be an integer 1..${maxAdmitPerMinute}`);
+  if (!integerIn(room.admissionSeconds, minAdmissionSeconds, maxAdmissionSeconds))
+    fail(`waitingRoom.admissionSeconds must be an integer ${minAdmissionSeconds}..${maxAdmissionSeconds}`);
 }

@@ -67,10 +67,20 @@ describe('Performance', () => {
       },
     ],
     ['a section name with the label separator', { sections: [{ name: 'A-1', grade: 'VIP', rows: 1, seatsPerRow: 1 }] }],
+    ['a waiting room admitting nobody', { waitingRoom: { admitPerMinute: 0, admissionSeconds: 600 } }],
+    ['a waiting room admitting fractions', { waitingRoom: { admitPerMinute: 2.5, admissionSeconds: 600 } }],
+    ['an admission shorter than 10 s', { waitingRoom: { admitPerMinute: 60, admissionSeconds: 9 } }],
+    ['an admission longer than a day', { waitingRoom: { admitPerMinute: 60, admissionSeconds: 86_401 } }],
   ])('refuses %s', (_case, overrides) => {
     expect(() => Performance.create('p', aNewPerformance(overrides), T0, () => randomUUID())).toThrow(
       InvalidPerformanceError,
     );
+  });
+
+  it('keeps its waiting room, or none', () => {
+    const room = { admitPerMinute: 1, admissionSeconds: 10 };
+    expect(aPerformance({ waitingRoom: room }).waitingRoom).toEqual(room);
+    expect(aPerformance().waitingRoom).toBeNull();
   });
 
   describe('selecting seats for a hold', () => {

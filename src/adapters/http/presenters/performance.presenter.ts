@@ -33,6 +33,12 @@ export function presentPerformance(performance: PerformanceSnapshot): Performanc
       rows: section.rows,
       seatsPerRow: section.seatsPerRow,
     })),
+    waitingRoom: performance.waitingRoom
+      ? {
+          admitPerMinute: performance.waitingRoom.admitPerMinute,
+          admissionSeconds: performance.waitingRoom.admissionSeconds,
+        }
+      : null,
     createdAt: performance.createdAt.toISOString(),
   };
 }

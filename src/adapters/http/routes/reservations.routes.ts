@@ -12,6 +12,7 @@ import {
   holdSeatsBody,
 } from '../schemas/reservation.schema';
 import { IdParams } from '../schemas/zod';
+import { ADMISSION_TOKEN_HEADER, AdmissionTokenHeaders } from '../schemas/admission.schema';
 import { API_PREFIX, LOCATION_HEADER, created, ok } from './respond';
 
 const TAG = 'Reservations';
@@ -50,10 +51,12 @@ export function reservationRoutes(api: ApiRouter, useCases: UseCases, limits: Re
         ' No such block free: 409 NOT_ENOUGH_SEATS_TOGETHER with `largestBlock`. ' +
         "Either way the hold counts against the per-member and per-IP hold rate limits, and against the member's seat " +
         'cap for the performance across all their active reservations (MEMBER_SEAT_LIMIT). Send an Idempotency-Key to ' +
-        'retry safely.',
+        'retry safely. On a performance with a waiting room the Admission-Token header is required (403 ' +
+        'ADMISSION_REQUIRED, ADMISSION_INVALID, ADMISSION_EXPIRED).',
       tag: TAG,
       access: 'member',
       body: holdSeatsBody(limits.maxSeatsPerReservation),
+      headers: AdmissionTokenHeaders,
       rateLimit: 'holds',
       idempotent: true,
       responses: [
@@ -70,10 +73,15 @@ export function reservationRoutes(api: ApiRouter, useCases: UseCases, limits: Re
         'SEAT_NOT_FOUND',
         'DUPLICATE_SEATS',
         'VALIDATION_FAILED',
+        'ADMISSION_REQUIRED',
+        'ADMISSION_INVALID',
+        'ADMISSION_EXPIRED',
       ],
     },
-    async (_ctx, { actor, body }) => {
+    async (ctx, { actor, body }) => {
       const { performanceId, seatIds, quantity, grade, section } = body;
+      // Admission first, whichever way the seats are chosen.
+      await useCases.checkAdmission.execute(actor, performanceId, ctx.get(ADMISSION_TOKEN_HEADER) || undefined);
       // The schema lets exactly one of seatIds and quantity through.
       const reservation =
         quantity !== undefined

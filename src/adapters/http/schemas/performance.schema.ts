@@ -1,4 +1,4 @@
-import { LAYOUT_LIMITS } from '../../../domain/catalog/performance';
+import { LAYOUT_LIMITS, WAITING_ROOM_LIMITS } from '../../../domain/catalog/performance';
 import { NOT_BLANK, PLAIN_TEXT, currencyCode, int32, isoDateTime, isoInstant, minorUnits, uuid, z } from './zod';
 
 // Sizes past the schema's bounds are 400 VALIDATION_FAILED; the layout rules of the domain
@@ -29,6 +29,23 @@ const sectionName = () =>
     pattern: SECTION_NAME,
     example: 'A',
     description: 'A section name: no surrounding spaces and no "-"',
+  });
+
+const admitPerMinute = () =>
+  int32(1, WAITING_ROOM_LIMITS.maxAdmitPerMinute).openapi({
+    example: 600,
+    description: 'Members admitted per minute, across all instances together, in queue order',
+  });
+const admissionSeconds = () =>
+  int32(WAITING_ROOM_LIMITS.minAdmissionSeconds, WAITING_ROOM_LIMITS.maxAdmissionSeconds).openapi({
+    example: WAITING_ROOM_LIMITS.defaultAdmissionSeconds,
+    description: 'How long an admission lets its member hold seats',
+  });
+
+export const WaitingRoomSchema = z
+  .object({ admitPerMinute: admitPerMinute(), admissionSeconds: admissionSeconds() })
+  .openapi('WaitingRoom', {
+    description: 'Holds need an Admission-Token from the queue (POST …/queue, GET …/queue/me)',
   });
 
 export const CreatePerformanceBody = z
@@ -64,6 +81,17 @@ export const CreatePerformanceBody = z
       .openapi({
         minItems: 1,
         description: `The hall: names unique, at most ${LAYOUT_LIMITS.maxSeats} seats in all (rows × seatsPerRow summed)`,
+      }),
+    waitingRoom: z
+      .strictObject({
+        admitPerMinute: admitPerMinute(),
+        admissionSeconds: admissionSeconds().default(WAITING_ROOM_LIMITS.defaultAdmissionSeconds),
+      })
+      .optional()
+      .openapi('NewWaitingRoom', {
+        description:
+          'Optional: sell through a waiting room. Members queue (a random order for those who join before ' +
+          'salesOpenAt, then first come first served) and holds need their Admission-Token',
       }),
   })
   .openapi('CreatePerformanceRequest', {
@@ -120,6 +148,7 @@ const performanceFields = {
   seatCount: seatCount(),
   grades: z.array(GradeSchema).min(1).max(MAX_GRADES),
   sections: z.array(SectionSchema).min(1).max(MAX_SECTIONS),
+  waitingRoom: WaitingRoomSchema.nullable().openapi({ description: 'The waiting room; null when there is none' }),
   createdAt: isoInstant(),
 };
 

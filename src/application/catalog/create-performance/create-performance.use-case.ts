@@ -1,4 +1,4 @@
-import { Performance, PerformanceSnapshot } from '../../../domain/catalog/performance';
+import { Performance, PerformanceSnapshot, WAITING_ROOM_LIMITS } from '../../../domain/catalog/performance';
 import { MemberRepository } from '../../../domain/identity/member.repository';
 import { PerformanceRepository } from '../../../domain/catalog/performance.repository';
 import { Money } from '../../../domain/shared/money';
@@ -18,6 +18,8 @@ export interface CreatePerformanceInput {
   readonly currency: string;
   readonly grades: readonly { name: string; price: number }[];
   readonly sections: readonly { name: string; grade: string; rows: number; seatsPerRow: number }[];
+  /** admissionSeconds defaults to WAITING_ROOM_LIMITS.defaultAdmissionSeconds. */
+  readonly waitingRoom?: { readonly admitPerMinute: number; readonly admissionSeconds?: number } | null | undefined;
 }
 
 export class CreatePerformance {
@@ -43,6 +45,12 @@ export class CreatePerformance {
         salesCloseAt: input.salesCloseAt,
         grades: input.grades.map((grade) => ({ name: grade.name, price: Money.of(grade.price, input.currency) })),
         sections: input.sections,
+        waitingRoom: input.waitingRoom
+          ? {
+              admitPerMinute: input.waitingRoom.admitPerMinute,
+              admissionSeconds: input.waitingRoom.admissionSeconds ?? WAITING_ROOM_LIMITS.defaultAdmissionSeconds,
+            }
+          : null,
       },
       this.clock.now(),
       () => this.ids.next(),
