@@ -156,43 +156,40 @@ return #ARGV - 1`;
  * KEYS: positions, taken, expiries. ARGV: reservation id, hold key prefix, seat ids. Frees the
  * seats the reservation holds and clears the bit of every seat nobody holds any more.
  */
-const RELEASE_SCRIPT = `
-local freed = 0
-for i = 3, #ARGV do
-  local key = ARGV[2] .. ARGV[i]
+/**
+ * `release(key)`: deletes the hold key if the reservation (ARGV[1]) holds it, then clears the
+ * seat's bit if nobody holds it any more; answers 1 when it cleared one. KEYS[1..3]: positions,
+ * taken, expiries.
+ */
+const RELEASE_SEAT_LUA = `
+local function release(key)
   if redis.call('GET', key) == ARGV[1] then redis.call('DEL', key) end
   if redis.call('EXISTS', key) == 0 then
     local pos = redis.call('HGET', KEYS[1], key)
     if pos then
-      freed = freed + 1
       redis.call('SETBIT', KEYS[2], pos, 0)
       redis.call('ZREM', KEYS[3], pos)
+      return 1
     end
   end
-end
+  return 0
+end`;
+
+const RELEASE_SCRIPT = `${RELEASE_SEAT_LUA}
+local freed = 0
+for i = 3, #ARGV do freed = freed + release(ARGV[2] .. ARGV[i]) end
 return freed`;
 
 /**
  * KEYS: positions, taken, expiries, the reservation's block. ARGV: reservation id, hold key
  * prefix. Frees the block holdBestBlock recorded for the reservation, as RELEASE_SCRIPT does.
  */
-const RELEASE_RESERVATION_SCRIPT = `
+const RELEASE_RESERVATION_SCRIPT = `${RELEASE_SEAT_LUA}
 local block = redis.call('GET', KEYS[4])
 if not block then return 0 end
 redis.call('DEL', KEYS[4])
 local freed = 0
-for seat in string.gmatch(block, '[^,]+') do
-  local key = ARGV[2] .. seat
-  if redis.call('GET', key) == ARGV[1] then redis.call('DEL', key) end
-  if redis.call('EXISTS', key) == 0 then
-    local pos = redis.call('HGET', KEYS[1], key)
-    if pos then
-      freed = freed + 1
-      redis.call('SETBIT', KEYS[2], pos, 0)
-      redis.call('ZREM', KEYS[3], pos)
-    end
-  end
-end
+for seat in string.gmatch(block, '[^,]+') do freed = freed + release(ARGV[2] .. seat) end
 return freed`;
 
 /** The block held for one reservation, kept as long as its hold, for releaseReservation. */

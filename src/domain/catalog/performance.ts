@@ -51,30 +51,26 @@ export interface PricedSeat extends Seat {
   readonly price: Money;
 }
 
-export interface PerformanceSnapshot {
-  readonly id: string;
+/** What a performance is announced with: where, when, and its sales window. */
+export interface PerformanceBill {
   readonly title: string;
   readonly venue: string;
   readonly startsAt: Date;
   readonly salesOpenAt: Date;
   readonly salesCloseAt: Date;
+}
+
+export interface NewPerformance extends PerformanceBill {
   readonly grades: readonly Grade[];
   readonly sections: readonly Section[];
-  readonly seats: readonly Seat[];
-  readonly createdAt: Date;
   /** Absent or null: no waiting room, holds need no admission. */
   readonly waitingRoom?: WaitingRoomSettings | null;
 }
 
-export interface NewPerformance {
-  readonly title: string;
-  readonly venue: string;
-  readonly startsAt: Date;
-  readonly salesOpenAt: Date;
-  readonly salesCloseAt: Date;
-  readonly grades: readonly Grade[];
-  readonly sections: readonly Section[];
-  readonly waitingRoom?: WaitingRoomSettings | null;
+export interface PerformanceSnapshot extends NewPerformance {
+  readonly id: string;
+  readonly seats: readonly Seat[];
+  readonly createdAt: Date;
 }
 
 export interface PerformanceCreated extends DomainEvent {

@@ -1,5 +1,16 @@
 import { LAYOUT_LIMITS, WAITING_ROOM_LIMITS } from '../../../domain/catalog/performance';
-import { NOT_BLANK, PLAIN_TEXT, currencyCode, int32, isoDateTime, isoInstant, minorUnits, uuid, z } from './zod';
+import {
+  NOT_BLANK,
+  PLAIN_TEXT,
+  currencyCode,
+  int32,
+  isoDateTime,
+  isoInstant,
+  minorUnits,
+  pageQuery,
+  uuid,
+  z,
+} from './zod';
 
 // Sizes past the schema's bounds are 400 VALIDATION_FAILED; the layout rules of the domain
 // (blank or padded names, rows and seats per row, seats per hall, dates) are 422
@@ -100,22 +111,7 @@ export const CreatePerformanceBody = z
       `dates in order, at most ${LAYOUT_LIMITS.maxSeats} seats) is 422 INVALID_PERFORMANCE`,
   });
 
-export const ListPerformancesQuery = z.object({
-  page: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(100_000)
-    .default(1)
-    .openapi({ format: 'int32', param: { description: 'Page number, from 1' } }),
-  size: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(100)
-    .default(20)
-    .openapi({ format: 'int32', param: { description: 'Items per page' } }),
-});
+export const ListPerformancesQuery = pageQuery(100);
 
 const GradeSchema = z
   .object({

@@ -1,4 +1,4 @@
-import { PLAIN_TEXT, currencyCode, int32, isoInstant, minorUnits, uuid, z } from './zod';
+import { PLAIN_TEXT, currencyCode, int32, isoInstant, minorUnits, pageQuery, uuid, z } from './zod';
 
 /** Seat ids one request may carry at all: past this the body is refused unread (400 VALIDATION_FAILED). */
 export const HOLD_SEAT_IDS_INPUT_MAX = 100;
@@ -117,22 +117,7 @@ export const ReservationSchema = z
 
 export const MEMBER_RESERVATIONS_MAX_PAGE_SIZE = 100;
 
-export const ListMemberReservationsQuery = z.object({
-  page: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(100_000)
-    .default(1)
-    .openapi({ format: 'int32', param: { description: 'Page number, from 1' } }),
-  size: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(MEMBER_RESERVATIONS_MAX_PAGE_SIZE)
-    .default(20)
-    .openapi({ format: 'int32', param: { description: 'Items per page' } }),
-});
+export const ListMemberReservationsQuery = pageQuery(MEMBER_RESERVATIONS_MAX_PAGE_SIZE);
 
 export const ReservationPageSchema = z
   .object({

@@ -59,3 +59,22 @@ export const currencyCode = () =>
 export const IdParams = z.object({
   id: uuid().openapi({ param: { description: 'The id of the resource, a UUID' } }),
 });
+
+/** `page` (from 1) and `size` of a paged list; `maxSize` is the list's own bound. */
+export const pageQuery = (maxSize: number) =>
+  z.object({
+    page: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(1)
+      .openapi({ format: 'int32', param: { description: 'Page number, from 1' } }),
+    size: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(maxSize)
+      .default(20)
+      .openapi({ format: 'int32', param: { description: 'Items per page' } }),
+  });

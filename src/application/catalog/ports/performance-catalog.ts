@@ -1,12 +1,8 @@
+import type { PerformanceBill } from '../../../domain/catalog/performance';
 import { Money } from '../../../domain/shared/money';
 
-export interface PerformanceSummary {
+export interface PerformanceSummary extends PerformanceBill {
   readonly id: string;
-  readonly title: string;
-  readonly venue: string;
-  readonly startsAt: Date;
-  readonly salesOpenAt: Date;
-  readonly salesCloseAt: Date;
   readonly seatCount: number;
   readonly lowestPrice: Money;
 }
