@@ -22,7 +22,13 @@ const MAX_SECTIONS = 200;
 /** Grade and section names: no surrounding white space; a section name has no "-" (it separates label parts). */
 const SECTION_NAME = '^[^\\s-](?:[^-]*[^\\s-])?$';
 /** "<section>-<row>-<number>". */
-const SEAT_LABEL_MAX_LENGTH = NAME_MAX_LENGTH + 2 * (1 + String(LAYOUT_LIMITS.maxRows).length);
+/** Section name, row and number: `A-3-12`. */
+export const SEAT_LABEL_MAX_LENGTH = NAME_MAX_LENGTH + 2 * (1 + String(LAYOUT_LIMITS.maxRows).length);
+export const seatLabel = () =>
+  z
+    .string()
+    .max(SEAT_LABEL_MAX_LENGTH)
+    .openapi({ pattern: '^[^-]+-[0-9]+-[0-9]+$', example: 'A-3-12', description: 'Section-row-number' });
 
 const title = (example: string, what: string) =>
   z
@@ -214,10 +220,7 @@ export const SeatMapSchema = z
         z
           .object({
             id: uuid(),
-            label: z
-              .string()
-              .max(SEAT_LABEL_MAX_LENGTH)
-              .openapi({ pattern: '^[^-]+-[0-9]+-[0-9]+$', example: 'A-3-12', description: 'Section-row-number' }),
+            label: seatLabel(),
             section: z.string().min(1).max(NAME_MAX_LENGTH).openapi({ pattern: SECTION_NAME }),
             row: int32(1, LAYOUT_LIMITS.maxRows),
             number: int32(1, LAYOUT_LIMITS.maxSeatsPerRow),

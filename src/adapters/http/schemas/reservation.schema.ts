@@ -1,8 +1,8 @@
+import { seatLabel } from './performance.schema';
 import { PLAIN_TEXT, currencyCode, int32, isoInstant, minorUnits, pageQuery, uuid, z } from './zod';
 
 /** Seat ids one request may carry at all: past this the body is refused unread (400 VALIDATION_FAILED). */
 export const HOLD_SEAT_IDS_INPUT_MAX = 100;
-const SEAT_LABEL_MAX_LENGTH = 64;
 
 /** Grade and section names are at most this long (as the performance schema states). */
 const AREA_NAME_MAX_LENGTH = 50;
@@ -93,10 +93,7 @@ export const ReservationSchema = z
         z
           .object({
             id: uuid(),
-            label: z
-              .string()
-              .max(SEAT_LABEL_MAX_LENGTH)
-              .openapi({ pattern: '^[^-]+-[0-9]+-[0-9]+$', example: 'A-3-12', description: 'Section-row-number' }),
+            label: seatLabel(),
             grade: z.string().min(1).max(50).openapi({ pattern: '^\\S(?:[\\s\\S]*\\S)?$' }),
             price: minorUnits(),
           })
