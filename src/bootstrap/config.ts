@@ -20,6 +20,13 @@ const trustProxy = z
     return Number(value);
   });
 
+/** Seconds between webhook attempts, comma-separated (e.g. `1,2,4`); empty: the Standard Webhooks schedule. */
+const retrySchedule = z
+  .string()
+  .regex(/^$|^\s*[0-9]{1,6}\s*(,\s*[0-9]{1,6}\s*){0,19}$/, 'comma-separated whole seconds, at most 20')
+  .default('')
+  .transform((value) => (value.trim() === '' ? null : value.split(',').map((part) => Number(part.trim()))));
+
 /** Every setting comes from the environment; the README's configuration table mirrors this schema. */
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -62,6 +69,10 @@ const environmentSchema = z.object({
   SEAT_STREAM_RETENTION_CHANGES: positiveInt(10_000),
   SEAT_STREAM_RETENTION_SECONDS: positiveInt(600),
   SEAT_STATE_RECONCILE_MS: positiveInt(30_000),
+  WEBHOOK_ALLOW_PRIVATE: flag(false),
+  WEBHOOK_RETRY_SCHEDULE: retrySchedule,
+  WEBHOOK_RELAY_INTERVAL_MS: positiveInt(500),
+  WEBHOOK_DELIVERY_RETENTION_HOURS: positiveInt(168),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -106,6 +117,14 @@ export interface Config {
     readonly retentionChanges: number;
     readonly retentionSeconds: number;
     readonly reconcileMs: number;
+  };
+  /** Outgoing webhooks: the SSRF guard's exception, the retry schedule, the relay's pace. */
+  readonly webhooks: {
+    readonly allowPrivate: boolean;
+    /** null: the Standard Webhooks schedule. */
+    readonly retryScheduleSeconds: readonly number[] | null;
+    readonly relayIntervalMs: number;
+    readonly deliveryRetentionHours: number;
   };
 }
 
@@ -188,6 +207,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       retentionChanges: env.SEAT_STREAM_RETENTION_CHANGES,
       retentionSeconds: env.SEAT_STREAM_RETENTION_SECONDS,
       reconcileMs: env.SEAT_STATE_RECONCILE_MS,
+    },
+    webhooks: {
+      allowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
+      retryScheduleSeconds: env.WEBHOOK_RETRY_SCHEDULE,
+      relayIntervalMs: env.WEBHOOK_RELAY_INTERVAL_MS,
+      deliveryRetentionHours: env.WEBHOOK_DELIVERY_RETENTION_HOURS,
     },
   };
 }

@@ -37,6 +37,7 @@ import type { Config } from './config';
 import type { Stores } from './stores';
 import { buildSeatState, type SeatStateModule } from './seat-state';
 import { TOKENS } from './tokens';
+import { bindWebhooks } from './webhooks';
 
 /** Wraps each use case as it is built; telemetry uses it to add a span per use case. */
 export type UseCaseDecorator = <T extends object>(name: string, useCase: T) => T;
@@ -199,6 +200,9 @@ export function buildContainer(options: ContainerOptions): Container {
     T.ReservationPolicy,
   ]);
 
+  // Outgoing webhooks: admin use cases, the relay and its purge (src/bootstrap/webhooks.ts).
+  const webhookJobs = bindWebhooks(container, config, stores, bindUseCase);
+
   // What the HTTP adapter drives, and the rate limits and idempotency it applies.
   const HTTP_USE_CASES: { readonly [K in keyof UseCases]: ServiceIdentifier<UseCases[K]> } = {
     registerMember: T.RegisterMember,
@@ -213,6 +217,11 @@ export function buildContainer(options: ContainerOptions): Container {
     cancelReservation: T.CancelReservation,
     getReservation: T.GetReservation,
     listMemberReservations: T.ListMemberReservations,
+    registerWebhook: T.RegisterWebhook,
+    listWebhooks: T.ListWebhooks,
+    deleteWebhook: T.DeleteWebhook,
+    rotateWebhookSecret: T.RotateWebhookSecret,
+    listWebhookDeliveries: T.ListWebhookDeliveries,
   };
   container
     .bind<UseCases>(T.HttpUseCases)
@@ -282,6 +291,7 @@ export function buildContainer(options: ContainerOptions): Container {
       doneMessage: 'seat state differed from MySQL; rebuilt',
       failedMessage: 'seat state reconciliation failed; will retry',
     },
+    ...webhookJobs(context),
   ]);
 
   // Telemetry: the pools' waits and every domain event are counted.

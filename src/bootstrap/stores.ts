@@ -29,6 +29,12 @@ import { connectRedis, createRedis, isRedisUp } from '../adapters/redis/redis-cl
 import { redisRateLimiterFactory } from '../adapters/redis/redis-rate-limiter';
 import { RedisSeatHoldStore } from '../adapters/redis/redis-seat-hold.store';
 import type { Config } from './config';
+import type { WebhookDeliveryStore } from '../application/integrations/ports/webhook-deliveries';
+import type { WebhookEndpointRepository } from '../domain/integrations/webhook-endpoint.repository';
+import { DomainEventOutboxTranslator } from '../application/integrations/outbox-messages';
+import { InMemoryWebhookDeliveryStore, InMemoryWebhookEndpointRepository } from '../adapters/memory/in-memory-webhooks';
+import { MysqlWebhookDeliveryStore, MysqlWebhookEndpointRepository } from '../adapters/persistence/mysql-webhook.store';
+import { UuidV7IdGenerator } from '../adapters/system/uuid-v7.id-generator';
 
 /** The stateful half of the service: where members, performances and reservations live. */
 export interface Stores {
@@ -46,6 +52,9 @@ export interface Stores {
   /** The MySQL pools by name: `main`, and `claims` (the only one that accepts a multi-statement batch). */
   readonly mysqlPools?: Readonly<Record<'main' | 'claims', Knex>>;
   readonly redis?: Redis;
+  /** Webhook endpoints, and the outbox and deliveries the reservation repository writes to. */
+  readonly webhookEndpoints: WebhookEndpointRepository;
+  readonly webhookDeliveries: WebhookDeliveryStore;
   readiness(): Promise<ReadinessReport>;
   close(): Promise<void>;
 }
@@ -53,7 +62,14 @@ export interface Stores {
 export function openEmbeddedStores(clock: Clock): Stores {
   const members = new InMemoryMemberRepository();
   const performances = new InMemoryPerformanceRepository();
-  const reservations = new InMemoryReservationRepository(members);
+  const ids = new UuidV7IdGenerator();
+  const webhookEndpoints = new InMemoryWebhookEndpointRepository();
+  const webhookDeliveries = new InMemoryWebhookDeliveryStore(
+    webhookEndpoints,
+    new DomainEventOutboxTranslator(ids),
+    ids,
+  );
+  const reservations = new InMemoryReservationRepository(members, webhookDeliveries);
   return {
     kind: 'embedded',
     members,
@@ -64,6 +80,8 @@ export function openEmbeddedStores(clock: Clock): Stores {
     seatHolds: new InMemorySeatHoldStore(clock),
     idempotency: new InMemoryIdempotencyStore(),
     rateLimiters: memoryRateLimiterFactory,
+    webhookEndpoints,
+    webhookDeliveries,
     readiness: async () => ({ ready: true, checks: { memory: 'up' } }),
     close: async () => {},
   };
@@ -123,17 +141,20 @@ export async function openExternalStores(
     },
   });
   const performances = new ObjectionPerformanceRepository(knex);
+  const ids = new UuidV7IdGenerator();
   return {
     kind: 'external',
     members: new ObjectionMemberRepository(knex),
     performances,
     catalog: performances,
-    reservations: new MysqlReservationRepository(knex, claims),
+    reservations: new MysqlReservationRepository(knex, claims, new DomainEventOutboxTranslator(ids)),
     seatStatuses: new SqlSeatStatusQuery(knex),
     seatHolds: new RedisSeatHoldStore(redis),
     idempotency: new MysqlIdempotencyStore(knex),
     rateLimiters: redisRateLimiterFactory(redis),
     mysqlPools: { main: knex, claims },
+    webhookEndpoints: new MysqlWebhookEndpointRepository(knex),
+    webhookDeliveries: new MysqlWebhookDeliveryStore(knex, ids),
     redis,
     async readiness() {
       const [mysql, cache, schemaStatus] = await Promise.all([

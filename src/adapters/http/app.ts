@@ -15,6 +15,7 @@ import { memberRoutes } from './routes/members.routes';
 import { performanceRoutes } from './routes/performances.routes';
 import { reservationRoutes } from './routes/reservations.routes';
 import { seatStreamRoutes } from './routes/seat-stream.routes';
+import { webhookRoutes } from './routes/webhooks.routes';
 import { corsFor, securityHeaders } from './security-headers';
 
 /**
@@ -50,6 +51,7 @@ export function createHttpApp(deps: HttpDependencies): Koa {
   performanceRoutes(api, deps.useCases);
   if (deps.seatStreams) seatStreamRoutes(api, deps.useCases, deps.seatStreams);
   reservationRoutes(api, deps.useCases, deps.reservationLimits);
+  webhookRoutes(api, deps.useCases);
   docsRoutes(api);
 
   app.use(accessLog(deps.logger, deps.metrics));

@@ -42,6 +42,7 @@ export const DOMAIN_ERRORS = {
   PERFORMANCE_NOT_FOUND: { status: 404, title: 'Performance not found' },
   RESERVATION_NOT_FOUND: { status: 404, title: 'Reservation not found' },
   MEMBER_NOT_FOUND: { status: 404, title: 'Member not found' },
+  WEBHOOK_NOT_FOUND: { status: 404, title: 'Webhook not found' },
   EMAIL_TAKEN: { status: 409, title: 'Email already registered' },
   SEAT_UNAVAILABLE: { status: 409, title: 'Seats unavailable' },
   // The store's refusal of a claim, before the use case has looked at the holders (and
@@ -58,6 +59,7 @@ export const DOMAIN_ERRORS = {
   INVALID_PERFORMANCE: { status: 422, title: 'Invalid performance' },
   WEAK_PASSWORD: { status: 422, title: 'Weak password' },
   INVALID_EMAIL: { status: 422, title: 'Invalid email' },
+  WEBHOOK_URL_FORBIDDEN: { status: 422, title: 'Webhook URL forbidden' },
   VALIDATION_FAILED: { status: 422, title: 'Business rule violated' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'Service unavailable' },
   TOO_MANY_STREAMS: { status: 503, title: 'Too many open seat streams' },

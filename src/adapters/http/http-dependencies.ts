@@ -16,6 +16,11 @@ import type { ConfirmReservation } from '../../application/sales/confirm-reserva
 import type { CancelReservation } from '../../application/sales/cancel-reservation/cancel-reservation.use-case';
 import type { GetReservation } from '../../application/sales/get-reservation/get-reservation.use-case';
 import type { ListMemberReservations } from '../../application/sales/list-member-reservations/list-member-reservations.use-case';
+import type { RegisterWebhook } from '../../application/integrations/register-webhook/register-webhook.use-case';
+import type { ListWebhooks } from '../../application/integrations/list-webhooks/list-webhooks.use-case';
+import type { DeleteWebhook } from '../../application/integrations/delete-webhook/delete-webhook.use-case';
+import type { RotateWebhookSecret } from '../../application/integrations/rotate-webhook-secret/rotate-webhook-secret.use-case';
+import type { ListWebhookDeliveries } from '../../application/integrations/list-webhook-deliveries/list-webhook-deliveries.use-case';
 
 /** The use cases the HTTP adapter drives; bootstrap may hand in traced wrappers of them. */
 export interface UseCases {
@@ -31,6 +36,11 @@ export interface UseCases {
   readonly cancelReservation: Pick<CancelReservation, 'execute'>;
   readonly getReservation: Pick<GetReservation, 'execute'>;
   readonly listMemberReservations: Pick<ListMemberReservations, 'execute'>;
+  readonly registerWebhook: Pick<RegisterWebhook, 'execute'>;
+  readonly listWebhooks: Pick<ListWebhooks, 'execute'>;
+  readonly deleteWebhook: Pick<DeleteWebhook, 'execute'>;
+  readonly rotateWebhookSecret: Pick<RotateWebhookSecret, 'execute'>;
+  readonly listWebhookDeliveries: Pick<ListWebhookDeliveries, 'execute'>;
 }
 
 /** A store answers (`up`/`down`); the database schema has every migration this build needs (`current`/`behind`). */

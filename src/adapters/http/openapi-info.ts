@@ -34,4 +34,9 @@ export const API_TAGS = [
     name: 'Reservations',
     description: 'Hold seats, then confirm or cancel; a member reads their own reservations',
   },
+  {
+    name: 'Webhooks',
+    description:
+      'Signed Standard Webhooks of every reservation change, delivered at least once; admins register receivers',
+  },
 ];

@@ -6,6 +6,7 @@ import * as createMemberSeatCounts from './004-create-member-seat-counts.migrati
 import * as createIdempotencyKeys from './005-create-idempotency-keys.migration';
 import * as addSeatLimitCheck from './006-add-seat-limit-check.migration';
 import * as createSeatStateEpochs from './007-create-seat-state-epochs.migration';
+import * as createWebhookOutbox from './008-create-webhook-outbox.migration';
 
 /**
  * Every migration, in order. A static list instead of a directory glob, so the same code
@@ -24,4 +25,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Knex.M
   ['005-create-idempotency-keys', createIdempotencyKeys],
   ['006-add-seat-limit-check', addSeatLimitCheck],
   ['007-create-seat-state-epochs', createSeatStateEpochs],
+  ['008-create-webhook-outbox', createWebhookOutbox],
 ];
