@@ -25,7 +25,12 @@ export const systemResolver: Resolver = (hostname) =>
     });
   });
 
-/** Addresses that are not on the public internet: webhooks to them could reach the service's own network. */
+/**
+ * Addresses that are not on the public internet: webhooks to them could reach the service's
+ * own network. IPv6 addresses that carry an IPv4 address (mapped ::ffff:0:0/96, NAT64
+ * 64:ff9b::/96, 6to4 2002::/16) are judged by that IPv4 address instead (embeddedIpv4): a
+ * BlockList rule for those prefixes would also match every plain IPv4 address.
+ */
 const NOT_PUBLIC = new BlockList();
 for (const [network, prefix] of [
   ['0.0.0.0', 8], // "this" network
@@ -48,13 +53,10 @@ for (const [network, prefix] of [
 }
 for (const [network, prefix] of [
   ['::', 96], // unspecified, loopback (::1) and the deprecated IPv4-compatible block
-  ['::ffff:0:0', 96], // IPv4-mapped: judged by the IPv4 address inside, below
-  ['64:ff9b::', 96], // NAT64: likewise
   ['64:ff9b:1::', 48], // local-use NAT64
   ['100::', 64], // discard
   ['2001::', 23], // IETF protocol assignments (Teredo included)
   ['2001:db8::', 32], // documentation
-  ['2002::', 16], // 6to4: judged by the IPv4 address inside, below
   ['fc00::', 7], // unique local
   ['fe80::', 10], // link-local
   ['fec0::', 10], // site-local (deprecated)
