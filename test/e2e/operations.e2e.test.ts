@@ -17,6 +17,11 @@ const ROUTES = [
   'post /api/v1/reservations/{id}/cancel',
   'get /api/v1/reservations/{id}',
   'get /api/v1/members/me/reservations',
+  'post /api/v1/webhooks',
+  'get /api/v1/webhooks',
+  'delete /api/v1/webhooks/{id}',
+  'post /api/v1/webhooks/{id}/rotate-secret',
+  'get /api/v1/webhooks/{id}/deliveries',
   'get /healthz',
   'get /readyz',
   // Served as in production: the test app is built by the same container.
@@ -176,6 +181,11 @@ describe('OpenAPI document and Swagger UI', () => {
         'post /api/v1/reservations/{id}/cancel',
         'get /api/v1/reservations/{id}',
         'get /api/v1/members/me/reservations',
+        'post /api/v1/webhooks',
+        'get /api/v1/webhooks',
+        'delete /api/v1/webhooks/{id}',
+        'post /api/v1/webhooks/{id}/rotate-secret',
+        'get /api/v1/webhooks/{id}/deliveries',
       ].sort(),
     );
     expect(doc.paths['/api/v1/performances'].post.responses['403']).toBeDefined();
