@@ -10,6 +10,7 @@ import { seatMap } from './scenarios/seat-map';
 import { seatStream } from './scenarios/seat-stream';
 import { smoke } from './scenarios/smoke';
 import { seedScenario } from './scenarios/seed-scenario';
+import { webhookOutbox } from './scenarios/webhook-outbox';
 
 const SCENARIOS: Record<string, (options: Options) => Promise<ScenarioOutcome[]>> = {
   compare,
@@ -20,6 +21,7 @@ const SCENARIOS: Record<string, (options: Options) => Promise<ScenarioOutcome[]>
   'seat-stream': seatStream,
   smoke,
   'seed-scenario': seedScenario,
+  'webhook-outbox': webhookOutbox,
 };
 
 /**

@@ -1,6 +1,7 @@
 import type { OutboxTranslator } from '../../application/integrations/ports/outbox';
 import type {
   AttemptOutcome,
+  AttemptRecord,
   DeliveryAttempt,
   DeliveryPage,
   DueDelivery,
@@ -146,7 +147,11 @@ export class InMemoryWebhookDeliveryStore implements WebhookDeliveryStore {
     }));
   }
 
-  async recordAttempt(deliveryId: string, attempt: DeliveryAttempt, outcome: AttemptOutcome): Promise<void> {
+  async recordAttempts(records: readonly AttemptRecord[]): Promise<void> {
+    for (const { deliveryId, attempt, outcome } of records) this.record(deliveryId, attempt, outcome);
+  }
+
+  private record(deliveryId: string, attempt: DeliveryAttempt, outcome: AttemptOutcome): void {
     const delivery = this.#deliveries.find((candidate) => candidate.id === deliveryId);
     if (!delivery) return;
     delivery.attempts.push(attempt);

@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
 import type {
-  AttemptOutcome,
-  DeliveryAttempt,
+  AttemptRecord,
   DeliveryPage,
   DueDelivery,
   WebhookDelivery,
@@ -263,27 +262,53 @@ export class MysqlWebhookDeliveryStore implements WebhookDeliveryStore {
     );
   }
 
-  recordAttempt(deliveryId: string, attempt: DeliveryAttempt, outcome: AttemptOutcome): Promise<void> {
-    const finishedAt = outcome.status === 'PENDING' ? null : attempt.attemptedAt;
+  /**
+   * One transaction per round: the attempts in one insert, the delivered ones in one update,
+   * the others (retries and failures, few while receivers are healthy) one by one.
+   */
+  recordAttempts(records: readonly AttemptRecord[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
     return mysqlCall(() =>
-      this.knex.transaction(async (trx) => {
-        await trx('webhook_delivery_attempts').insert({
-          delivery_id: deliveryId,
-          attempted_at: attempt.attemptedAt,
-          status_code: attempt.statusCode,
-          error: attempt.error?.slice(0, 300) ?? null,
-          duration_ms: Math.min(attempt.durationMs, 2 ** 31 - 1),
-        });
-        await trx('webhook_deliveries')
-          .where({ id: deliveryId })
-          .update({
-            status: outcome.status,
-            attempt_count: trx.raw('attempt_count + 1'),
-            next_attempt_at: outcome.status === 'PENDING' ? outcome.nextAttemptAt : null,
-            delivered_at: outcome.status === 'DELIVERED' ? attempt.attemptedAt : null,
-            finished_at: finishedAt,
-          });
-      }),
+      retryOnDeadlock(() =>
+        this.knex.transaction(async (trx) => {
+          await trx('webhook_delivery_attempts').insert(
+            records.map(({ deliveryId, attempt }) => ({
+              delivery_id: deliveryId,
+              attempted_at: attempt.attemptedAt,
+              status_code: attempt.statusCode,
+              error: attempt.error?.slice(0, 300) ?? null,
+              duration_ms: Math.min(attempt.durationMs, 2 ** 31 - 1),
+            })),
+          );
+          const delivered = records.filter((record) => record.outcome.status === 'DELIVERED');
+          if (delivered.length > 0) {
+            const at = new Date(Math.max(...delivered.map((record) => record.attempt.attemptedAt.getTime())));
+            await trx('webhook_deliveries')
+              .whereIn(
+                'id',
+                delivered.map((record) => record.deliveryId),
+              )
+              .update({
+                status: 'DELIVERED',
+                attempt_count: trx.raw('attempt_count + 1'),
+                next_attempt_at: null,
+                delivered_at: at,
+                finished_at: at,
+              });
+          }
+          for (const { deliveryId, attempt, outcome } of records) {
+            if (outcome.status === 'DELIVERED') continue;
+            await trx('webhook_deliveries')
+              .where({ id: deliveryId })
+              .update({
+                status: outcome.status,
+                attempt_count: trx.raw('attempt_count + 1'),
+                next_attempt_at: outcome.status === 'PENDING' ? outcome.nextAttemptAt : null,
+                finished_at: outcome.status === 'FAILED' ? attempt.attemptedAt : null,
+              });
+          }
+        }),
+      ),
     );
   }
 

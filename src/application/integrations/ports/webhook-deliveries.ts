@@ -39,6 +39,12 @@ export type AttemptOutcome =
   | { readonly status: 'PENDING'; readonly nextAttemptAt: Date }
   | { readonly status: 'FAILED' };
 
+export interface AttemptRecord {
+  readonly deliveryId: string;
+  readonly attempt: DeliveryAttempt;
+  readonly outcome: AttemptOutcome;
+}
+
 export interface DeliveryPage {
   readonly items: readonly WebhookDelivery[];
   readonly total: number;
@@ -65,7 +71,8 @@ export interface WebhookDeliveryStore {
    */
   claimDue(now: Date, limit: number, leaseUntil: Date): Promise<DueDelivery[]>;
 
-  recordAttempt(deliveryId: string, attempt: DeliveryAttempt, outcome: AttemptOutcome): Promise<void>;
+  /** Records a round's attempts and what became of each delivery, all at once. */
+  recordAttempts(records: readonly AttemptRecord[]): Promise<void>;
 
   /** Marks every PENDING delivery of the endpoint FAILED (it was disabled); returns how many. */
   failPending(endpointId: string, now: Date): Promise<number>;

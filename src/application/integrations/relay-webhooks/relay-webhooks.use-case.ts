@@ -2,7 +2,7 @@ import type { WebhookEndpoint } from '../../../domain/integrations/webhook-endpo
 import type { WebhookEndpointRepository } from '../../../domain/integrations/webhook-endpoint.repository';
 import { nextAttemptAt } from '../../../domain/integrations/retry-schedule';
 import type { Clock } from '../../shared/ports/clock';
-import type { AttemptOutcome, DueDelivery, WebhookDeliveryStore } from '../ports/webhook-deliveries';
+import type { AttemptOutcome, AttemptRecord, DueDelivery, WebhookDeliveryStore } from '../ports/webhook-deliveries';
 import type { SendResult, WebhookSender, WebhookSigner } from '../ports/webhook-transport';
 
 export interface RelaySettings {
@@ -65,34 +65,43 @@ export class RelayWebhooks {
     const round = { fannedOut, delivered: 0, retried: 0, failed: 0 };
     if (due.length === 0) return round;
     const endpoints = new Map((await this.endpoints.list()).map((endpoint) => [endpoint.id, endpoint]));
+    const records: AttemptRecord[] = [];
+    /** Endpoints that answered 410 Gone in this round. */
+    const disabled = new Set<string>();
     let next = 0;
     const worker = async () => {
       while (next < due.length) {
         const delivery = due[next++]!;
-        const outcome = await this.deliver(delivery, endpoints.get(delivery.endpointId));
-        if (outcome === 'DELIVERED') round.delivered++;
-        else if (outcome === 'PENDING') round.retried++;
+        const record = await this.deliver(delivery, endpoints.get(delivery.endpointId), disabled);
+        records.push(record);
+        if (record.outcome.status === 'DELIVERED') round.delivered++;
+        else if (record.outcome.status === 'PENDING') round.retried++;
         else round.failed++;
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.settings.concurrency, due.length) }, worker));
+    // Recorded together: a round costs the database a few statements, not a few per delivery.
+    await this.deliveries.recordAttempts(records);
+    for (const id of disabled) {
+      await this.endpoints.save(endpoints.get(id)!);
+      await this.deliveries.failPending(id, this.clock.now());
+    }
     return round;
   }
 
   private async deliver(
     delivery: DueDelivery,
     endpoint: WebhookEndpoint | undefined,
-  ): Promise<AttemptOutcome['status']> {
+    disabled: Set<string>,
+  ): Promise<AttemptRecord> {
     const started = this.clock.now();
     if (!endpoint || endpoint.status !== 'ENABLED') {
       // Deleted or disabled since it was claimed: nothing is sent to it any more.
-      const outcome: AttemptOutcome = { status: 'FAILED' };
-      await this.deliveries.recordAttempt(
-        delivery.id,
-        { attemptedAt: started, statusCode: null, error: 'endpoint disabled', durationMs: 0 },
-        outcome,
-      );
-      return outcome.status;
+      return {
+        deliveryId: delivery.id,
+        attempt: { attemptedAt: started, statusCode: null, error: 'endpoint disabled', durationMs: 0 },
+        outcome: { status: 'FAILED' },
+      };
     }
     const timestamp = Math.floor(started.getTime() / 1000);
     const result = await this.sender.send({
@@ -111,24 +120,21 @@ export class RelayWebhooks {
       },
     });
     const finished = this.clock.now();
-    const outcome = this.outcomeOf(result, delivery.attemptsMade + 1, finished);
-    await this.deliveries.recordAttempt(
-      delivery.id,
-      {
+    if (result.kind === 'answered' && result.statusCode === 410) {
+      // 410 Gone: the receiver asks never to be called again; saved once the round is recorded.
+      endpoint.disable('the receiver answered 410 Gone', finished);
+      disabled.add(endpoint.id);
+    }
+    return {
+      deliveryId: delivery.id,
+      attempt: {
         attemptedAt: started,
         statusCode: result.kind === 'answered' ? result.statusCode : null,
         error: result.kind === 'failed' ? result.error : result.kind === 'forbidden' ? result.reason : null,
         durationMs: Math.max(0, finished.getTime() - started.getTime()),
       },
-      outcome,
-    );
-    if (result.kind === 'answered' && result.statusCode === 410) {
-      // 410 Gone: the receiver asks never to be called again.
-      endpoint.disable('the receiver answered 410 Gone', finished);
-      await this.endpoints.save(endpoint);
-      await this.deliveries.failPending(endpoint.id, finished);
-    }
-    return outcome.status;
+      outcome: this.outcomeOf(result, delivery.attemptsMade + 1, finished),
+    };
   }
 
   private outcomeOf(result: SendResult, attemptsMade: number, now: Date): AttemptOutcome {
