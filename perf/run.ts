@@ -2,6 +2,7 @@ import { setQuietWait } from './lib/cpu';
 import { Options } from './lib/options';
 import { machine, provenance, writeResults } from './lib/results';
 import type { ScenarioOutcome } from './lib/scenario';
+import { claimBatch } from './scenarios/claim-batch';
 import { compare } from './scenarios/compare';
 import { hotPath } from './scenarios/hot-path';
 import { onSale } from './scenarios/on-sale';
@@ -13,6 +14,7 @@ import { seedScenario } from './scenarios/seed-scenario';
 import { webhookOutbox } from './scenarios/webhook-outbox';
 
 const SCENARIOS: Record<string, (options: Options) => Promise<ScenarioOutcome[]>> = {
+  'claim-batch': claimBatch,
   compare,
   'hot-path': hotPath,
   'on-sale': onSale,

@@ -207,23 +207,36 @@ export class MysqlWebhookDeliveryStore implements WebhookDeliveryStore {
       retryOnDeadlock(() =>
         this.knex.transaction(
           async (trx) => {
-            // A plain read first: the oldest PENDING delivery of each endpoint and reservation.
-            // Once an earlier one is no longer PENDING it never is again, so the candidates
-            // stay safe to send; the locking read below only keeps two relays from taking one.
-            const candidates = await trx('webhook_deliveries as d')
-              .select<{ id: string }[]>('d.id')
-              .where('d.status', 'PENDING')
-              .andWhere('d.next_attempt_at', '<=', now)
-              .whereNotExists(
-                trx('webhook_deliveries as e')
-                  .select(trx.raw('1'))
-                  .whereRaw('e.endpoint_id = d.endpoint_id')
-                  .whereRaw('e.ordering_key = d.ordering_key')
-                  .where('e.status', 'PENDING')
-                  .whereRaw('e.message_seq < d.message_seq'),
+            // Plain reads first: the due deliveries, then which of them is the oldest PENDING
+            // one of its endpoint and reservation (only that one may be sent). Once an earlier
+            // delivery is no longer PENDING it never is again, so the candidates stay safe to
+            // send; the locking read below only keeps two relays from taking the same one.
+            const due = await trx('webhook_deliveries')
+              .select<{ id: string; endpoint_id: string; ordering_key: string; message_seq: number | string }[]>(
+                'id',
+                'endpoint_id',
+                'ordering_key',
+                'message_seq',
               )
-              .orderBy(['d.next_attempt_at', 'd.message_seq'])
+              .where('status', 'PENDING')
+              .andWhere('next_attempt_at', '<=', now)
+              .orderBy(['next_attempt_at', 'message_seq'])
               .limit(limit);
+            if (due.length === 0) return [];
+            const firsts = await trx('webhook_deliveries')
+              .select<{ endpoint_id: string; ordering_key: string; first: number | string }[]>(
+                'endpoint_id',
+                'ordering_key',
+                trx.raw('MIN(message_seq) AS first'),
+              )
+              .whereIn('endpoint_id', [...new Set(due.map((row) => row.endpoint_id))])
+              .whereIn('ordering_key', [...new Set(due.map((row) => row.ordering_key))])
+              .andWhere('status', 'PENDING')
+              .groupBy('endpoint_id', 'ordering_key');
+            const first = new Map(firsts.map((row) => [`${row.endpoint_id}/${row.ordering_key}`, Number(row.first)]));
+            const candidates = due.filter(
+              (row) => first.get(`${row.endpoint_id}/${row.ordering_key}`) === Number(row.message_seq),
+            );
             if (candidates.length === 0) return [];
             const claimed = await trx('webhook_deliveries')
               .select<(Pick<DeliveryRow, 'id' | 'endpoint_id' | 'message_id' | 'attempt_count'> & { body: string })[]>(
@@ -266,11 +279,24 @@ export class MysqlWebhookDeliveryStore implements WebhookDeliveryStore {
    * One transaction per round: the attempts in one insert, the delivered ones in one update,
    * the others (retries and failures, few while receivers are healthy) one by one.
    */
-  recordAttempts(records: readonly AttemptRecord[]): Promise<void> {
-    if (records.length === 0) return Promise.resolve();
+  recordAttempts(all: readonly AttemptRecord[]): Promise<void> {
+    if (all.length === 0) return Promise.resolve();
     return mysqlCall(() =>
       retryOnDeadlock(() =>
         this.knex.transaction(async (trx) => {
+          // A delivery whose endpoint was deleted meanwhile is gone with it: nothing to record.
+          const existing = new Set(
+            (
+              await trx('webhook_deliveries')
+                .select<{ id: string }[]>('id')
+                .whereIn(
+                  'id',
+                  all.map((record) => record.deliveryId),
+                )
+            ).map((row) => row.id),
+          );
+          const records = all.filter((record) => existing.has(record.deliveryId));
+          if (records.length === 0) return;
           await trx('webhook_delivery_attempts').insert(
             records.map(({ deliveryId, attempt }) => ({
               delivery_id: deliveryId,
