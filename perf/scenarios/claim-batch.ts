@@ -22,7 +22,11 @@ export async function claimBatch(options: Options): Promise<ScenarioOutcome[]> {
   const rounds = options.number('rounds', 4);
   const connections = options.number('connections', 16);
   await recreateDatabase(database, { migrate: true });
-  const seeded = await seed(database, { performances: 40, seatsPerPerformance: 1000, members: 1001 });
+  const seeded = await seed(database, {
+    performances: options.number('performances', 120),
+    seatsPerPerformance: 1000,
+    members: 1001,
+  });
   const knex = createKnex(databaseUrl(database), { poolMax: connections });
   const claims = createClaimKnex(databaseUrl(database), { poolMax: connections });
   const ids = new UuidV7IdGenerator();
