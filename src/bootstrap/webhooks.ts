@@ -30,8 +30,8 @@ interface WebhookJob {
 }
 
 /** Deliveries claimed per round, and requests in flight at once per instance. */
-const RELAY_BATCH_SIZE = 200;
-const RELAY_CONCURRENCY = 32;
+const RELAY_BATCH_SIZE = 500;
+const RELAY_CONCURRENCY = 50;
 /** A delivery whose instance died mid-send is sent again after this long: past the 10 s time limit. */
 const RELAY_LEASE_MS = 3 * WEBHOOK_TIMEOUT_MS;
 const PURGE_INTERVAL_MS = 60_000;
