@@ -94,7 +94,7 @@ export async function webhookOutbox(options: Options): Promise<ScenarioOutcome[]
     '',
     `Hot path: pre-authenticated members each hold one distinct seat (POST ${API}/reservations) on ${connections} keep-alive connections, ${durationSeconds} s after a ${warmupSeconds} s warm-up, ${performances} × ${seatsPerPerformance} seats; variants interleaved, ${rounds} round(s).`,
     '',
-    `Command: \`${commandLine('perf:webhook-outbox')}\`  `,
+    `Command: \`${commandLine('perf:outbox')}\`  `,
     `Machine: ${machineLine()}`,
     '',
     '| round | variant | reservations/s | p99 ms | webhook lag p50 / p95 / p99 / max ms | duplicates | drain ms | audit |',
