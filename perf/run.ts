@@ -3,6 +3,7 @@ import { Options } from './lib/options';
 import { machine, provenance, writeResults } from './lib/results';
 import type { ScenarioOutcome } from './lib/scenario';
 import { bestAvailable } from './scenarios/best-available';
+import { claimBatch } from './scenarios/claim-batch';
 import { compare } from './scenarios/compare';
 import { hotPath } from './scenarios/hot-path';
 import { memory } from './scenarios/memory';
@@ -14,9 +15,11 @@ import { seatStream } from './scenarios/seat-stream';
 import { smoke } from './scenarios/smoke';
 import { seedScenario } from './scenarios/seed-scenario';
 import { waitingRoom } from './scenarios/waiting-room';
+import { webhookOutbox } from './scenarios/webhook-outbox';
 
 const SCENARIOS: Record<string, (options: Options) => Promise<ScenarioOutcome[]>> = {
   'best-available': bestAvailable,
+  'claim-batch': claimBatch,
   compare,
   'hot-path': hotPath,
   memory,
@@ -28,6 +31,7 @@ const SCENARIOS: Record<string, (options: Options) => Promise<ScenarioOutcome[]>
   smoke,
   'seed-scenario': seedScenario,
   'waiting-room': waitingRoom,
+  'webhook-outbox': webhookOutbox,
 };
 
 /**

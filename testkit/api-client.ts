@@ -160,6 +160,11 @@ export class ApiClient {
     return { id: created.id, seatIds: await this.seatIds(created.id) };
   }
 
+  /** Registers a webhook receiver as the admin; returns the 201 body, secret included. */
+  registerWebhook(adminToken: string, url: string, events: readonly string[]): Promise<Json> {
+    return this.expect(201, 'POST', `${API}/webhooks`, { token: adminToken, body: { url, events } });
+  }
+
   close(): Promise<void> {
     return this.#pool.close();
   }

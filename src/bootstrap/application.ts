@@ -138,6 +138,8 @@ export async function createApplication(
       await container.get<SeatStateModule>(TOKENS.SeatState).view.close();
       if (server) await closeServer(server, config.http.shutdownTimeoutMs);
       await Promise.all(jobs.map((job) => job.idle()));
+      // Keep-alive sockets to webhook receivers would keep the process alive.
+      container.get<{ close(): void }>(TOKENS.WebhookSender).close();
       await stores.close();
     },
   };

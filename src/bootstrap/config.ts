@@ -21,6 +21,13 @@ const trustProxy = z
     return Number(value);
   });
 
+/** Seconds between webhook attempts, comma-separated (e.g. `1,2,4`); empty: the Standard Webhooks schedule. */
+const retrySchedule = z
+  .string()
+  .regex(/^$|^\s*[0-9]{1,6}\s*(,\s*[0-9]{1,6}\s*){0,19}$/, 'comma-separated whole seconds, at most 20')
+  .default('')
+  .transform((value) => (value.trim() === '' ? null : value.split(',').map((part) => Number(part.trim()))));
+
 /** Every setting comes from the environment; the README's configuration table mirrors this schema. */
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -73,6 +80,10 @@ const environmentSchema = z.object({
   SEAT_STATE_RECONCILE_MS: positiveInt(30_000),
   QUEUE_ABANDON_SECONDS: positiveInt(60),
   ADMISSION_SIGNING_KEY: z.string().optional(),
+  WEBHOOK_ALLOW_PRIVATE: flag(false),
+  WEBHOOK_RETRY_SCHEDULE: retrySchedule,
+  WEBHOOK_RELAY_INTERVAL_MS: positiveInt(500),
+  WEBHOOK_DELIVERY_RETENTION_HOURS: positiveInt(168),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -126,6 +137,14 @@ export interface Config {
   };
   /** Waiting rooms: when a silent member is dropped, and the admission tokens' Ed25519 key (PKCS#8 PEM; null: generated). */
   readonly admission: { readonly abandonSeconds: number; readonly signingKeyPem: string | null };
+  /** Outgoing webhooks: the SSRF guard's exception, the retry schedule, the relay's pace. */
+  readonly webhooks: {
+    readonly allowPrivate: boolean;
+    /** null: the Standard Webhooks schedule. */
+    readonly retryScheduleSeconds: readonly number[] | null;
+    readonly relayIntervalMs: number;
+    readonly deliveryRetentionHours: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -221,6 +240,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       abandonSeconds: env.QUEUE_ABANDON_SECONDS,
       // A PEM in one line of an env file has its line breaks written as \n.
       signingKeyPem: env.ADMISSION_SIGNING_KEY ? env.ADMISSION_SIGNING_KEY.replaceAll('\\n', '\n') : null,
+    },
+    webhooks: {
+      allowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
+      retryScheduleSeconds: env.WEBHOOK_RETRY_SCHEDULE,
+      relayIntervalMs: env.WEBHOOK_RELAY_INTERVAL_MS,
+      deliveryRetentionHours: env.WEBHOOK_DELIVERY_RETENTION_HOURS,
     },
   };
 }

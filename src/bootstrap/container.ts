@@ -46,6 +46,7 @@ import {
   type AdmissionModule,
 } from './admission';
 import { TOKENS } from './tokens';
+import { bindWebhooks } from './webhooks';
 
 /** Wraps each use case as it is built; telemetry uses it to add a span per use case. */
 export type UseCaseDecorator = <T extends object>(name: string, useCase: T) => T;
@@ -245,6 +246,9 @@ export function buildContainer(options: ContainerOptions): Container {
   constant(T.GetQueueStatus, admission.getQueueStatus);
   constant(T.CheckAdmission, admission.checkAdmission);
 
+  // Outgoing webhooks: admin use cases, the relay and its purge (src/bootstrap/webhooks.ts).
+  const webhookJobs = bindWebhooks(container, config, stores, bindUseCase);
+
   // What the HTTP adapter drives, and the rate limits and idempotency it applies.
   const HTTP_USE_CASES: { readonly [K in keyof UseCases]: ServiceIdentifier<UseCases[K]> } = {
     registerMember: T.RegisterMember,
@@ -263,6 +267,11 @@ export function buildContainer(options: ContainerOptions): Container {
     joinQueue: T.JoinQueue,
     getQueueStatus: T.GetQueueStatus,
     checkAdmission: T.CheckAdmission,
+    registerWebhook: T.RegisterWebhook,
+    listWebhooks: T.ListWebhooks,
+    deleteWebhook: T.DeleteWebhook,
+    rotateWebhookSecret: T.RotateWebhookSecret,
+    listWebhookDeliveries: T.ListWebhookDeliveries,
   };
   container
     .bind<UseCases>(T.HttpUseCases)
@@ -345,6 +354,7 @@ export function buildContainer(options: ContainerOptions): Container {
       doneMessage: 'members admitted from waiting rooms',
       failedMessage: 'advancing waiting rooms failed; will retry',
     },
+    ...webhookJobs(context),
   ]);
 
   // Telemetry: the pools' waits and every domain event are counted.

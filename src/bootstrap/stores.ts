@@ -34,6 +34,12 @@ import { redisRateLimiterFactory } from '../adapters/redis/redis-rate-limiter';
 import { RedisSeatHoldStore } from '../adapters/redis/redis-seat-hold.store';
 import { RedisBestAvailableStore } from '../adapters/redis/redis-best-available.store';
 import type { Config } from './config';
+import type { WebhookDeliveryStore } from '../application/integrations/ports/webhook-deliveries';
+import type { WebhookEndpointRepository } from '../domain/integrations/webhook-endpoint.repository';
+import { DomainEventOutboxTranslator } from '../application/integrations/outbox-messages';
+import { InMemoryWebhookDeliveryStore, InMemoryWebhookEndpointRepository } from '../adapters/memory/in-memory-webhooks';
+import { MysqlWebhookDeliveryStore, MysqlWebhookEndpointRepository } from '../adapters/persistence/mysql-webhook.store';
+import { UuidV7IdGenerator } from '../adapters/system/uuid-v7.id-generator';
 
 /** The stateful half of the service: where members, performances and reservations live. */
 export interface Stores {
@@ -56,6 +62,9 @@ export interface Stores {
   readonly mysqlPools?: Readonly<Record<'main' | 'claims', Knex>>;
   /** One Redis server or a Redis Cluster client. */
   readonly redis?: RedisClient;
+  /** Webhook endpoints, and the outbox and deliveries the reservation repository writes to. */
+  readonly webhookEndpoints: WebhookEndpointRepository;
+  readonly webhookDeliveries: WebhookDeliveryStore;
   readiness(): Promise<ReadinessReport>;
   close(): Promise<void>;
 }
@@ -63,7 +72,14 @@ export interface Stores {
 export function openEmbeddedStores(clock: Clock): Stores {
   const members = new InMemoryMemberRepository();
   const performances = new InMemoryPerformanceRepository();
-  const reservations = new InMemoryReservationRepository(members);
+  const ids = new UuidV7IdGenerator();
+  const webhookEndpoints = new InMemoryWebhookEndpointRepository();
+  const webhookDeliveries = new InMemoryWebhookDeliveryStore(
+    webhookEndpoints,
+    new DomainEventOutboxTranslator(ids),
+    ids,
+  );
+  const reservations = new InMemoryReservationRepository(members, webhookDeliveries);
   const seatHolds = new InMemorySeatHoldStore(clock);
   return {
     kind: 'embedded',
@@ -77,6 +93,8 @@ export function openEmbeddedStores(clock: Clock): Stores {
     idempotency: new InMemoryIdempotencyStore(),
     rateLimiters: memoryRateLimiterFactory,
     waitingRooms: new InMemoryWaitingRoomStore(),
+    webhookEndpoints,
+    webhookDeliveries,
     readiness: async () => ({ ready: true, checks: { memory: 'up' } }),
     close: async () => {},
   };
@@ -143,12 +161,13 @@ export async function openExternalStores(
     },
   });
   const performances = new ObjectionPerformanceRepository(knex);
+  const ids = new UuidV7IdGenerator();
   return {
     kind: 'external',
     members: new ObjectionMemberRepository(knex),
     performances,
     catalog: performances,
-    reservations: new MysqlReservationRepository(knex, claims),
+    reservations: new MysqlReservationRepository(knex, claims, new DomainEventOutboxTranslator(ids)),
     seatStatuses: new SqlSeatStatusQuery(knex),
     seatHolds: new RedisSeatHoldStore(redis),
     bestAvailable: new RedisBestAvailableStore(redis),
@@ -156,6 +175,8 @@ export async function openExternalStores(
     rateLimiters: redisRateLimiterFactory(redis),
     waitingRooms: new RedisWaitingRoomStore(redis),
     mysqlPools: { main: knex, claims },
+    webhookEndpoints: new MysqlWebhookEndpointRepository(knex),
+    webhookDeliveries: new MysqlWebhookDeliveryStore(knex, ids),
     redis,
     async readiness() {
       const [mysql, cache, schemaStatus] = await Promise.all([

@@ -21,6 +21,11 @@ const ROUTES = [
   'get /api/v1/performances/{id}/queue/me',
   'get /api/v1/performances/{id}/queue/me/stream',
   'get /.well-known/jwks.json',
+  'post /api/v1/webhooks',
+  'get /api/v1/webhooks',
+  'delete /api/v1/webhooks/{id}',
+  'post /api/v1/webhooks/{id}/rotate-secret',
+  'get /api/v1/webhooks/{id}/deliveries',
   'get /healthz',
   'get /readyz',
   // Served as in production: the test app is built by the same container.
@@ -186,6 +191,11 @@ describe('OpenAPI document and Swagger UI', () => {
         'post /api/v1/performances/{id}/queue',
         'get /api/v1/performances/{id}/queue/me',
         'get /api/v1/performances/{id}/queue/me/stream',
+        'post /api/v1/webhooks',
+        'get /api/v1/webhooks',
+        'delete /api/v1/webhooks/{id}',
+        'post /api/v1/webhooks/{id}/rotate-secret',
+        'get /api/v1/webhooks/{id}/deliveries',
       ].sort(),
     );
     expect(doc.paths['/api/v1/performances'].post.responses['403']).toBeDefined();

@@ -16,7 +16,7 @@ function routeTable(): Map<string, Set<string>> {
     const cells = line.split(' | ');
     if (!line.startsWith('| `') || cells.length < 3) continue;
     const codes = new Set([...cells[2]!.matchAll(/`([A-Z][A-Z_]+)`/g)].map((match) => match[1]!));
-    for (const [, method, path] of cells[0]!.matchAll(/`(GET|POST) ([^`?]+)[^`]*`/g)) {
+    for (const [, method, path] of cells[0]!.matchAll(/`(GET|POST|DELETE) ([^`?]+)[^`]*`/g)) {
       rows.set(`${method} ${path}`, new Set([...codes].filter((code) => ERROR_CODES.has(code))));
     }
   }

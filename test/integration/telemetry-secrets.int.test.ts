@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import type { SpanRecord } from '../../src/adapters/telemetry/file-span.exporter';
 import { fullStackEnvironment } from '../support/service';
 import { ApiClient } from '../../testkit/api-client';
+import { WebhookReceiver } from '../../testkit/webhook-receiver';
 
 /**
  * Everything the service exports about itself (spans, log lines, metrics) is read by more
@@ -26,8 +27,10 @@ describe('secrets in telemetry', () => {
   let child: ChildProcess;
   let baseUrl: string;
   let api: ApiClient;
+  let receiver: WebhookReceiver;
 
   beforeAll(async () => {
+    receiver = await WebhookReceiver.start();
     child = spawn(process.execPath, [require.resolve('tsx/cli'), 'src/bootstrap/main.ts'], {
       env: {
         ...process.env,
@@ -41,6 +44,8 @@ describe('secrets in telemetry', () => {
           OTEL_TRACES_EXPORTER: 'file',
           OTEL_TRACES_FILE: spansFile,
           OTEL_SERVICE_NAME: 'ticketing-secrets-test',
+          WEBHOOK_ALLOW_PRIVATE: 'true',
+          WEBHOOK_RELAY_INTERVAL_MS: '50',
         }),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -59,6 +64,7 @@ describe('secrets in telemetry', () => {
 
   afterAll(async () => {
     await api?.close();
+    await receiver?.close();
     if (child.exitCode === null) child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   });
@@ -82,6 +88,10 @@ describe('secrets in telemetry', () => {
     const me = await api.request('GET', '/api/v1/members/me', { token: memberToken });
     expect(me.body.email).toBe(member.email);
 
+    // A webhook, its secret rotated: both secrets sign the deliveries below, traced.
+    const webhook = await api.registerWebhook(adminToken, receiver.url, ['reservation.held', 'reservation.confirmed']);
+    const rotated = await api.request('POST', `/api/v1/webhooks/${webhook.id}/rotate-secret`, { token: adminToken });
+    expect(rotated.status).toBe(200);
     const performance = await api.createHall(adminToken, { rows: 1, seatsPerRow: 4 });
     const held = await api.request('POST', '/api/v1/reservations', {
       token: memberToken,
@@ -92,6 +102,7 @@ describe('secrets in telemetry', () => {
       token: memberToken,
     });
     expect(confirmed.status).toBe(200);
+    await receiver.waitForIds(2);
     const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
 
     // A graceful stop flushes the batched spans to the file.
@@ -122,6 +133,9 @@ describe('secrets in telemetry', () => {
       'member access token': memberToken,
       'admin access token': adminToken,
       'JWT secret': jwtSecret,
+      'webhook secret': webhook.secret,
+      'rotated webhook secret': rotated.body.secret,
+      'webhook secret key': webhook.secret.slice('whsec_'.length),
     };
     const sources: Record<string, string> = {
       spans: spansText,

@@ -32,6 +32,8 @@ export interface FuzzFixture {
   readonly alicePending: string;
   readonly aliceConfirmed: string;
   readonly bobPending: string;
+  /** A webhook to a public address literal (no DNS needed), registered last. */
+  readonly webhook: string;
 }
 
 /** Creates the fixture over HTTP, as any client would, on whatever stores the service runs on. */
@@ -79,6 +81,8 @@ export async function createFuzzFixture(api: ApiClient, adminToken: string, nowM
   const aliceConfirmed = await hold(alice, onSaleSeats.slice(2, 4));
   await api.expect(200, 'POST', `${API}/reservations/${aliceConfirmed}/confirm`, { token: alice.token });
   const bobPending = await hold(bob, onSaleSeats.slice(4, 5));
+  const webhook = (await api.registerWebhook(adminToken, 'https://8.8.8.8/hooks', ['reservation.expired']))
+    .id as string;
   return {
     nowMs,
     alice,
@@ -93,6 +97,7 @@ export async function createFuzzFixture(api: ApiClient, adminToken: string, nowM
     alicePending,
     aliceConfirmed,
     bobPending,
+    webhook,
   };
 }
 
@@ -345,6 +350,74 @@ export const ROUTE_FUZZERS: readonly RouteFuzzer[] = [
           if (request.path.includes(fixture.bobPending) && response.status < 300)
             fail(`Alice reached Bob's reservation: ${response.status}`);
         },
+      };
+    },
+  ),
+  {
+    method: 'POST',
+    path: `${API}/webhooks`,
+    access: 'admin',
+    shape: (fixture, operation) => {
+      const url = fc.oneof(
+        { weight: 3, arbitrary: fc.constantFrom('https://8.8.8.8/hooks', 'https://[2606:4700:4700::1111]:8443/x?y=1') },
+        {
+          weight: 3,
+          arbitrary: fc.constantFrom(
+            'https://127.0.0.1/hooks',
+            'https://169.254.169.254/latest/meta-data/',
+            'https://[::1]/',
+            'https://[::ffff:10.0.0.1]/',
+            'https://localhost/hooks',
+            'http://8.8.8.8/hooks',
+            'https://user:pass@8.8.8.8/',
+            'file:///etc/passwd',
+            'javascript:alert(1)',
+            'https://no-such-name.invalid/hooks',
+          ),
+        },
+        { weight: 2, arbitrary: nastyString() },
+        { weight: 1, arbitrary: boundaryString.map((tail) => `https://8.8.8.8/${tail}`) },
+      );
+      const eventType = fc.constantFrom(
+        'reservation.held',
+        'reservation.confirmed',
+        'reservation.cancelled',
+        'reservation.expired',
+      );
+      const events = fc.oneof(
+        { weight: 4, arbitrary: fc.uniqueArray(eventType, { minLength: 1, maxLength: 4 }) },
+        { weight: 1, arbitrary: fc.array(fc.oneof(eventType, nastyString()), { maxLength: 6 }) },
+      );
+      return { operation, access: 'admin', body: bodyText({ url, events }) };
+    },
+    check: (fixture, request, response) => {
+      if (response.status !== 201) return;
+      if (!/^whsec_[A-Za-z0-9+/]{43}=$/.test(response.json.secret)) fail('a webhook without a proper secret');
+      if (!response.json.url.startsWith('https://')) fail(`registered ${response.json.url}`);
+    },
+  },
+  {
+    method: 'GET',
+    path: `${API}/webhooks`,
+    access: 'admin',
+    shape: (fixture, operation) => ({ operation, access: 'admin' }),
+    check: (fixture, request, response) => {
+      if (response.status === 200 && response.text.includes('whsec_')) fail('a listing shows a secret');
+    },
+  },
+  ...(['DELETE /webhooks/:id', 'POST /webhooks/:id/rotate-secret', 'GET /webhooks/:id/deliveries'] as const).map(
+    (route): RouteFuzzer => {
+      const [method, path] = route.split(' ') as [string, string];
+      return {
+        method,
+        path: `${API}${path}`,
+        access: 'admin',
+        shape: (fixture, operation) => ({
+          operation,
+          access: 'admin',
+          pathId: pathId([fixture.webhook]),
+          ...(method === 'GET' && { query: queryString }),
+        }),
       };
     },
   ),

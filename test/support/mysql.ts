@@ -5,6 +5,10 @@ import { TEST_MYSQL_SERVER_URL, testDatabaseName, testDatabaseUrl } from './envi
 
 /** Children before parents, so plain DELETEs never trip a foreign key. */
 const TABLES_IN_DELETE_ORDER = [
+  'webhook_delivery_attempts',
+  'webhook_deliveries',
+  'webhook_endpoints',
+  'outbox',
   'idempotency_keys',
   'member_seat_counts',
   'reservation_seats',

@@ -16,6 +16,7 @@ import { memberRoutes } from './routes/members.routes';
 import { performanceRoutes } from './routes/performances.routes';
 import { reservationRoutes } from './routes/reservations.routes';
 import { seatStreamRoutes } from './routes/seat-stream.routes';
+import { webhookRoutes } from './routes/webhooks.routes';
 import { corsFor, securityHeaders } from './security-headers';
 
 /**
@@ -52,6 +53,7 @@ export function createHttpApp(deps: HttpDependencies): Koa {
   if (deps.seatStreams) seatStreamRoutes(api, deps.useCases, deps.seatStreams);
   admissionRoutes(api, deps.useCases, deps.publicKeys);
   reservationRoutes(api, deps.useCases, deps.reservationLimits);
+  webhookRoutes(api, deps.useCases);
   docsRoutes(api);
 
   app.use(accessLog(deps.logger, deps.metrics));

@@ -46,6 +46,7 @@ export const DOMAIN_ERRORS = {
   RESERVATION_NOT_FOUND: { status: 404, title: 'Reservation not found' },
   MEMBER_NOT_FOUND: { status: 404, title: 'Member not found' },
   QUEUE_ENTRY_NOT_FOUND: { status: 404, title: 'Not in the waiting room' },
+  WEBHOOK_NOT_FOUND: { status: 404, title: 'Webhook not found' },
   EMAIL_TAKEN: { status: 409, title: 'Email already registered' },
   SEAT_UNAVAILABLE: { status: 409, title: 'Seats unavailable' },
   // The store's refusal of a claim, before the use case has looked at the holders (and
@@ -64,6 +65,7 @@ export const DOMAIN_ERRORS = {
   INVALID_PERFORMANCE: { status: 422, title: 'Invalid performance' },
   WEAK_PASSWORD: { status: 422, title: 'Weak password' },
   INVALID_EMAIL: { status: 422, title: 'Invalid email' },
+  WEBHOOK_URL_FORBIDDEN: { status: 422, title: 'Webhook URL forbidden' },
   VALIDATION_FAILED: { status: 422, title: 'Business rule violated' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'Service unavailable' },
   TOO_MANY_STREAMS: { status: 503, title: 'Too many open seat streams' },

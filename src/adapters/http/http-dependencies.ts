@@ -21,6 +21,11 @@ import type { JoinQueue } from '../../application/admission/join-queue/join-queu
 import type { GetQueueStatus } from '../../application/admission/get-queue-status/get-queue-status.use-case';
 import type { CheckAdmission } from '../../application/admission/check-admission/check-admission.use-case';
 import type { PublicJwk } from '../security/public-key-set';
+import type { RegisterWebhook } from '../../application/integrations/register-webhook/register-webhook.use-case';
+import type { ListWebhooks } from '../../application/integrations/list-webhooks/list-webhooks.use-case';
+import type { DeleteWebhook } from '../../application/integrations/delete-webhook/delete-webhook.use-case';
+import type { RotateWebhookSecret } from '../../application/integrations/rotate-webhook-secret/rotate-webhook-secret.use-case';
+import type { ListWebhookDeliveries } from '../../application/integrations/list-webhook-deliveries/list-webhook-deliveries.use-case';
 
 /** The use cases the HTTP adapter drives; bootstrap may hand in traced wrappers of them. */
 export interface UseCases {
@@ -40,6 +45,11 @@ export interface UseCases {
   readonly joinQueue: Pick<JoinQueue, 'execute'>;
   readonly getQueueStatus: Pick<GetQueueStatus, 'execute'>;
   readonly checkAdmission: Pick<CheckAdmission, 'execute'>;
+  readonly registerWebhook: Pick<RegisterWebhook, 'execute'>;
+  readonly listWebhooks: Pick<ListWebhooks, 'execute'>;
+  readonly deleteWebhook: Pick<DeleteWebhook, 'execute'>;
+  readonly rotateWebhookSecret: Pick<RotateWebhookSecret, 'execute'>;
+  readonly listWebhookDeliveries: Pick<ListWebhookDeliveries, 'execute'>;
 }
 
 /** A store answers (`up`/`down`); the database schema has every migration this build needs (`current`/`behind`). */

@@ -39,4 +39,9 @@ export const API_TAGS = [
     description:
       'Queue for a performance sold through a waiting room, get an admission token, and the public keys that verify it',
   },
+  {
+    name: 'Webhooks',
+    description:
+      'Signed Standard Webhooks of every reservation change, delivered at least once; admins register receivers',
+  },
 ];

@@ -25,7 +25,7 @@ export type Schema = z.ZodType | undefined;
 type Parsed<S extends Schema> = S extends z.ZodType ? z.output<S> : undefined;
 
 interface RouteSpecFields<P extends Schema, Q extends Schema, B extends Schema, A extends Access> {
-  readonly method: 'get' | 'post';
+  readonly method: 'get' | 'post' | 'delete';
   /** Koa path with :params, e.g. /api/v1/performances/:id */
   readonly path: string;
   readonly operationId: string;

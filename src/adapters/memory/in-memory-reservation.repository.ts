@@ -1,6 +1,7 @@
 import { SeatStatus, SeatStatusQuery } from '../../application/catalog/ports/seat-status-query';
 import type { SeatClaimSource } from '../../application/seat-state/ports/seat-claims';
 import type { ClaimedSeat } from '../../application/seat-state/ports/seat-state-log';
+import type { DomainEvent } from '../../domain/shared/aggregate-root';
 import { MemberNotFoundError } from '../../domain/identity/member.errors';
 import { MemberRepository } from '../../domain/identity/member.repository';
 import { ACTIVE_STATUSES, Reservation, ReservationSnapshot, seatClaimAt } from '../../domain/sales/reservation';
@@ -31,8 +32,14 @@ export class InMemoryReservationRepository implements ReservationRepository, Sea
   /** The twin of seat_state_epochs. */
   readonly #epochs = new Map<string, number>();
 
-  /** With `members`, a reservation of an unknown member is refused, as MySQL's foreign key does. */
-  constructor(private readonly members?: MemberRepository) {}
+  /**
+   * With `members`, a reservation of an unknown member is refused, as MySQL's foreign key does.
+   * With `outbox`, every change's events are appended to it in the same synchronous step.
+   */
+  constructor(
+    private readonly members?: MemberRepository,
+    private readonly outbox?: { append(events: readonly DomainEvent[]): void },
+  ) {}
 
   async add(reservation: Reservation, limits: ReservationLimits): Promise<void> {
     const snapshot = reservation.toSnapshot();
@@ -54,6 +61,7 @@ export class InMemoryReservationRepository implements ReservationRepository, Sea
     for (const seatId of reservation.seatIds) this.#claims.set(claimKey(snapshot.performanceId, seatId), snapshot.id);
     this.#seatsByMember.set(countKey, held + requested);
     this.#byId.set(snapshot.id, snapshot);
+    this.outbox?.append(reservation.pendingEvents);
   }
 
   async save(reservation: Reservation): Promise<void> {
@@ -125,6 +133,7 @@ export class InMemoryReservationRepository implements ReservationRepository, Sea
     const next = { ...reservation.toSnapshot(), version: stored.version + 1 };
     this.#byId.set(next.id, next);
     if (!ACTIVE_STATUSES.includes(next.status)) this.releaseClaims(next);
+    this.outbox?.append(reservation.pendingEvents);
   }
 
   /** Every active claim, overdue holds included (as SqlSeatClaimSource reads them). */

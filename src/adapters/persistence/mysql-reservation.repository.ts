@@ -12,9 +12,12 @@ import {
   ReservationLimits,
   ReservationRepository,
 } from '../../domain/sales/reservation.repository';
+import type { OutboxTranslator } from '../../application/integrations/ports/outbox';
+import { insertOutbox, outboxRows } from './outbox-rows';
 import { isCheckViolation, isDuplicateKey, isMissingParent, mysqlCall, retryOnDeadlock } from './mysql-errors';
 import { ReservationRow, ReservationSeatRow } from './rows';
 import { claimBatch } from './reservation-claim-batch';
+import type { OutboxRow } from './outbox-rows';
 import { reservationFromRows, reservationSeatsToRows, reservationToRow } from './reservation.mapper';
 
 /** The unique index that allows one active claim per seat (see the reservations migration). */
@@ -37,11 +40,15 @@ const NEWEST_FIRST = [
  *
  * `claims` is the claim pool: the only connections that accept a multi-statement batch, and
  * only the claim is sent on them. Everything else goes through `knex`, which refuses one.
+ *
+ * `outbox`: every write also inserts the messages of the reservation's pending events into
+ * the outbox table, in the same transaction (the claim: in the same batch).
  */
 export class MysqlReservationRepository implements ReservationRepository {
   constructor(
     private readonly knex: Knex,
     private readonly claims: Knex,
+    private readonly outbox?: OutboxTranslator,
   ) {}
 
   add(reservation: Reservation, limits: ReservationLimits): Promise<void> {
@@ -49,9 +56,10 @@ export class MysqlReservationRepository implements ReservationRepository {
     // Seat-id order: two requests sharing seats then take their index locks in one order,
     // so they queue behind each other instead of deadlocking.
     const seats = reservationSeatsToRows(reservation).sort((a, b) => compare(a.seat_id, b.seat_id));
+    const messages = outboxRows(this.outbox?.messagesFor(reservation.pendingEvents) ?? []);
     return mysqlCall(async () => {
       try {
-        await retryOnDeadlock(() => this.insertClaim(row, seats, limits.maxSeatsPerMember));
+        await retryOnDeadlock(() => this.insertClaim(row, seats, limits.maxSeatsPerMember, messages));
       } catch (error) {
         if (isMissingParent(error, MEMBER_FOREIGN_KEY)) throw new MemberNotFoundError(row.member_id);
         if (!isDuplicateKey(error, ACTIVE_SEAT_INDEX)) throw error;
@@ -76,11 +84,16 @@ export class MysqlReservationRepository implements ReservationRepository {
    * taken seat and the count row's CHECK a count past the cap inside the batch, which then
    * stops before COMMIT; the transaction is rolled back on the same connection.
    */
-  private async insertClaim(row: ReservationRow, seats: readonly ReservationSeatRow[], maxSeatsPerMember: number) {
+  private async insertClaim(
+    row: ReservationRow,
+    seats: readonly ReservationSeatRow[],
+    maxSeatsPerMember: number,
+    outbox: readonly OutboxRow[],
+  ) {
     const client = this.claims.client as PooledClient;
     const connection = await client.acquireConnection();
     try {
-      await query(connection, claimBatch(row, seats, maxSeatsPerMember));
+      await query(connection, claimBatch(row, seats, maxSeatsPerMember, outbox));
     } catch (error) {
       await query(connection, { sql: 'ROLLBACK', values: [] }).catch(() => {});
       if (!isCheckViolation(error, SEAT_LIMIT_CHECK)) throw error;
@@ -96,6 +109,7 @@ export class MysqlReservationRepository implements ReservationRepository {
   save(reservation: Reservation): Promise<void> {
     const row = reservationToRow(reservation);
     const releasesSeats = !ACTIVE_STATUSES.includes(row.status);
+    const messages = this.outbox?.messagesFor(reservation.pendingEvents) ?? [];
     return mysqlCall(() =>
       retryOnDeadlock(() =>
         this.knex.transaction(async (trx) => {
@@ -116,6 +130,7 @@ export class MysqlReservationRepository implements ReservationRepository {
               .update({ active_seat_id: null });
             await uncountSeats(trx, [{ memberId: row.member_id, performanceId: row.performance_id, seats: released }]);
           }
+          await insertOutbox(trx, messages);
         }),
       ),
     );
@@ -207,11 +222,16 @@ export class MysqlReservationRepository implements ReservationRepository {
                 seats: seats.filter((seat) => seat.reservation_id === reservation.id).length,
               })),
             );
-            return due.map((reservation) => ({
+            const expired = due.map((reservation) => ({
               reservationId: reservation.id,
               performanceId: reservation.performance_id,
               seatIds: seats.filter((seat) => seat.reservation_id === reservation.id).map((seat) => seat.seat_id),
             }));
+            if (this.outbox) {
+              const events = expired.map((hold) => Reservation.expiredEvent(hold, now));
+              await insertOutbox(trx, this.outbox.messagesFor(events));
+            }
+            return expired;
           },
           { isolationLevel: 'read committed' },
         ),

@@ -1,4 +1,5 @@
 import type { ReservationRow, ReservationSeatRow } from './rows';
+import { OUTBOX_COLUMNS, type OutboxRow } from './outbox-rows';
 
 /*
  * The reservation claim, the one write of every successful hold, as one multi-statement
@@ -44,16 +45,24 @@ const SEAT_COLUMNS = [
 const placeholders = (count: number) => `(${new Array(count).fill('?').join(', ')})`;
 
 /**
- * BEGIN; the reservation; its seats; the member's count + n, within the limit; COMMIT. The
- * count row's exclusive lock (taken by the upsert) queues a member's concurrent holds for one
- * performance.
+ * BEGIN; the reservation; its seats; the member's count + n, within the limit; [its outbox
+ * messages]; COMMIT. The count row's exclusive lock (taken by the upsert) queues a member's
+ * concurrent holds for one performance.
  */
 export function claimBatch(
   row: ReservationRow,
   seats: readonly ReservationSeatRow[],
   maxSeatsPerMember: number,
+  outbox: readonly OutboxRow[] = [],
 ): { sql: string; values: unknown[] } {
   const seatRow = placeholders(SEAT_COLUMNS.length);
+  // Outbox: the hold's reservation.held message rides in the same batch (still one round
+  // trip, committed or rolled back with the claim); see outbox-rows.ts.
+  const outboxRow = placeholders(OUTBOX_COLUMNS.length);
+  const outboxInsert =
+    outbox.length > 0
+      ? [`INSERT INTO outbox (${OUTBOX_COLUMNS.join(', ')}) VALUES ${outbox.map(() => outboxRow).join(', ')}`]
+      : [];
   return {
     sql: [
       'BEGIN',
@@ -61,6 +70,7 @@ export function claimBatch(
       `INSERT INTO reservation_seats (${SEAT_COLUMNS.join(', ')}) VALUES ${seats.map(() => seatRow).join(', ')}`,
       'INSERT INTO member_seat_counts (member_id, performance_id, seats, seat_limit) VALUES (?, ?, ?, ?) ' +
         'ON DUPLICATE KEY UPDATE seats = seats + VALUES(seats), seat_limit = VALUES(seat_limit)',
+      ...outboxInsert,
       'COMMIT',
     ].join(';\n'),
     values: [
@@ -70,6 +80,7 @@ export function claimBatch(
       row.performance_id,
       seats.length,
       maxSeatsPerMember,
+      ...outbox.flatMap((message) => OUTBOX_COLUMNS.map((column) => message[column])),
     ],
   };
 }

@@ -4,10 +4,12 @@ import pino, { Logger } from 'pino';
 /** Anything that looks like an email address or a JWT, wherever it appears in a text. */
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
 const JWT = /\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
+/** A webhook signing secret (Standard Webhooks: `whsec_` and base64), e.g. echoed by a failed INSERT. */
+const WEBHOOK_SECRET = /\bwhsec_[A-Za-z0-9+/=]+/g;
 
-/** Masks addresses and tokens in free text: driver errors echo the values of failed statements. */
+/** Masks addresses, tokens and webhook secrets in free text: driver errors echo the values of failed statements. */
 export function scrub(text: string): string {
-  return text.replace(JWT, '[token]').replace(EMAIL, '[email]');
+  return text.replace(JWT, '[token]').replace(EMAIL, '[email]').replace(WEBHOOK_SECRET, '[webhook-secret]');
 }
 
 /** Errors as pino serializes them, with their message and stack scrubbed (and their causes'). */

@@ -14,6 +14,11 @@ export abstract class AggregateRoot<E extends DomainEvent = DomainEvent> {
     this.#events.push(event);
   }
 
+  /** The events not pulled yet: what a repository writes to the outbox with the change it saves. */
+  get pendingEvents(): readonly E[] {
+    return this.#events;
+  }
+
   pullEvents(): E[] {
     const events = this.#events;
     this.#events = [];

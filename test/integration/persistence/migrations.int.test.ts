@@ -26,6 +26,10 @@ const TABLES = [
   'reservations',
   'seat_state_epochs',
   'seats',
+  'outbox',
+  'webhook_endpoints',
+  'webhook_deliveries',
+  'webhook_delivery_attempts',
 ].sort();
 
 describe('migrations', () => {
@@ -100,8 +104,8 @@ describe('migrations', () => {
       await knex.migrate.down(migrationConfig);
     }
     expect(await tables()).toEqual([]);
-    // 006 adds a column and a CHECK to an existing table, 008 two columns: no table.
-    expect(tablesAfter.map((list) => list.length)).toEqual([1, 5, 7, 8, 9, 9, 10, 10]);
+    // 006 adds a column and a CHECK to an existing table, 008 two columns: no table; 009 the four of webhooks.
+    expect(tablesAfter.map((list) => list.length)).toEqual([1, 5, 7, 8, 9, 9, 10, 10, 14]);
   });
 
   it('rolls back only the last batch by default', async () => {

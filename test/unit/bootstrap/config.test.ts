@@ -61,6 +61,25 @@ describe('configuration of the reliability and security settings', () => {
     expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(ConfigError);
   });
 
+  it('reads the webhook settings: the Standard Webhooks schedule unless WEBHOOK_RETRY_SCHEDULE names one', () => {
+    expect(loadConfig({}).webhooks).toEqual({
+      allowPrivate: false,
+      retryScheduleSeconds: null,
+      relayIntervalMs: 500,
+      deliveryRetentionHours: 168,
+    });
+    const configured = loadConfig({ WEBHOOK_RETRY_SCHEDULE: '1, 2,4', WEBHOOK_ALLOW_PRIVATE: 'true' }).webhooks;
+    expect(configured.retryScheduleSeconds).toEqual([1, 2, 4]);
+    expect(configured.allowPrivate).toBe(true);
+  });
+
+  it.each(['1,,2', 'soon', '-1', '1.5', Array(21).fill('1').join(',')])(
+    'refuses WEBHOOK_RETRY_SCHEDULE=%s',
+    (value) => {
+      expect(() => loadConfig({ WEBHOOK_RETRY_SCHEDULE: value })).toThrow(ConfigError);
+    },
+  );
+
   it('refuses limits that are not positive integers', () => {
     expect(() => loadConfig({ LOGIN_MAX_FAILURES_PER_EMAIL_AND_IP: '0' })).toThrow(ConfigError);
     expect(() => loadConfig({ IDEMPOTENCY_TTL_SECONDS: 'a day' })).toThrow(ConfigError);

@@ -7,6 +7,7 @@ import * as createIdempotencyKeys from './005-create-idempotency-keys.migration'
 import * as addSeatLimitCheck from './006-add-seat-limit-check.migration';
 import * as createSeatStateEpochs from './007-create-seat-state-epochs.migration';
 import * as addPerformanceWaitingRoom from './008-add-performance-waiting-room.migration';
+import * as createWebhookOutbox from './009-create-webhook-outbox.migration';
 
 /**
  * Every migration, in order. A static list instead of a directory glob, so the same code
@@ -26,4 +27,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Knex.M
   ['006-add-seat-limit-check', addSeatLimitCheck],
   ['007-create-seat-state-epochs', createSeatStateEpochs],
   ['008-add-performance-waiting-room', addPerformanceWaitingRoom],
+  ['009-create-webhook-outbox', createWebhookOutbox],
 ];
