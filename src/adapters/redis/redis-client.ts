@@ -161,17 +161,26 @@ export async function connectRedis(redis: RedisClient, timeoutMs = 2_000): Promi
     const onError = (error: unknown) => {
       lastError = error;
     };
+    // Closed on purpose (disconnect()) while waiting: it will never be ready, say so now
+    // rather than hold a timer (and a test worker, or a shutdown) for the whole deadline.
+    const onEnd = () => {
+      stop();
+      reject(new StoreUnavailableError('Redis', lastError ?? new Error('Redis connection closed')));
+    };
     const timer = setTimeout(() => {
       stop();
       reject(new StoreUnavailableError('Redis', lastError ?? new Error(`Redis not ready within ${timeoutMs} ms`)));
     }, timeoutMs);
+    timer.unref();
     const stop = () => {
       clearTimeout(timer);
       redis.off('ready', onReady);
       redis.off('error', onError);
+      redis.off('end', onEnd);
     };
     redis.on('ready', onReady);
     redis.on('error', onError);
+    redis.once('end', onEnd);
     // A failed first attempt is retried by retryStrategy; success is the 'ready' event.
     if (redis.status === 'wait' || redis.status === 'end') redis.connect().catch(() => {});
   });

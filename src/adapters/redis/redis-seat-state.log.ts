@@ -251,6 +251,7 @@ export class RedisSeatStateLog implements SeatStateLog {
         if (closed) return [];
         connection ??= this.openConnection();
         await connectRedis(connection);
+        if (closed) return [];
         const reply = (await this.run(() =>
           blockMs > 0
             ? connection!.xread('COUNT', READ_COUNT, 'BLOCK', blockMs, 'STREAMS', log, `${version}-0`)
