@@ -11,6 +11,7 @@ import { auditSection, commandLine, cpuTable, latencyTable, machineLine } from '
 import type { ScenarioOutcome } from '../lib/scenario';
 import type { SeededMember, SeededPerformance, SeededSeat } from '../lib/seed-data';
 import { startStack } from '../lib/stack';
+import { seededRandom } from '../../testkit/random';
 
 export interface BestAvailableSettings {
   readonly members: number;
@@ -38,18 +39,6 @@ export function bestAvailableSettings(options: Options): BestAvailableSettings {
 const QUANTITY_WEIGHTS = [0.2, 0.45, 0.15, 0.2] as const;
 /** Both phases are timed until this share of the hall is held: the same work for each. */
 const TIMED_SHARE = 0.95;
-
-/** A small deterministic PRNG (mulberry32), so two runs ask for the same quantities. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function quantities(members: number): number[] {
   const random = seededRandom(13);

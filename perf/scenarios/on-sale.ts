@@ -11,6 +11,7 @@ import type { ScenarioOutcome } from '../lib/scenario';
 import type { SeededMember, SeededPerformance, SeededSeat } from '../lib/seed-data';
 import { startStack } from '../lib/stack';
 import { distinctSeatRequests } from './hot-path';
+import { seededRandom } from '../../testkit/random';
 
 export interface OnSaleSettings {
   readonly members: number;
@@ -138,18 +139,6 @@ class Crowd {
   refused(seatIds: readonly string[]): void {
     for (const seatId of seatIds) this.#unavailable.add(seatId);
   }
-}
-
-/** A small deterministic PRNG (mulberry32), so two runs make the same choices. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export async function runOnSale(settings: OnSaleSettings): Promise<OnSaleRun> {

@@ -5,6 +5,7 @@ import { SeatHoldStore } from '../../src/application/sales/ports/seat-hold-store
 import { Money } from '../../src/domain/shared/money';
 import { aPerformance } from '../support/builders';
 import { aReservationId, millisecondsAfter } from '../support/seat-hold.mother';
+import { seededRandom } from '../../testkit/random';
 
 /** What the contract needs from each adapter's test file. */
 export interface BestAvailableStoreTestbed {
@@ -18,18 +19,6 @@ export interface BestAvailableStoreTestbed {
 
 const LONG_HOLD_MS = 10 * 60_000;
 const SHORT_HOLD_MS = 1_000;
-
-/** A small deterministic PRNG (mulberry32): a failing sequence replays. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function aHall(sections: Section[]) {
   const performance = aPerformance({

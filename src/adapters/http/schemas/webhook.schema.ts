@@ -1,7 +1,7 @@
 import { MAX_WEBHOOK_URL_LENGTH } from '../../../domain/integrations/webhook-endpoint';
 import { MAX_WEBHOOK_ENDPOINTS } from '../../../domain/integrations/webhook-endpoint.repository';
 import { WEBHOOK_EVENT_TYPES } from '../../../domain/integrations/webhook-events';
-import { int32, isoInstant, uuid, z } from './zod';
+import { int32, isoInstant, pageQuery, uuid, z } from './zod';
 
 /** A delivery is tried at most this often: the first attempt and up to 20 retries (WEBHOOK_RETRY_SCHEDULE). */
 const MAX_ATTEMPTS = 21;
@@ -56,22 +56,7 @@ export const WebhookListSchema = z
   .object({ items: z.array(WebhookSchema).max(MAX_WEBHOOK_ENDPOINTS) })
   .openapi('WebhookList');
 
-export const ListDeliveriesQuery = z.object({
-  page: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(100_000)
-    .default(1)
-    .openapi({ format: 'int32', param: { description: 'Page number, from 1' } }),
-  size: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(100)
-    .default(20)
-    .openapi({ format: 'int32', param: { description: 'Items per page' } }),
-});
+export const ListDeliveriesQuery = pageQuery(100);
 
 const AttemptSchema = z
   .object({
