@@ -285,12 +285,14 @@ describe('three instances behind nginx, one SIGKILLed in the middle of an on-sal
     const byVictim = answered.filter(
       (attempt) => answeredBy(attempt.response) === victim.address && attempt.finishedAt < kill.deadAt,
     );
-    expect(byVictim.length).toBeGreaterThan(0);
     const answeredIds = new Set(answered.map((attempt) => attempt.response.body.id as string));
     const orphanIds = (await knex('reservations').where('performance_id', performanceId).select('id'))
       .map((row: { id: string }) => row.id)
       .filter((id: string) => !answeredIds.has(id));
     const victimHolds = [...byVictim.map((attempt) => attempt.response.body.id as string), ...orphanIds];
+    // Answered or caught in flight: which of the two it was depends on the moment of the kill
+    // (losers are answered faster than winners, so the victim's early answers may all be 409s).
+    expect(victimHolds.length).toBeGreaterThan(0);
 
     // Polled, not slept: each hold is still held (PENDING, seats claimed) or has expired (seats
     // released); none is lost, confirmed or cancelled behind anyone's back. The sweepers of
