@@ -101,7 +101,9 @@ export class InMemoryWebhookDeliveryStore implements WebhookDeliveryStore {
     const moved = this.#outbox.splice(0, limit);
     const endpoints = this.endpoints.listNow();
     for (const message of moved) {
-      for (const endpoint of endpoints.filter((candidate) => candidate.subscribesTo(message.type))) {
+      for (const endpoint of endpoints.filter((candidate) =>
+        candidate.subscribesTo(message.type, message.occurredAt),
+      )) {
         this.#deliveries.push({
           id: this.ids.next(),
           endpointId: endpoint.id,

@@ -170,7 +170,7 @@ export class MysqlWebhookDeliveryStore implements WebhookDeliveryStore {
             ).map(fromRow);
             const deliveries = movable.flatMap((row) =>
               endpoints
-                .filter((endpoint) => endpoint.subscribesTo(row.type))
+                .filter((endpoint) => endpoint.subscribesTo(row.type, row.occurred_at))
                 .map((endpoint) => ({
                   id: this.ids.next(),
                   endpoint_id: endpoint.id,

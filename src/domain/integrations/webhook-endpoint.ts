@@ -66,8 +66,17 @@ export class WebhookEndpoint {
     return this.props.status;
   }
 
-  subscribesTo(type: string): boolean {
-    return this.props.status === 'ENABLED' && (this.props.events as readonly string[]).includes(type);
+  /**
+   * Whether an event of `type` that happened at `occurredAt` is owed to this endpoint: it is
+   * enabled, subscribed to the type, and was registered by then. Events committed before an
+   * endpoint existed (the outbox keeps them until the relay moves them) are not replayed to it.
+   */
+  subscribesTo(type: string, occurredAt: Date): boolean {
+    return (
+      this.props.status === 'ENABLED' &&
+      (this.props.events as readonly string[]).includes(type) &&
+      this.props.createdAt.getTime() <= occurredAt.getTime()
+    );
   }
 
   /** The secrets a delivery at `now` is signed with: the current one, and the replaced one during its overlap. */
