@@ -186,14 +186,22 @@ export async function connectRedis(redis: RedisClient, timeoutMs = 2_000): Promi
   });
 }
 
-/** For readiness probes: true when Redis answers PING within `timeoutMs`, never throws. */
+/** For readiness probes: true when Redis (every master of a cluster) answers PING within `timeoutMs`, never throws. */
 export async function isRedisUp(redis: RedisClient, timeoutMs = 250): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error('PING timed out')), timeoutMs);
   });
   try {
-    return (await Promise.race([redis.ping(), deadline])) === 'PONG';
+    // On a cluster every master must answer: a command goes to the node of its key's slot, and
+    // one master out of reach fails every key it owns (rate limits, holds of its performances).
+    const pings =
+      redis instanceof Cluster
+        ? Promise.all(redis.nodes('master').map((node) => node.ping())).then((answers) =>
+            answers.length > 0 && answers.every((answer) => answer === 'PONG') ? 'PONG' : 'no masters',
+          )
+        : redis.ping();
+    return (await Promise.race([pings, deadline])) === 'PONG';
   } catch {
     return false;
   } finally {
