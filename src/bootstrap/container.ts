@@ -11,7 +11,10 @@ import { GetReservation } from '../application/sales/get-reservation/get-reserva
 import { GetSeatMap } from '../application/catalog/get-seat-map/get-seat-map.use-case';
 import { HoldSeats } from '../application/sales/hold-seats/hold-seats.use-case';
 import { HoldBestAvailable } from '../application/sales/hold-best-available/hold-best-available.use-case';
-import { BestEffortSeatHoldStore } from '../application/sales/best-effort-seat-hold-store';
+import {
+  BestEffortBestAvailableStore,
+  BestEffortSeatHoldStore,
+} from '../application/sales/best-effort-seat-hold-store';
 import { ListMemberReservations } from '../application/sales/list-member-reservations/list-member-reservations.use-case';
 import { ListPerformances } from '../application/catalog/list-performances/list-performances.use-case';
 import { PurgeExpiredIdempotencyKeys } from '../adapters/http/idempotency/purge-expired-idempotency-keys';
@@ -112,10 +115,12 @@ export function buildContainer(options: ContainerOptions): Container {
       throttledWarning(logger, 'seat hold store failed; MySQL alone decides'),
     ),
   );
-  constant(TOKENS.BestAvailableStore, stores.bestAvailable);
   constant(
-    TOKENS.BestAvailableUnavailable,
-    throttledWarning(logger, 'best-available store failed; the rule runs on MySQL'),
+    TOKENS.BestAvailableStore,
+    new BestEffortBestAvailableStore(
+      stores.bestAvailable,
+      throttledWarning(logger, 'best-available store failed; the rule runs on MySQL'),
+    ),
   );
   // Best-available without Redis reads MySQL itself: a cached view would only cost lost blocks.
   constant(TOKENS.UncachedSeatStatusQuery, stores.seatStatuses);
@@ -227,7 +232,6 @@ export function buildContainer(options: ContainerOptions): Container {
     T.Clock,
     T.EventPublisher,
     T.ReservationPolicy,
-    T.BestAvailableUnavailable,
   ]);
 
   // Waiting rooms and admission tokens; their public keys join the service's key set.

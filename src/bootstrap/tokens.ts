@@ -14,7 +14,6 @@ export const TOKENS = {
   SeatStatusQuery: Symbol.for('SeatStatusQuery'),
   SeatHoldStore: Symbol.for('SeatHoldStore'),
   BestAvailableStore: Symbol.for('BestAvailableStore'),
-  BestAvailableUnavailable: Symbol.for('BestAvailableUnavailable'),
   UncachedSeatStatusQuery: Symbol.for('UncachedSeatStatusQuery'),
   SeatState: Symbol.for('SeatState'),
   SeatStates: Symbol.for('SeatStates'),

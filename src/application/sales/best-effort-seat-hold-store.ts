@@ -1,5 +1,24 @@
 import { StoreUnavailableError } from '../shared/errors';
+import type {
+  BestAvailableAttempt,
+  BestAvailableRequest,
+  BestAvailableStore,
+  BestAvailableStoreUnavailable,
+} from './ports/best-available-store';
 import { HoldAttempt, SeatHoldStore } from './ports/seat-hold-store';
+
+type OnUnavailable = (error: StoreUnavailableError) => void;
+
+/** Runs `operation`; an outage (StoreUnavailableError) is reported and answered `skipped`, anything else is a bug and rethrown. */
+async function unlessUnavailable<T>(operation: () => Promise<T>, skipped: T, onUnavailable: OnUnavailable): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (!(error instanceof StoreUnavailableError)) throw error;
+    onUnavailable(error);
+    return skipped;
+  }
+}
 
 /**
  * The one failure policy of the seat-hold store. The store only accelerates, so an
@@ -11,7 +30,7 @@ import { HoldAttempt, SeatHoldStore } from './ports/seat-hold-store';
 export class BestEffortSeatHoldStore implements SeatHoldStore {
   constructor(
     private readonly store: SeatHoldStore,
-    private readonly onUnavailable: (error: StoreUnavailableError) => void,
+    private readonly onUnavailable: OnUnavailable,
   ) {}
 
   tryHold(
@@ -38,13 +57,54 @@ export class BestEffortSeatHoldStore implements SeatHoldStore {
     return this.unlessUnavailable(() => this.store.remember(performanceId, holders, expiresAt), undefined);
   }
 
-  private async unlessUnavailable<T>(operation: () => Promise<T>, skipped: T): Promise<T> {
-    try {
-      return await operation();
-    } catch (error) {
-      if (!(error instanceof StoreUnavailableError)) throw error;
-      this.onUnavailable(error);
-      return skipped;
+  private unlessUnavailable<T>(operation: () => Promise<T>, skipped: T): Promise<T> {
+    return unlessUnavailable(operation, skipped, this.onUnavailable);
+  }
+}
+
+const STORE_UNAVAILABLE: BestAvailableStoreUnavailable = { granted: false, storeUnavailable: true };
+
+/**
+ * The same policy for the best-available store: an outage answers `storeUnavailable` (the
+ * use case then runs the rule on MySQL) or skips a release; bugs reach the caller.
+ */
+export class BestEffortBestAvailableStore implements BestAvailableStore {
+  constructor(
+    private readonly store: BestAvailableStore,
+    private readonly onUnavailable: OnUnavailable,
+  ) {}
+
+  async holdBestBlock(request: BestAvailableRequest): Promise<BestAvailableAttempt | BestAvailableStoreUnavailable> {
+    const attempt = await unlessUnavailable(
+      () => this.store.holdBestBlock(request),
+      STORE_UNAVAILABLE,
+      this.onUnavailable,
+    );
+    // A timeout may come after the step ran: give back whatever block it took, if it can. The
+    // outage was reported once already.
+    if (attempt === STORE_UNAVAILABLE) {
+      await unlessUnavailable(
+        () => this.store.releaseReservation(request.performanceId, request.reservationId),
+        undefined,
+        () => {},
+      );
     }
+    return attempt;
+  }
+
+  release(performanceId: string, seatIds: readonly string[], reservationId: string): Promise<void> {
+    return unlessUnavailable(
+      () => this.store.release(performanceId, seatIds, reservationId),
+      undefined,
+      this.onUnavailable,
+    );
+  }
+
+  releaseReservation(performanceId: string, reservationId: string): Promise<void> {
+    return unlessUnavailable(
+      () => this.store.releaseReservation(performanceId, reservationId),
+      undefined,
+      this.onUnavailable,
+    );
   }
 }

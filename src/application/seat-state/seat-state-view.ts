@@ -579,7 +579,7 @@ export class SeatStateView implements SeatStates {
     follower.stopped = true;
     for (const check of [...follower.seenWaiters]) check();
     clearTimeout(follower.flushTimer);
-    await follower.reader.close().catch(() => {});
+    await follower.reader.close();
   }
 }
 

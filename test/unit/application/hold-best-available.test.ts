@@ -3,6 +3,7 @@ import { InMemorySeatHoldStore } from '../../../src/adapters/memory/in-memory-se
 import { HoldBestAvailable } from '../../../src/application/sales/hold-best-available/hold-best-available.use-case';
 import { BestAvailableStore } from '../../../src/application/sales/ports/best-available-store';
 import { StoreUnavailableError } from '../../../src/application/shared/errors';
+import { BestEffortBestAvailableStore } from '../../../src/application/sales/best-effort-seat-hold-store';
 import { UnknownSeatingAreaError } from '../../../src/domain/catalog/seating-plan';
 import { NotEnoughSeatsTogetherError } from '../../../src/domain/sales/best-available.errors';
 import { reservationFixture } from '../../support/application-fixture';
@@ -38,13 +39,13 @@ async function fixture(store?: BestAvailableStore) {
     base.performances,
     base.reservations,
     base.seatHolds,
-    store ?? new InMemoryBestAvailableStore(holds),
+    // As in production, the store is seen through the one failure policy.
+    new BestEffortBestAvailableStore(store ?? new InMemoryBestAvailableStore(holds), (error) => warnings.push(error)),
     base.reservations,
     base.ids,
     base.clock,
     base.events,
     base.policy,
-    (error) => warnings.push(error),
   );
   const labelOf = new Map(base.performance.toSnapshot().seats.map((seat) => [seat.id, seat.label]));
   const labels = (reservation: { seats: readonly { seatId: string }[] }) =>

@@ -12,7 +12,6 @@ import { SeatUnavailableError } from '../../../domain/sales/reservation.errors';
 import { ReservationRepository } from '../../../domain/sales/reservation.repository';
 import { SeatStatusQuery } from '../../catalog/ports/seat-status-query';
 import { Actor } from '../../shared/actor';
-import { StoreUnavailableError } from '../../shared/errors';
 import { Clock } from '../../shared/ports/clock';
 import { EventPublisher } from '../../shared/ports/event-publisher';
 import { IdGenerator } from '../../shared/ports/id-generator';
@@ -54,7 +53,6 @@ export class HoldBestAvailable {
     private readonly clock: Clock,
     private readonly events: EventPublisher,
     private readonly policy: ReservationPolicy,
-    private readonly onStoreUnavailable: (error: StoreUnavailableError) => void = () => {},
   ) {
     this.#recorder = new HoldRecorder(reservations, holds, events, policy);
   }
@@ -108,7 +106,7 @@ export class HoldBestAvailable {
         await this.#recorder.record(reservation, now);
       } catch (error) {
         // Otherwise the block would stay out of every choice until its hold ran out.
-        if (heldInStore) await this.releaseInStore(performance.id, reservation.seatIds, id);
+        if (heldInStore) await this.store.release(performance.id, reservation.seatIds, id);
         if (!(error instanceof SeatUnavailableError) || attempt >= MAX_ATTEMPTS) throw error;
         for (const seatId of error.seatIds) lost.add(seatId);
         continue;
@@ -128,14 +126,8 @@ export class HoldBestAvailable {
     request: BestAvailableRequest,
     now: Date,
   ): Promise<{ choice: BestAvailableAttempt; heldInStore: boolean }> {
-    try {
-      return { choice: await this.store.holdBestBlock(request), heldInStore: true };
-    } catch (error) {
-      if (!(error instanceof StoreUnavailableError)) throw error;
-      this.onStoreUnavailable(error);
-      // The step may have run before its answer was lost (a timeout): give its block back.
-      await this.store.releaseReservation(request.performanceId, request.reservationId).catch(() => {});
-    }
+    const attempt = await this.store.holdBestBlock(request);
+    if (!('storeUnavailable' in attempt)) return { choice: attempt, heldInStore: true };
     const taken = await this.seatStatuses.takenSeats(request.performanceId, now);
     const alsoTaken = request.alsoTaken;
     const choice = chooseBestBlock(
@@ -147,15 +139,6 @@ export class HoldBestAvailable {
       choice: 'block' in choice ? { granted: true, seatIds: choice.block.seatIds } : { granted: false, ...choice },
       heldInStore: false,
     };
-  }
-
-  private async releaseInStore(performanceId: string, seatIds: readonly string[], reservationId: string) {
-    try {
-      await this.store.release(performanceId, seatIds, reservationId);
-    } catch (error) {
-      if (!(error instanceof StoreUnavailableError)) throw error;
-      this.onStoreUnavailable(error);
-    }
   }
 
   private planOf(performance: Performance): SeatingPlan {

@@ -28,8 +28,14 @@ export type BestAvailableAttempt =
  * that store it accelerates and never decides alone: the reservation repository's constraint
  * has the last word. An adapter that cannot serve right now throws StoreUnavailableError.
  */
+/** The store could not serve the request right now (BestEffortBestAvailableStore): the rule runs on MySQL. */
+export interface BestAvailableStoreUnavailable {
+  readonly granted: false;
+  readonly storeUnavailable: true;
+}
+
 export interface BestAvailableStore {
-  holdBestBlock(request: BestAvailableRequest): Promise<BestAvailableAttempt>;
+  holdBestBlock(request: BestAvailableRequest): Promise<BestAvailableAttempt | BestAvailableStoreUnavailable>;
   /**
    * These seats are no longer held by `reservationId` (cancelled, expired, or never recorded):
    * frees them for the next choice, unless someone else holds them by now.

@@ -54,6 +54,7 @@ export interface SeatStateLogReader {
    * the first one; [] when none came. 0 ms answers at once. Throws when the log is unreachable.
    */
   next(version: number, blockMs: number): Promise<SeatStateEntry[]>;
+  /** Stops reading and lets the connection go; never fails (a pending `next` answers [] or throws). */
   close(): Promise<void>;
 }
 
