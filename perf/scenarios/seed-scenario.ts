@@ -12,7 +12,7 @@ import type { ScenarioOutcome } from '../lib/scenario';
 import type { Seeded } from '../lib/seed-data';
 import { startStack } from '../lib/stack';
 
-/** The original's best: 115 users / 1.487 s ≈ 232 req/s on 16 vCPUs (SEED.md). */
+/** The original's best: 115 users / 1.487 s ≈ 232 req/s on 16 vCPUs (perf/RESULTS.md, "The baseline"). */
 const ORIGINAL_REQUESTS_PER_VCPU = 14.5;
 const GOAL_SCENARIO_SECONDS = 1.5;
 
