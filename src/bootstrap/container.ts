@@ -48,6 +48,7 @@ import {
   WAITING_ROOM_ADVANCE_INTERVAL_MS,
   type AdmissionModule,
 } from './admission';
+import type { PeriodicJob } from './periodic-job';
 import { TOKENS } from './tokens';
 import { bindWebhooks } from './webhooks';
 
@@ -65,15 +66,7 @@ export interface ContainerOptions {
   readonly metrics?: ServiceMetrics;
 }
 
-/** Work every instance repeats on a timer; the application starts and stops it. */
-export interface PeriodicJob {
-  readonly intervalMs: number;
-  /** Returns how much it did; a positive count is logged as `{ [countField]: count }, doneMessage`. */
-  run(): Promise<number>;
-  readonly countField: string;
-  readonly doneMessage: string;
-  readonly failedMessage: string;
-}
+export type { PeriodicJob } from './periodic-job';
 
 /** Expired idempotency records only take space; a minute's delay in deleting them costs nothing. */
 const IDEMPOTENCY_PURGE_INTERVAL_MS = 60_000;

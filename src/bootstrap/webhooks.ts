@@ -12,6 +12,7 @@ import { SsrfGuard } from '../adapters/webhooks/ssrf-guard';
 import { STANDARD_RETRY_SCHEDULE_SECONDS } from '../domain/integrations/retry-schedule';
 import type { Config } from './config';
 import type { Stores } from './stores';
+import type { PeriodicJob } from './periodic-job';
 import { TOKENS as T } from './tokens';
 
 type BindUseCase = <U extends object, A extends unknown[]>(
@@ -19,15 +20,6 @@ type BindUseCase = <U extends object, A extends unknown[]>(
   UseCase: new (...args: A) => U,
   dependencies: ServiceIdentifier[],
 ) => unknown;
-
-/** The container's PeriodicJob, restated here so the two files do not import each other. */
-interface WebhookJob {
-  readonly intervalMs: number;
-  run(): Promise<number>;
-  readonly countField: string;
-  readonly doneMessage: string;
-  readonly failedMessage: string;
-}
 
 /** Deliveries claimed per round, and requests in flight at once per instance. */
 const RELAY_BATCH_SIZE = 500;
@@ -46,7 +38,7 @@ export function bindWebhooks(
   config: Config,
   stores: Stores,
   bindUseCase: BindUseCase,
-): (context: ResolutionContext) => WebhookJob[] {
+): (context: ResolutionContext) => PeriodicJob[] {
   const guard = new SsrfGuard(config.webhooks.allowPrivate);
   container.bind(T.WebhookEndpointRepository).toConstantValue(stores.webhookEndpoints);
   container.bind(T.WebhookDeliveryStore).toConstantValue(stores.webhookDeliveries);
