@@ -57,6 +57,8 @@ export const DOMAIN_ERRORS = {
   RESERVATION_NOT_ACTIVE: { status: 409, title: 'Reservation not active' },
   CONCURRENT_MODIFICATION: { status: 409, title: 'Concurrent modification' },
   NO_WAITING_ROOM: { status: 409, title: 'No waiting room' },
+  INVALID_SIGNATURE: { status: 400, title: 'Webhook signature invalid' },
+  PAYMENT_REJECTED: { status: 422, title: 'Payment rejected by the provider' },
   SALES_CLOSED: { status: 422, title: 'Sales closed' },
   TOO_MANY_SEATS: { status: 422, title: 'Too many seats' },
   MEMBER_SEAT_LIMIT: { status: 422, title: 'Member seat limit reached' },
