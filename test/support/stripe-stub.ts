@@ -101,7 +101,12 @@ export class StripeStub {
   #route(method: string, path: string, form: Record<string, string>): StoredAnswer {
     if (method === 'POST' && path === '/v1/payment_intents') return this.#createIntent(form);
     if (method === 'POST' && path === '/v1/refunds') return this.#createRefund(form);
-    return stripeError(404, 'invalid_request_error', 'resource_missing', `Unrecognized request URL (${method}: ${path})`);
+    return stripeError(
+      404,
+      'invalid_request_error',
+      'resource_missing',
+      `Unrecognized request URL (${method}: ${path})`,
+    );
   }
 
   #createIntent(form: Record<string, string>): StoredAnswer {
@@ -138,8 +143,14 @@ export class StripeStub {
   }
 
   #answer(response: ServerResponse, answer: StoredAnswer, headers: Record<string, string> = {}): void {
-    response.writeHead(answer.status, { 'Content-Type': 'application/json', 'Request-Id': 'req_stub', ...headers });
-    response.end(JSON.stringify(answer.body));
+    // A string body goes as it is (a proxy's HTML error page, say), anything else as JSON.
+    const text = typeof answer.body === 'string';
+    response.writeHead(answer.status, {
+      'Content-Type': text ? 'text/html' : 'application/json',
+      'Request-Id': 'req_stub',
+      ...headers,
+    });
+    response.end(text ? answer.body : JSON.stringify(answer.body));
   }
 }
 

@@ -1,9 +1,6 @@
 import Stripe from 'stripe';
 import { z } from 'zod';
-import {
-  InvalidPaymentSignatureError,
-  type PaymentNotification,
-} from '../../application/sales/ports/payment-provider';
+import { InvalidPaymentSignatureError, type PaymentNotification } from '../../application/sales/ports/payment-provider';
 import { Money } from '../../domain/shared/money';
 import { fromStripeAmount } from './stripe-amounts';
 
@@ -130,6 +127,7 @@ function parsed<T>(schema: z.ZodType<T>, value: unknown): T {
 
 function readAmount(minorUnits: number, currency: string): Money {
   const amount = fromStripeAmount(minorUnits, currency.toUpperCase());
-  if (amount === null) throw new InvalidPaymentSignatureError('The webhook amount is not a whole amount of its currency');
+  if (amount === null)
+    throw new InvalidPaymentSignatureError('The webhook amount is not a whole amount of its currency');
   return amount;
 }

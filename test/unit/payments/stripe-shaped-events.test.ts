@@ -53,10 +53,13 @@ describe('readStripeShapedEvent: Stripe-signed webhooks read into payment notifi
       });
     });
 
-    it.each(['payment_intent.created', 'charge.succeeded', 'customer.created'])('%s is ignored, by its type', (type) => {
-      const body = stripeEventBody({ type }, payment, 'evt_4');
-      expect(read(body, stripeSignature(body, SECRET, T0))).toEqual({ kind: 'ignored', eventId: 'evt_4', type });
-    });
+    it.each(['payment_intent.created', 'charge.succeeded', 'customer.created'])(
+      '%s is ignored, by its type',
+      (type) => {
+        const body = stripeEventBody({ type }, payment, 'evt_4');
+        expect(read(body, stripeSignature(body, SECRET, T0))).toEqual({ kind: 'ignored', eventId: 'evt_4', type });
+      },
+    );
 
     it("reads ISK, whole krónur to us and hundredths to Stripe, back to the payment's amount", () => {
       const krona = { ...payment, amount: Money.of(4500, 'ISK') };
@@ -97,7 +100,12 @@ describe('readStripeShapedEvent: Stripe-signed webhooks read into payment notifi
     it('a header that is not t=…,v1=…, or signs with another scheme only', () => {
       const good = stripeSignature(body, SECRET, T0);
       const signature = good.split('v1=')[1]!;
-      for (const header of ['garbage', `v1=${signature}`, `t=${Math.floor(T0.getTime() / 1000)}`, `t=x,v1=${signature}`]) {
+      for (const header of [
+        'garbage',
+        `v1=${signature}`,
+        `t=${Math.floor(T0.getTime() / 1000)}`,
+        `t=x,v1=${signature}`,
+      ]) {
         expect([header, refusal(() => read(body, header))]).toEqual([header, expect.any(String)]);
       }
       expect(refusal(() => read(body, good.replace('v1=', 'v0=')))).toMatch(/does not sign/);
@@ -125,7 +133,11 @@ describe('readStripeShapedEvent: Stripe-signed webhooks read into payment notifi
       ['no data', JSON.stringify({ id: 'evt_1', type: 'payment_intent.succeeded' })],
       [
         'an intent without an amount',
-        JSON.stringify({ id: 'evt_1', type: 'payment_intent.succeeded', data: { object: { id: 'pi_1', currency: 'usd' } } }),
+        JSON.stringify({
+          id: 'evt_1',
+          type: 'payment_intent.succeeded',
+          data: { object: { id: 'pi_1', currency: 'usd' } },
+        }),
       ],
       [
         'a fractional amount',
@@ -153,7 +165,11 @@ describe('readStripeShapedEvent: Stripe-signed webhooks read into payment notifi
       ],
       [
         'a refund without its PaymentIntent',
-        JSON.stringify({ id: 'evt_1', type: 'charge.refunded', data: { object: { id: 'ch_1', payment_intent: null } } }),
+        JSON.stringify({
+          id: 'evt_1',
+          type: 'charge.refunded',
+          data: { object: { id: 'ch_1', payment_intent: null } },
+        }),
       ],
     ])('%s', (_what, body) => {
       expect(refusal(() => read(body, stripeSignature(body, SECRET, T0)))).toMatch(/body|amount/);
