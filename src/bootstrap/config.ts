@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RateLimitSettings } from '../adapters/http/rate-limits';
+import type { StripeApiBase, StripeSettings } from '../adapters/payments/stripe-payment.provider';
 import type { RedisConnectionSettings } from '../adapters/redis/redis-client';
 
 const flag = (fallback: boolean) =>
@@ -84,6 +85,9 @@ const environmentSchema = z.object({
   WEBHOOK_RETRY_SCHEDULE: retrySchedule,
   WEBHOOK_RELAY_INTERVAL_MS: positiveInt(500),
   WEBHOOK_DELIVERY_RETENTION_HOURS: positiveInt(168),
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  STRIPE_API_BASE: z.string().url().optional(),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -145,6 +149,8 @@ export interface Config {
     readonly relayIntervalMs: number;
     readonly deliveryRetentionHours: number;
   };
+  /** STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, STRIPE_API_BASE; null when not set (required by PAYMENT_PROVIDER=stripe). */
+  readonly stripe: StripeSettings | null;
 }
 
 export class ConfigError extends Error {}
@@ -180,6 +186,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (Boolean(env.ADMIN_EMAIL) !== Boolean(env.ADMIN_PASSWORD)) {
     throw new ConfigError('Set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither');
   }
+  const stripe = stripeSettings(env, source['PAYMENT_PROVIDER'] === 'stripe');
   return {
     env: env.NODE_ENV,
     host: env.HOST,
@@ -247,6 +254,45 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       relayIntervalMs: env.WEBHOOK_RELAY_INTERVAL_MS,
       deliveryRetentionHours: env.WEBHOOK_DELIVERY_RETENTION_HOURS,
     },
+    stripe,
+  };
+}
+
+/**
+ * Stripe's settings: both secrets or neither, and both when Stripe takes the payments.
+ * Messages name the variables, never their values.
+ */
+function stripeSettings(env: Environment, required: boolean): StripeSettings | null {
+  const { STRIPE_SECRET_KEY: secretKey, STRIPE_WEBHOOK_SECRET: webhookSecret } = env;
+  if (!secretKey || !webhookSecret) {
+    if (required) {
+      throw new ConfigError('PAYMENT_PROVIDER=stripe needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET');
+    }
+    if (secretKey || webhookSecret) {
+      throw new ConfigError('Set both STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, or neither');
+    }
+    if (env.STRIPE_API_BASE) throw new ConfigError('STRIPE_API_BASE is set without STRIPE_SECRET_KEY');
+    return null;
+  }
+  return { secretKey, webhookSecret, apiBase: env.STRIPE_API_BASE ? stripeApiBase(env.STRIPE_API_BASE) : null };
+}
+
+/** STRIPE_API_BASE (`http://127.0.0.1:12111`, a stub; `https://proxy.internal`) as the SDK takes it: host, port, protocol. */
+function stripeApiBase(value: string): StripeApiBase {
+  const url = new URL(value);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError('STRIPE_API_BASE must be an http:// or https:// URL');
+  }
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || url.username || url.password) {
+    // The SDK always calls /v1/… at the root of its host.
+    throw new ConfigError('STRIPE_API_BASE must be a scheme, host and optional port only, e.g. https://stripe-proxy:8443');
+  }
+  const protocol = url.protocol === 'https:' ? 'https' : 'http';
+  return {
+    // new URL keeps IPv6 hosts in brackets; the SDK passes host to http.request as it is.
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port ? Number(url.port) : protocol === 'https' ? 443 : 80,
+    protocol,
   };
 }
 
