@@ -1,3 +1,4 @@
+import type { GradeSalesCounts, SalesReportQuery } from '../../application/sales/ports/sales-report-query';
 import { SeatStatus, SeatStatusQuery } from '../../application/catalog/ports/seat-status-query';
 import type { SeatClaimSource } from '../../application/seat-state/ports/seat-claims';
 import type { ClaimedSeat } from '../../application/seat-state/ports/seat-state-log';
@@ -23,7 +24,9 @@ import {
  * seats per member and performance (the twin of member_seat_counts). Every check and write
  * of `add` happens without an await in between, so concurrent calls cannot interleave.
  */
-export class InMemoryReservationRepository implements ReservationRepository, SeatStatusQuery, SeatClaimSource {
+export class InMemoryReservationRepository
+  implements ReservationRepository, SeatStatusQuery, SeatClaimSource, SalesReportQuery
+{
   readonly #byId = new Map<string, ReservationSnapshot>();
   /** `${performanceId}/${seatId}` → id of the PENDING or CONFIRMED reservation claiming it. */
   readonly #claims = new Map<string, string>();
@@ -124,6 +127,27 @@ export class InMemoryReservationRepository implements ReservationRepository, Sea
       if (claim) taken.set(key.slice(performanceId.length + 1), claim);
     }
     return taken;
+  }
+
+  /** The sales report's counts, by the same rule as takenSeats: RESERVED is sold, HELD is held. */
+  async salesByGrade(performanceId: string, now: Date): Promise<readonly GradeSalesCounts[]> {
+    const byGrade = new Map<string, { grade: string; sold: number; held: number; revenue: number }>();
+    for (const snapshot of this.#byId.values()) {
+      if (snapshot.performanceId !== performanceId) continue;
+      const claim = seatClaimAt(snapshot, now);
+      if (!claim) continue;
+      for (const seat of snapshot.seats) {
+        const counts = byGrade.get(seat.grade) ?? { grade: seat.grade, sold: 0, held: 0, revenue: 0 };
+        if (claim === 'RESERVED') {
+          counts.sold++;
+          counts.revenue += seat.price.amount;
+        } else {
+          counts.held++;
+        }
+        byGrade.set(seat.grade, counts);
+      }
+    }
+    return [...byGrade.values()];
   }
 
   /** `save` without an await, so a batch of `expireOverdue` cannot interleave with other calls. */
