@@ -7,6 +7,7 @@ import { EnsureAdmin } from '../application/identity/ensure-admin/ensure-admin.u
 import { ExpireOverdueHolds } from '../application/sales/expire-overdue-holds/expire-overdue-holds.use-case';
 import { GetMember } from '../application/identity/get-member/get-member.use-case';
 import { GetPerformance } from '../application/catalog/get-performance/get-performance.use-case';
+import { GetSalesReport } from '../application/sales/get-sales-report/get-sales-report.use-case';
 import { GetReservation } from '../application/sales/get-reservation/get-reservation.use-case';
 import { GetSeatMap } from '../application/catalog/get-seat-map/get-seat-map.use-case';
 import { HoldSeats } from '../application/sales/hold-seats/hold-seats.use-case';
@@ -117,6 +118,7 @@ export function buildContainer(options: ContainerOptions): Container {
   );
   // Best-available without Redis reads MySQL itself: a cached view would only cost lost blocks.
   constant(TOKENS.UncachedSeatStatusQuery, stores.seatStatuses);
+  constant(TOKENS.SalesReportQuery, stores.salesReports);
   constant(TOKENS.IdempotencyStore, stores.idempotency);
   constant(TOKENS.Readiness, () => stores.readiness());
   // Caching is a wiring decision: CACHE_ENABLED=false measures the service without it.
@@ -181,6 +183,12 @@ export function buildContainer(options: ContainerOptions): Container {
   bindUseCase(T.ListPerformances, ListPerformances, [T.PerformanceCatalog, T.Clock]);
   bindUseCase(T.GetSeatMap, GetSeatMap, [T.SeatMapReader]);
   bindUseCase(T.GetPerformance, GetPerformance, [T.SeatMapReader]);
+  bindUseCase(T.GetSalesReport, GetSalesReport, [
+    T.PerformanceRepository,
+    T.SalesReportQuery,
+    T.MemberRepository,
+    T.Clock,
+  ]);
   bindUseCase(T.ConfirmReservation, ConfirmReservation, [
     T.ReservationRepository,
     T.MemberRepository,
@@ -255,6 +263,7 @@ export function buildContainer(options: ContainerOptions): Container {
     listPerformances: T.ListPerformances,
     getPerformance: T.GetPerformance,
     getSeatMap: T.GetSeatMap,
+    getSalesReport: T.GetSalesReport,
     holdSeats: T.HoldSeats,
     holdBestAvailable: T.HoldBestAvailable,
     confirmReservation: T.ConfirmReservation,

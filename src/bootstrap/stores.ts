@@ -6,6 +6,7 @@ import type { PerformanceCatalog } from '../application/catalog/ports/performanc
 import type { SeatHoldStore } from '../application/sales/ports/seat-hold-store';
 import type { BestAvailableStore } from '../application/sales/ports/best-available-store';
 import type { SeatStatusQuery } from '../application/catalog/ports/seat-status-query';
+import type { SalesReportQuery } from '../application/sales/ports/sales-report-query';
 import type { MemberRepository } from '../domain/identity/member.repository';
 import type { PerformanceRepository } from '../domain/catalog/performance.repository';
 import type { ReservationRepository } from '../domain/sales/reservation.repository';
@@ -29,6 +30,7 @@ import { ObjectionPerformanceRepository } from '../adapters/persistence/objectio
 import { MysqlReservationRepository } from '../adapters/persistence/mysql-reservation.repository';
 import { SchemaWatch } from '../adapters/persistence/schema-watch';
 import { SqlSeatStatusQuery } from '../adapters/persistence/sql-seat-status.query';
+import { SqlSalesReportQuery } from '../adapters/persistence/sql-sales-report.query';
 import { connectRedis, isRedisUp, openRedis, type RedisClient } from '../adapters/redis/redis-client';
 import { redisRateLimiterFactory } from '../adapters/redis/redis-rate-limiter';
 import { RedisSeatHoldStore } from '../adapters/redis/redis-seat-hold.store';
@@ -49,6 +51,8 @@ export interface Stores {
   readonly catalog: PerformanceCatalog;
   readonly reservations: ReservationRepository;
   readonly seatStatuses: SeatStatusQuery;
+  /** Sold, held and revenue per grade, aggregated where the reservations are. */
+  readonly salesReports: SalesReportQuery;
   readonly seatHolds: SeatHoldStore;
   /** Best-available choices, sharing the seat holds of `seatHolds`. */
   readonly bestAvailable: BestAvailableStore;
@@ -88,6 +92,7 @@ export function openEmbeddedStores(clock: Clock): Stores {
     catalog: performances,
     reservations,
     seatStatuses: reservations,
+    salesReports: reservations,
     seatHolds,
     bestAvailable: new InMemoryBestAvailableStore(seatHolds),
     idempotency: new InMemoryIdempotencyStore(),
@@ -169,6 +174,7 @@ export async function openExternalStores(
     catalog: performances,
     reservations: new MysqlReservationRepository(knex, claims, new DomainEventOutboxTranslator(ids)),
     seatStatuses: new SqlSeatStatusQuery(knex),
+    salesReports: new SqlSalesReportQuery(knex),
     seatHolds: new RedisSeatHoldStore(redis),
     bestAvailable: new RedisBestAvailableStore(redis),
     idempotency: new MysqlIdempotencyStore(knex),

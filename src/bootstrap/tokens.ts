@@ -30,6 +30,8 @@ export const TOKENS = {
   ListPerformances: Symbol.for('ListPerformances'),
   GetPerformance: Symbol.for('GetPerformance'),
   GetSeatMap: Symbol.for('GetSeatMap'),
+  GetSalesReport: Symbol.for('GetSalesReport'),
+  SalesReportQuery: Symbol.for('SalesReportQuery'),
   HoldSeats: Symbol.for('HoldSeats'),
   HoldBestAvailable: Symbol.for('HoldBestAvailable'),
   ConfirmReservation: Symbol.for('ConfirmReservation'),

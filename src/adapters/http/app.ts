@@ -14,6 +14,7 @@ import { docsRoutes } from './routes/docs.routes';
 import { healthRoutes } from './routes/health.routes';
 import { memberRoutes } from './routes/members.routes';
 import { performanceRoutes } from './routes/performances.routes';
+import { salesReportRoutes } from './routes/sales-report.routes';
 import { reservationRoutes } from './routes/reservations.routes';
 import { seatStreamRoutes } from './routes/seat-stream.routes';
 import { webhookRoutes } from './routes/webhooks.routes';
@@ -50,6 +51,7 @@ export function createHttpApp(deps: HttpDependencies): Koa {
   memberRoutes(api, deps.useCases);
   authRoutes(api, deps.useCases, rateLimits);
   performanceRoutes(api, deps.useCases);
+  salesReportRoutes(api, deps.useCases);
   if (deps.seatStreams) seatStreamRoutes(api, deps.useCases, deps.seatStreams);
   admissionRoutes(api, deps.useCases, deps.publicKeys);
   reservationRoutes(api, deps.useCases, deps.reservationLimits);

@@ -11,6 +11,7 @@ import type { CreatePerformance } from '../../application/catalog/create-perform
 import type { ListPerformances } from '../../application/catalog/list-performances/list-performances.use-case';
 import type { GetPerformance } from '../../application/catalog/get-performance/get-performance.use-case';
 import type { GetSeatMap } from '../../application/catalog/get-seat-map/get-seat-map.use-case';
+import type { GetSalesReport } from '../../application/sales/get-sales-report/get-sales-report.use-case';
 import type { HoldSeats } from '../../application/sales/hold-seats/hold-seats.use-case';
 import type { HoldBestAvailable } from '../../application/sales/hold-best-available/hold-best-available.use-case';
 import type { ConfirmReservation } from '../../application/sales/confirm-reservation/confirm-reservation.use-case';
@@ -36,6 +37,7 @@ export interface UseCases {
   readonly listPerformances: Pick<ListPerformances, 'execute'>;
   readonly getPerformance: Pick<GetPerformance, 'execute'>;
   readonly getSeatMap: Pick<GetSeatMap, 'execute'>;
+  readonly getSalesReport: Pick<GetSalesReport, 'execute'>;
   readonly holdSeats: Pick<HoldSeats, 'execute'>;
   readonly holdBestAvailable: Pick<HoldBestAvailable, 'execute'>;
   readonly confirmReservation: Pick<ConfirmReservation, 'execute'>;

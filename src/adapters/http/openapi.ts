@@ -84,7 +84,17 @@ function openApiRoute(spec: AnyRouteSpec): RouteConfig {
     responses[String(success.status)] = {
       description: success.description,
       ...(success.headers && { headers: successHeaders(success.headers) }),
-      ...(success.schema && { content: { [success.contentType ?? 'application/json']: { schema: success.schema } } }),
+      ...(success.schema && {
+        content: {
+          [success.contentType ?? 'application/json']: { schema: success.schema },
+          ...Object.fromEntries(
+            (success.alternatives ?? []).map((alternative) => [
+              alternative.contentType,
+              { schema: alternative.schema },
+            ]),
+          ),
+        },
+      }),
     };
   }
   for (const [status, codes] of problemCodesOf(spec)) {

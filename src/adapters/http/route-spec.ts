@@ -17,6 +17,8 @@ export interface SuccessResponse {
   /** Response body schema; documentation only: responses are never validated on the way out. */
   readonly schema?: z.ZodType;
   readonly contentType?: string;
+  /** The same answer in other media types, chosen by the request's Accept header (documentation only). */
+  readonly alternatives?: readonly { readonly contentType: string; readonly schema: z.ZodType }[];
   /** Response header name → description. */
   readonly headers?: Readonly<Record<string, string>>;
 }

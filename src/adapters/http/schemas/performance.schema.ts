@@ -15,9 +15,9 @@ import {
 // Sizes past the schema's bounds are 400 VALIDATION_FAILED; the layout rules of the domain
 // (blank or padded names, rows and seats per row, seats per hall, dates) are 422
 // INVALID_PERFORMANCE. The document states both.
-const TITLE_MAX_LENGTH = 200;
-const NAME_MAX_LENGTH = 50;
-const MAX_GRADES = 50;
+export const TITLE_MAX_LENGTH = 200;
+export const NAME_MAX_LENGTH = 50;
+export const MAX_GRADES = 50;
 const MAX_SECTIONS = 200;
 /** Grade and section names: no surrounding white space; a section name has no "-" (it separates label parts). */
 const SECTION_NAME = '^[^\\s-](?:[^-]*[^\\s-])?$';
