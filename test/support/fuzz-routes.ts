@@ -312,6 +312,33 @@ export const ROUTE_FUZZERS: readonly RouteFuzzer[] = [
       if (seats.some((seat: string) => !hall.includes(seat))) fail('a hold on a seat of another performance');
     },
   },
+  {
+    method: 'GET',
+    path: `${API}/performances/:id/sales`,
+    access: 'admin',
+    shape: (fixture, operation) => ({
+      operation,
+      access: 'admin',
+      pathId: pathId([fixture.onSale, fixture.queued]),
+    }),
+    // Whatever the race, a report adds up: grades sum to the totals, nothing negative.
+    check: (_fixture, _request, response) => {
+      if (response.status !== 200 || !response.json) return;
+      const { grades, totals } = response.json as {
+        grades: { seats: number; sold: number; held: number; available: number; revenue: number }[];
+        totals: { seats: number; sold: number; held: number; available: number; revenue: number };
+      };
+      for (const field of ['seats', 'sold', 'held', 'available', 'revenue'] as const) {
+        const sum = grades.reduce((total, grade) => total + grade[field], 0);
+        if (sum !== totals[field]) fail(`the grades' ${field} add up to ${sum}, the totals say ${totals[field]}`);
+      }
+      for (const grade of grades) {
+        if (grade.available < 0 || grade.sold + grade.held + grade.available !== grade.seats) {
+          fail(`a grade that does not add up: ${JSON.stringify(grade)}`);
+        }
+      }
+    },
+  },
   ...(['POST /performances/:id/queue', 'GET /performances/:id/queue/me'] as const).map((route): RouteFuzzer => {
     const [method, path] = route.split(' ') as [string, string];
     return {
