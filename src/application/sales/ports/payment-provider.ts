@@ -54,7 +54,7 @@ export type PaymentNotification =
 /**
  * A payment provider: starts payments, refunds them, and reads its own signed webhooks.
  * Adapters translate a provider that cannot be reached into StoreUnavailableError (503),
- * and a card or request the provider refuses outright into PaymentDeclinedError.
+ * and a card or request the provider refuses outright into PaymentRejectedError.
  */
 export interface PaymentProvider {
   readonly name: PaymentProviderName;
