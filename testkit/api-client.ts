@@ -134,6 +134,24 @@ export class ApiClient {
     return { id: member.id, email, password, token: await this.logIn(email, password) };
   }
 
+  /** A STAFF member created by the admin, logged in: checks tickets in at the doors. */
+  async newStaff(adminToken: string): Promise<ApiMember> {
+    const email = `staff-${randomUUID()}@example.com`;
+    const password = `pass-${randomUUID()}`;
+    const staff = await this.expect(201, 'POST', `${API}/staff`, {
+      token: adminToken,
+      body: { email, password, name: 'Door Staff' },
+    });
+    return { id: staff.id, email, password, token: await this.logIn(email, password) };
+  }
+
+  /** Holds the seats as the member and confirms them; returns the confirmed reservation as GET answers it, tickets included. */
+  async buyTickets(token: string, performanceId: string, seatIds: readonly string[]): Promise<Json> {
+    const held = await this.expect(201, 'POST', `${API}/reservations`, { token, body: { performanceId, seatIds } });
+    await this.expect(200, 'POST', `${API}/reservations/${held.id}/confirm`, { token });
+    return this.expect(200, 'GET', `${API}/reservations/${held.id}`, { token });
+  }
+
   /** `count` new members, `concurrency` at a time: hashing is CPU-bound, a flood would only queue. */
   newMembers(count: number, prefix: string, concurrency = 10): Promise<ApiMember[]> {
     return mapConcurrently(

@@ -8,13 +8,10 @@ import { ActiveWaitingRooms, type WaitingRoomPolicy } from '../application/admis
 import type { Clock } from '../application/shared/ports/clock';
 import type { PerformanceRepository } from '../domain/catalog/performance.repository';
 import { Ed25519AdmissionTokens } from '../adapters/security/ed25519-admission-tokens';
-import {
-  ed25519KeyFromPem,
-  generateEd25519Key,
-  type Ed25519SigningKey,
-} from '../adapters/security/ed25519-signing-key';
+import type { Ed25519SigningKey } from '../adapters/security/ed25519-signing-key';
 import { PublicKeySet } from '../adapters/security/public-key-set';
-import { ConfigError, type Config } from './config';
+import type { Config } from './config';
+import { configuredSigningKey } from './signing-keys';
 
 /** Advancing a waiting room is one Redis script; a few times a second keeps admissions smooth. */
 export const WAITING_ROOM_ADVANCE_INTERVAL_MS = 250;
@@ -28,21 +25,10 @@ export interface AdmissionModule {
 }
 
 export function admissionSigningKey(config: Config, logger: Logger): Ed25519SigningKey {
-  if (config.admission.signingKeyPem) {
-    try {
-      return ed25519KeyFromPem(config.admission.signingKeyPem);
-    } catch (error) {
-      throw new ConfigError(`ADMISSION_SIGNING_KEY is not an Ed25519 private key in PKCS#8 PEM: ${String(error)}`);
-    }
-  }
-  const generated = generateEd25519Key();
-  logger.warn(
-    { kid: generated.publicJwk.kid },
-    'ADMISSION_SIGNING_KEY not set: generated an Ed25519 key for admission tokens; it lives as long as this ' +
-      'process and other instances do not know it. Set one shared key (openssl genpkey -algorithm ed25519) ' +
-      'when running more than one instance or restarting during a sale',
+  return configuredSigningKey(
+    { setting: 'ADMISSION_SIGNING_KEY', pem: config.admission.signingKeyPem, signs: 'admission tokens' },
+    logger,
   );
-  return generated;
 }
 
 /** Wires the admission module; `decorate` adds the telemetry every use case gets. */

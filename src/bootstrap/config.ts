@@ -81,6 +81,7 @@ const environmentSchema = z.object({
   SEAT_STATE_RECONCILE_MS: positiveInt(30_000),
   QUEUE_ABANDON_SECONDS: positiveInt(60),
   ADMISSION_SIGNING_KEY: z.string().optional(),
+  TICKET_SIGNING_KEY: z.string().optional(),
   WEBHOOK_ALLOW_PRIVATE: flag(false),
   WEBHOOK_RETRY_SCHEDULE: retrySchedule,
   WEBHOOK_RELAY_INTERVAL_MS: positiveInt(500),
@@ -141,6 +142,8 @@ export interface Config {
   };
   /** Waiting rooms: when a silent member is dropped, and the admission tokens' Ed25519 key (PKCS#8 PEM; null: generated). */
   readonly admission: { readonly abandonSeconds: number; readonly signingKeyPem: string | null };
+  /** Ticket codes: their Ed25519 key (PKCS#8 PEM; null: generated, and codes die with the process). */
+  readonly tickets: { readonly signingKeyPem: string | null };
   /** Outgoing webhooks: the SSRF guard's exception, the retry schedule, the relay's pace. */
   readonly webhooks: {
     readonly allowPrivate: boolean;
@@ -247,6 +250,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       abandonSeconds: env.QUEUE_ABANDON_SECONDS,
       // A PEM in one line of an env file has its line breaks written as \n.
       signingKeyPem: env.ADMISSION_SIGNING_KEY ? env.ADMISSION_SIGNING_KEY.replaceAll('\\n', '\n') : null,
+    },
+    tickets: {
+      signingKeyPem: env.TICKET_SIGNING_KEY ? env.TICKET_SIGNING_KEY.replaceAll('\\n', '\n') : null,
     },
     webhooks: {
       allowPrivate: env.WEBHOOK_ALLOW_PRIVATE,

@@ -50,6 +50,11 @@ import {
   type AdmissionModule,
 } from './admission';
 import type { PeriodicJob } from './periodic-job';
+import { ticketSigningKey } from './tickets';
+import { Ed25519TicketCodes } from '../adapters/security/ed25519-ticket-codes';
+import { RegisterStaff } from '../application/identity/register-staff/register-staff.use-case';
+import { CheckInTicket } from '../application/sales/check-in-ticket/check-in-ticket.use-case';
+import { GetTicketCode } from '../application/sales/get-ticket-code/get-ticket-code.use-case';
 import { TOKENS } from './tokens';
 import { bindWebhooks } from './webhooks';
 
@@ -101,6 +106,7 @@ export function buildContainer(options: ContainerOptions): Container {
   constant(TOKENS.MemberRepository, stores.members);
   constant(TOKENS.PerformanceCatalog, stores.catalog);
   constant(TOKENS.ReservationRepository, stores.reservations);
+  constant(TOKENS.CheckInRepository, stores.checkIns);
   // While Redis is down every hold fails over to MySQL; one warning per 10 s says so.
   constant(
     TOKENS.SeatHoldStore,
@@ -203,7 +209,17 @@ export function buildContainer(options: ContainerOptions): Container {
     T.Clock,
     T.EventPublisher,
   ]);
-  bindUseCase(T.GetReservation, GetReservation, [T.ReservationRepository, T.MemberRepository, T.Clock]);
+  bindUseCase(T.GetReservation, GetReservation, [T.ReservationRepository, T.MemberRepository, T.Clock, T.TicketCodes]);
+  bindUseCase(T.GetTicketCode, GetTicketCode, [T.ReservationRepository, T.MemberRepository, T.TicketCodes]);
+  bindUseCase(T.CheckInTicket, CheckInTicket, [
+    T.ReservationRepository,
+    T.CheckInRepository,
+    T.MemberRepository,
+    T.TicketCodes,
+    T.Clock,
+    T.EventPublisher,
+  ]);
+  bindUseCase(T.RegisterStaff, RegisterStaff, [T.MemberRepository, T.MemberRegistration]);
   bindUseCase(T.ListMemberReservations, ListMemberReservations, [T.ReservationRepository, T.MemberRepository, T.Clock]);
   bindUseCase(T.ExpireOverdueHolds, ExpireOverdueHolds, [
     T.ReservationRepository,
@@ -251,6 +267,11 @@ export function buildContainer(options: ContainerOptions): Container {
   constant(T.GetQueueStatus, admission.getQueueStatus);
   constant(T.CheckAdmission, admission.checkAdmission);
 
+  // Ticket codes: their public key joins the same key set, so a gate verifies them offline.
+  const ticketKey = ticketSigningKey(config, logger);
+  container.get<PublicKeySet>(T.PublicKeys).add(ticketKey.publicJwk);
+  constant(T.TicketCodes, new Ed25519TicketCodes(ticketKey));
+
   // Outgoing webhooks: admin use cases, the relay and its purge (src/bootstrap/webhooks.ts).
   const webhookJobs = bindWebhooks(container, config, stores, bindUseCase);
 
@@ -270,6 +291,9 @@ export function buildContainer(options: ContainerOptions): Container {
     cancelReservation: T.CancelReservation,
     getReservation: T.GetReservation,
     listMemberReservations: T.ListMemberReservations,
+    registerStaff: T.RegisterStaff,
+    getTicketCode: T.GetTicketCode,
+    checkInTicket: T.CheckInTicket,
     joinQueue: T.JoinQueue,
     getQueueStatus: T.GetQueueStatus,
     checkAdmission: T.CheckAdmission,

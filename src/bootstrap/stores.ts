@@ -10,6 +10,9 @@ import type { SalesReportQuery } from '../application/sales/ports/sales-report-q
 import type { MemberRepository } from '../domain/identity/member.repository';
 import type { PerformanceRepository } from '../domain/catalog/performance.repository';
 import type { ReservationRepository } from '../domain/sales/reservation.repository';
+import type { CheckInRepository } from '../domain/sales/check-in.repository';
+import { InMemoryCheckInRepository } from '../adapters/memory/in-memory-check-in.repository';
+import { MysqlCheckInRepository } from '../adapters/persistence/mysql-check-in.repository';
 import type { ReadinessReport } from '../adapters/http/http-dependencies';
 import type { WaitingRoomStore } from '../application/admission/ports/waiting-room-store';
 import { InMemoryWaitingRoomStore } from '../adapters/memory/in-memory-waiting-room.store';
@@ -50,6 +53,8 @@ export interface Stores {
   readonly performances: PerformanceRepository;
   readonly catalog: PerformanceCatalog;
   readonly reservations: ReservationRepository;
+  /** Check-ins of the reservations' tickets, written with their outbox messages. */
+  readonly checkIns: CheckInRepository;
   readonly seatStatuses: SeatStatusQuery;
   /** Sold, held and revenue per grade, aggregated where the reservations are. */
   readonly salesReports: SalesReportQuery;
@@ -91,6 +96,7 @@ export function openEmbeddedStores(clock: Clock): Stores {
     performances,
     catalog: performances,
     reservations,
+    checkIns: new InMemoryCheckInRepository(reservations, webhookDeliveries),
     seatStatuses: reservations,
     salesReports: reservations,
     seatHolds,
@@ -167,12 +173,14 @@ export async function openExternalStores(
   });
   const performances = new ObjectionPerformanceRepository(knex);
   const ids = new UuidV7IdGenerator();
+  const outbox = new DomainEventOutboxTranslator(ids);
   return {
     kind: 'external',
     members: new ObjectionMemberRepository(knex),
     performances,
     catalog: performances,
-    reservations: new MysqlReservationRepository(knex, claims, new DomainEventOutboxTranslator(ids)),
+    reservations: new MysqlReservationRepository(knex, claims, outbox),
+    checkIns: new MysqlCheckInRepository(knex, outbox),
     seatStatuses: new SqlSeatStatusQuery(knex),
     salesReports: new SqlSalesReportQuery(knex),
     seatHolds: new RedisSeatHoldStore(redis),

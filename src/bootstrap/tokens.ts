@@ -39,6 +39,11 @@ export const TOKENS = {
   GetReservation: Symbol.for('GetReservation'),
   ListMemberReservations: Symbol.for('ListMemberReservations'),
   ExpireOverdueHolds: Symbol.for('ExpireOverdueHolds'),
+  CheckInRepository: Symbol.for('CheckInRepository'),
+  TicketCodes: Symbol.for('TicketCodes'),
+  GetTicketCode: Symbol.for('GetTicketCode'),
+  CheckInTicket: Symbol.for('CheckInTicket'),
+  RegisterStaff: Symbol.for('RegisterStaff'),
   PurgeExpiredIdempotencyKeys: Symbol.for('PurgeExpiredIdempotencyKeys'),
 
   WebhookEndpointRepository: Symbol.for('WebhookEndpointRepository'),

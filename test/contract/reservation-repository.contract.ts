@@ -9,6 +9,7 @@ import {
   SeatsAlreadyClaimedError,
 } from '../../src/domain/sales/reservation.errors';
 import { ReservationRepository } from '../../src/domain/sales/reservation.repository';
+import { ticketIdOf } from '../../src/domain/sales/reservation';
 import {
   aMember,
   aPerformance,
@@ -356,6 +357,67 @@ export function reservationRepositoryContract(makeStores: () => ReservationStore
 
         await expect(reservations.save(reservation)).rejects.toBeInstanceOf(ConcurrentModificationError);
         expect(await reservations.findById(reservation.id)).toBeNull();
+      });
+    });
+
+    describe('tickets', () => {
+      it('stores the tickets issued by the confirmation with it, and finds the reservation by any of them', async () => {
+        const reservation = hold({ seatIds: seats.slice(0, 3) });
+        await reservations.add(reservation, NO_MEMBER_CAP);
+        expect((await stored(reservation.id))?.tickets).toEqual([]);
+        reservation.confirm(at(MINUTE));
+        await reservations.save(reservation);
+
+        const tickets = (await stored(reservation.id))!.tickets;
+        expect(tickets).toEqual(reservation.tickets);
+        expect(tickets.map((ticket) => ticket.seatId)).toEqual(seats.slice(0, 3));
+        for (const ticket of tickets) {
+          expect((await reservations.findByTicketId(ticket.id))?.toSnapshot()).toEqual(await stored(reservation.id));
+        }
+        expect(await reservations.findByTicketId(ticketIdOf(reservation.id, 'not-a-seat'))).toBeNull();
+        expect((await reservations.findByIds([reservation.id]))[0]!.tickets).toEqual(tickets);
+        expect((await reservations.listByMember(memberId))[0]!.tickets).toEqual(tickets);
+      });
+
+      it('keeps the tickets of a cancelled reservation (void), findable by their ids', async () => {
+        const reservation = hold();
+        await reservations.add(reservation, NO_MEMBER_CAP);
+        reservation.confirm(at(MINUTE));
+        await reservations.save(reservation);
+        const reread = (await reservations.findById(reservation.id))!;
+        reread.cancel(at(2 * MINUTE));
+        await reservations.save(reread);
+
+        const cancelled = (await reservations.findByTicketId(reservation.tickets[0]!.id))!;
+        expect(cancelled.status).toBe('CANCELLED');
+        expect(cancelled.ticketsValid).toBe(false);
+        expect(cancelled.tickets).toEqual(reservation.tickets);
+      });
+
+      it('writes no ticket for a confirmation that loses to a concurrent change', async () => {
+        const reservation = hold();
+        await reservations.add(reservation, NO_MEMBER_CAP);
+        const mine = (await reservations.findById(reservation.id))!;
+        const theirs = (await reservations.findById(reservation.id))!;
+        theirs.cancel(at(MINUTE));
+        await reservations.save(theirs);
+        mine.confirm(at(MINUTE));
+        await expect(reservations.save(mine)).rejects.toBeInstanceOf(ConcurrentModificationError);
+
+        expect((await stored(reservation.id))?.tickets).toEqual([]);
+        expect(await reservations.findByTicketId(mine.tickets[0]!.id)).toBeNull();
+      });
+
+      it('issues one ticket per seat when two confirmations of one hold race: the other is refused', async () => {
+        const reservation = hold();
+        await reservations.add(reservation, NO_MEMBER_CAP);
+        const copies = [(await reservations.findById(reservation.id))!, (await reservations.findById(reservation.id))!];
+        copies.forEach((copy, index) => copy.confirm(at(MINUTE + index)));
+        const outcomes = await Promise.allSettled(copies.map((copy) => reservations.save(copy)));
+        expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+
+        const tickets = (await stored(reservation.id))!.tickets;
+        expect(tickets.map((ticket) => ticket.seatId)).toEqual(reservation.seatIds);
       });
     });
 

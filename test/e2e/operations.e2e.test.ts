@@ -17,6 +17,9 @@ const ROUTES = [
   'post /api/v1/reservations/{id}/cancel',
   'get /api/v1/reservations/{id}',
   'get /api/v1/members/me/reservations',
+  'post /api/v1/staff',
+  'get /api/v1/tickets/{id}/qr.svg',
+  'post /api/v1/check-ins',
   'post /api/v1/performances/{id}/queue',
   'get /api/v1/performances/{id}/queue/me',
   'get /api/v1/performances/{id}/queue/me/stream',
@@ -168,7 +171,7 @@ describe('OpenAPI document and Swagger UI', () => {
     expect(size.schema).toMatchObject({ minimum: 1, maximum: 100, default: 20 });
   });
 
-  it('declares bearer authentication and requires it exactly on member and admin routes', () => {
+  it('declares bearer authentication and requires it exactly on member, staff and admin routes', () => {
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
     const secured = Object.entries<Json>(doc.paths)
       .flatMap(([path, item]) =>
@@ -189,6 +192,9 @@ describe('OpenAPI document and Swagger UI', () => {
         'post /api/v1/reservations/{id}/cancel',
         'get /api/v1/reservations/{id}',
         'get /api/v1/members/me/reservations',
+        'post /api/v1/staff',
+        'get /api/v1/tickets/{id}/qr.svg',
+        'post /api/v1/check-ins',
         'post /api/v1/performances/{id}/queue',
         'get /api/v1/performances/{id}/queue/me',
         'get /api/v1/performances/{id}/queue/me/stream',

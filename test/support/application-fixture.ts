@@ -27,6 +27,12 @@ import { LogIn } from '../../src/application/identity/log-in/log-in.use-case';
 import { MemberRegistration } from '../../src/application/identity/member-registration';
 import type { PasswordHasher } from '../../src/application/identity/ports/password-hasher';
 import { RegisterMember } from '../../src/application/identity/register-member/register-member.use-case';
+import { RegisterStaff } from '../../src/application/identity/register-staff/register-staff.use-case';
+import { CheckInTicket } from '../../src/application/sales/check-in-ticket/check-in-ticket.use-case';
+import { GetTicketCode } from '../../src/application/sales/get-ticket-code/get-ticket-code.use-case';
+import { InMemoryCheckInRepository } from '../../src/adapters/memory/in-memory-check-in.repository';
+import { Ed25519TicketCodes } from '../../src/adapters/security/ed25519-ticket-codes';
+import { generateEd25519Key } from '../../src/adapters/security/ed25519-signing-key';
 import { aMember, aPerformance, T0 } from './builders';
 
 export const HOLD_SECONDS = 300;
@@ -36,12 +42,14 @@ async function someMembers(): Promise<InMemoryMemberRepository> {
   const members = new InMemoryMemberRepository();
   for (let n = 1; n <= 9; n++) await members.add(aMember({ id: `member-${n}` }));
   await members.add(aMember({ id: 'admin', role: 'ADMIN' }));
+  await members.add(aMember({ id: 'staff', role: 'STAFF' }));
   return members;
 }
 
 const actors = {
   member: (n: number): Actor => ({ memberId: `member-${n}`, role: 'USER' }),
   admin: { memberId: 'admin', role: 'ADMIN' } as Actor,
+  staff: { memberId: 'staff', role: 'STAFF' } as Actor,
   /** A well-signed token's actor whose member is gone (deleted, or another environment's). */
   ghost: { memberId: 'deleted-member', role: 'USER' } as Actor,
   ghostAdmin: { memberId: 'deleted-admin', role: 'ADMIN' } as Actor,
@@ -81,6 +89,7 @@ export function identityFixture() {
     logIn: new LogIn(members, hasher, tokens),
     getMember: new GetMember(members),
     ensureAdmin: new EnsureAdmin(members, registration),
+    registerStaff: new RegisterStaff(members, registration),
   };
 }
 
@@ -123,6 +132,8 @@ export async function reservationFixture(
   const performance = aPerformance();
   await performances.add(performance);
   const seatIds = performance.toSnapshot().seats.map((seat) => seat.id);
+  const ticketCodes = new Ed25519TicketCodes(generateEd25519Key());
+  const checkIns = new InMemoryCheckInRepository(reservations);
 
   return {
     clock,
@@ -150,7 +161,11 @@ export async function reservationFixture(
       ),
     confirm: new ConfirmReservation(reservations, members, seatHolds, clock, events),
     cancel: new CancelReservation(reservations, members, seatHolds, clock, events),
-    get: new GetReservation(reservations, members, clock),
+    get: new GetReservation(reservations, members, clock, ticketCodes),
+    ticketCodes,
+    checkIns,
+    checkIn: new CheckInTicket(reservations, checkIns, members, ticketCodes, clock, events),
+    getTicketCode: new GetTicketCode(reservations, members, ticketCodes),
     list: new ListMemberReservations(reservations, members, clock),
     sweep: new ExpireOverdueHolds(reservations, seatHolds, clock, events, 2),
     seatMap: new GetSeatMap(new SeatMapReader(performances, unversionedSeatStates(reservations), clock)),

@@ -32,6 +32,8 @@ export interface FuzzFixture {
   readonly alicePending: string;
   readonly aliceConfirmed: string;
   readonly bobPending: string;
+  /** A ticket of aliceConfirmed, with its signed code. */
+  readonly aliceTicket: { readonly id: string; readonly code: string };
   /** A webhook to a public address literal (no DNS needed), registered last. */
   readonly webhook: string;
 }
@@ -81,6 +83,8 @@ export async function createFuzzFixture(api: ApiClient, adminToken: string, nowM
   const aliceConfirmed = await hold(alice, onSaleSeats.slice(2, 4));
   await api.expect(200, 'POST', `${API}/reservations/${aliceConfirmed}/confirm`, { token: alice.token });
   const bobPending = await hold(bob, onSaleSeats.slice(4, 5));
+  const [aliceTicket] = (await api.expect(200, 'GET', `${API}/reservations/${aliceConfirmed}`, { token: alice.token }))
+    .tickets;
   const webhook = (await api.registerWebhook(adminToken, 'https://8.8.8.8/hooks', ['reservation.expired']))
     .id as string;
   return {
@@ -97,6 +101,7 @@ export async function createFuzzFixture(api: ApiClient, adminToken: string, nowM
     alicePending,
     aliceConfirmed,
     bobPending,
+    aliceTicket: { id: aliceTicket.id, code: aliceTicket.code },
     webhook,
   };
 }
@@ -173,6 +178,77 @@ export const ROUTE_FUZZERS: readonly RouteFuzzer[] = [
     },
     check: (fixture, request, response) => {
       if (response.status === 201 && response.json.role !== 'USER') fail(`a sign-up made a ${response.json.role}`);
+    },
+  },
+  {
+    method: 'POST',
+    path: `${API}/staff`,
+    access: 'admin',
+    shape: (fixture, operation) => {
+      const email = fc.oneof(
+        { weight: 4, arbitrary: fc.emailAddress() },
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom(
+            fixture.alice.email,
+            fixture.alice.email.toUpperCase(),
+            ` ${fixture.alice.email} `,
+          ),
+        },
+        { weight: 2, arbitrary: nastyString() },
+        { weight: 1, arbitrary: boundaryString.map((local) => `${local}@example.com`) },
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom('🎵@example.com', 'a@b.c\u0000', 'x@例え.jp', `${'a'.repeat(240)}@example.com`),
+        },
+      );
+      const password = fc.oneof(
+        { weight: 4, arbitrary: fc.string({ minLength: 8, maxLength: 40 }) },
+        { weight: 2, arbitrary: nastyString() },
+        { weight: 1, arbitrary: boundaryString },
+        { weight: 1, arbitrary: fc.constantFrom('password', 'aaaaaaaa', 'abcabcab', '🎵🎵🎵🎵🎵🎵🎵🎵') },
+      );
+      const name = fc.oneof(
+        { weight: 4, arbitrary: fc.string({ minLength: 1, maxLength: 100 }) },
+        { weight: 2, arbitrary: nastyString() },
+        { weight: 2, arbitrary: boundaryString },
+      );
+      return { operation, access: 'admin', body: bodyText({ email, password, name }) };
+    },
+    check: (fixture, request, response) => {
+      if (response.status === 201 && response.json.role !== 'STAFF')
+        fail(`a staff sign-up made a ${response.json.role}`);
+    },
+  },
+  {
+    method: 'GET',
+    path: `${API}/tickets/:id/qr.svg`,
+    access: 'member',
+    shape: (fixture, operation) => ({ operation, access: 'member', pathId: pathId([fixture.aliceTicket.id]) }),
+  },
+  {
+    method: 'POST',
+    path: `${API}/check-ins`,
+    // STAFF or ADMIN: the fuzzer's admin token stands for the doors, a member's is refused.
+    access: 'admin',
+    shape: (fixture, operation) => {
+      const code = fixture.aliceTicket.code;
+      const flip = fc
+        .integer({ min: 0, max: code.length - 1 })
+        .map((at) => `${code.slice(0, at)}${code[at] === 'A' ? 'B' : 'A'}${code.slice(at + 1)}`);
+      const codes = fc.oneof(
+        { weight: 1, arbitrary: fc.constant(code) },
+        { weight: 3, arbitrary: flip },
+        { weight: 2, arbitrary: nastyString() },
+        { weight: 1, arbitrary: boundaryString },
+      );
+      return { operation, access: 'admin', body: bodyText({ code: codes }) };
+    },
+    check: (fixture, request, response) => {
+      // Only the real code checks in; anything else is refused.
+      if (response.status === 200 && response.json.ticketId !== fixture.aliceTicket.id) {
+        fail(`checked in ${response.json.ticketId}`);
+      }
     },
   },
   {

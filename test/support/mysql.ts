@@ -11,6 +11,8 @@ const TABLES_IN_DELETE_ORDER = [
   'outbox',
   'idempotency_keys',
   'member_seat_counts',
+  'check_ins',
+  'tickets',
   'reservation_seats',
   'reservations',
   'seats',

@@ -12,9 +12,10 @@ import { admissionRoutes } from './routes/admission.routes';
 import { authRoutes } from './routes/auth.routes';
 import { docsRoutes } from './routes/docs.routes';
 import { healthRoutes } from './routes/health.routes';
-import { memberRoutes } from './routes/members.routes';
+import { memberRoutes, staffRoutes } from './routes/members.routes';
 import { performanceRoutes } from './routes/performances.routes';
 import { salesReportRoutes } from './routes/sales-report.routes';
+import { ticketRoutes } from './routes/tickets.routes';
 import { reservationRoutes } from './routes/reservations.routes';
 import { seatStreamRoutes } from './routes/seat-stream.routes';
 import { webhookRoutes } from './routes/webhooks.routes';
@@ -49,12 +50,14 @@ export function createHttpApp(deps: HttpDependencies): Koa {
   const api = new ApiRouter(deps.tokens, jsonBodyReader(deps.options.bodyLimitBytes), { rateLimits, idempotency });
   healthRoutes(api, deps.readiness, deps.logger, deps.metrics);
   memberRoutes(api, deps.useCases);
+  staffRoutes(api, deps.useCases);
   authRoutes(api, deps.useCases, rateLimits);
   performanceRoutes(api, deps.useCases);
   salesReportRoutes(api, deps.useCases);
   if (deps.seatStreams) seatStreamRoutes(api, deps.useCases, deps.seatStreams);
   admissionRoutes(api, deps.useCases, deps.publicKeys);
   reservationRoutes(api, deps.useCases, deps.reservationLimits);
+  ticketRoutes(api, deps.useCases);
   webhookRoutes(api, deps.useCases);
   docsRoutes(api);
 

@@ -4,8 +4,8 @@ import type { TokenService } from '../../application/identity/ports/token-servic
 import { RequestError } from './error-codes';
 import type { HttpContext } from './http-context';
 
-/** Who may call a route. */
-export type Access = 'anyone' | 'member' | 'admin';
+/** Who may call a route: `staff` is STAFF or ADMIN (the doors), `admin` ADMIN alone. */
+export type Access = 'anyone' | 'member' | 'staff' | 'admin';
 
 /** Our tokens are a few hundred bytes; anything far larger is not worth a signature check. */
 const MAX_TOKEN_LENGTH = 4096;
@@ -30,6 +30,9 @@ export async function authenticate(
   const actor = await tokens.verify(token);
   // Checked before the body is read, so a non-admin learns nothing from validation errors.
   if (access === 'admin' && actor.role !== 'ADMIN') throw new ForbiddenError('use this endpoint');
+  if (access === 'staff' && actor.role !== 'STAFF' && actor.role !== 'ADMIN') {
+    throw new ForbiddenError('use this endpoint');
+  }
   ctx.state.actor = actor;
   return actor;
 }

@@ -17,6 +17,9 @@ import type { HoldBestAvailable } from '../../application/sales/hold-best-availa
 import type { ConfirmReservation } from '../../application/sales/confirm-reservation/confirm-reservation.use-case';
 import type { CancelReservation } from '../../application/sales/cancel-reservation/cancel-reservation.use-case';
 import type { GetReservation } from '../../application/sales/get-reservation/get-reservation.use-case';
+import type { RegisterStaff } from '../../application/identity/register-staff/register-staff.use-case';
+import type { CheckInTicket } from '../../application/sales/check-in-ticket/check-in-ticket.use-case';
+import type { GetTicketCode } from '../../application/sales/get-ticket-code/get-ticket-code.use-case';
 import type { ListMemberReservations } from '../../application/sales/list-member-reservations/list-member-reservations.use-case';
 import type { JoinQueue } from '../../application/admission/join-queue/join-queue.use-case';
 import type { GetQueueStatus } from '../../application/admission/get-queue-status/get-queue-status.use-case';
@@ -44,6 +47,9 @@ export interface UseCases {
   readonly cancelReservation: Pick<CancelReservation, 'execute'>;
   readonly getReservation: Pick<GetReservation, 'execute'>;
   readonly listMemberReservations: Pick<ListMemberReservations, 'execute'>;
+  readonly registerStaff: Pick<RegisterStaff, 'execute'>;
+  readonly getTicketCode: Pick<GetTicketCode, 'execute'>;
+  readonly checkInTicket: Pick<CheckInTicket, 'execute'>;
   readonly joinQueue: Pick<JoinQueue, 'execute'>;
   readonly getQueueStatus: Pick<GetQueueStatus, 'execute'>;
   readonly checkAdmission: Pick<CheckAdmission, 'execute'>;

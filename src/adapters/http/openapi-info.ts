@@ -35,6 +35,10 @@ export const API_TAGS = [
     description: 'Hold seats, then confirm or cancel; a member reads their own reservations',
   },
   {
+    name: 'Tickets',
+    description: 'Tickets of confirmed reservations: their QR codes for the owner, and check-in at the doors by staff',
+  },
+  {
     name: 'Waiting room',
     description:
       'Queue for a performance sold through a waiting room, get an admission token, and the public keys that verify it',

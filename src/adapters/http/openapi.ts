@@ -149,7 +149,7 @@ function problemCodesOf(spec: AnyRouteSpec): Map<number, Set<string>> {
     adapter('UNAUTHENTICATED');
     domain('INVALID_TOKEN');
   }
-  if (spec.access === 'admin') domain('FORBIDDEN');
+  if (spec.access === 'admin' || spec.access === 'staff') domain('FORBIDDEN');
   if (spec.params) adapter('INVALID_ID');
   if (spec.body) {
     adapter('MALFORMED_JSON');

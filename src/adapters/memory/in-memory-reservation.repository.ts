@@ -5,7 +5,13 @@ import type { ClaimedSeat } from '../../application/seat-state/ports/seat-state-
 import type { DomainEvent } from '../../domain/shared/aggregate-root';
 import { MemberNotFoundError } from '../../domain/identity/member.errors';
 import { MemberRepository } from '../../domain/identity/member.repository';
-import { ACTIVE_STATUSES, Reservation, ReservationSnapshot, seatClaimAt } from '../../domain/sales/reservation';
+import {
+  ACTIVE_STATUSES,
+  Reservation,
+  ReservationSnapshot,
+  ReservationStatus,
+  seatClaimAt,
+} from '../../domain/sales/reservation';
 import {
   ConcurrentModificationError,
   MemberSeatLimitError,
@@ -81,6 +87,18 @@ export class InMemoryReservationRepository
       const snapshot = this.#byId.get(id);
       return snapshot ? [Reservation.restore(snapshot)] : [];
     });
+  }
+
+  async findByTicketId(ticketId: string): Promise<Reservation | null> {
+    for (const snapshot of this.#byId.values()) {
+      if (snapshot.tickets.some((ticket) => ticket.id === ticketId)) return Reservation.restore(snapshot);
+    }
+    return null;
+  }
+
+  /** The stored status, read without an await: what the check-in twin checks under its "lock". */
+  statusOf(reservationId: string): ReservationStatus | undefined {
+    return this.#byId.get(reservationId)?.status;
   }
 
   async listByMember(memberId: string): Promise<Reservation[]> {

@@ -15,10 +15,10 @@ import {
 import type { OutboxTranslator } from '../../application/integrations/ports/outbox';
 import { insertOutbox, outboxRows } from './outbox-rows';
 import { isCheckViolation, isDuplicateKey, isMissingParent, mysqlCall, retryOnDeadlock } from './mysql-errors';
-import { ReservationRow, ReservationSeatRow } from './rows';
+import { ReservationRow, ReservationSeatRow, TicketRow } from './rows';
 import { claimBatch } from './reservation-claim-batch';
 import type { OutboxRow } from './outbox-rows';
-import { reservationFromRows, reservationSeatsToRows, reservationToRow } from './reservation.mapper';
+import { reservationFromRows, reservationSeatsToRows, reservationToRow, ticketsToRows } from './reservation.mapper';
 
 /** The unique index that allows one active claim per seat (see the reservations migration). */
 const ACTIVE_SEAT_INDEX = 'reservation_seats_active_seat_unique';
@@ -109,6 +109,10 @@ export class MysqlReservationRepository implements ReservationRepository {
   save(reservation: Reservation): Promise<void> {
     const row = reservationToRow(reservation);
     const releasesSeats = !ACTIVE_STATUSES.includes(row.status);
+    // Written with the confirmation, under its version check: a confirmation that loses the
+    // race issues nothing. Ids are derived, so a later save of a CONFIRMED reservation
+    // writes the same rows again as a no-op.
+    const tickets = row.status === 'CONFIRMED' ? ticketsToRows(reservation) : [];
     const messages = this.outbox?.messagesFor(reservation.pendingEvents) ?? [];
     return mysqlCall(() =>
       retryOnDeadlock(() =>
@@ -130,6 +134,7 @@ export class MysqlReservationRepository implements ReservationRepository {
               .update({ active_seat_id: null });
             await uncountSeats(trx, [{ memberId: row.member_id, performanceId: row.performance_id, seats: released }]);
           }
+          if (tickets.length > 0) await trx('tickets').insert(tickets).onConflict('id').merge(['id']);
           await insertOutbox(trx, messages);
         }),
       ),
@@ -153,6 +158,16 @@ export class MysqlReservationRepository implements ReservationRepository {
         const reservation = byId.get(id);
         return reservation ? [reservation] : [];
       });
+    });
+  }
+
+  /** The tickets' primary key, then the reservation as findById reads it. */
+  findByTicketId(ticketId: string): Promise<Reservation | null> {
+    return mysqlCall(async () => {
+      const ticket = await this.knex('tickets')
+        .first<{ reservation_id: string } | undefined>('reservation_id')
+        .where('id', ticketId);
+      return ticket ? this.findById(ticket.reservation_id) : null;
     });
   }
 
@@ -239,21 +254,33 @@ export class MysqlReservationRepository implements ReservationRepository {
     );
   }
 
+  /** Seats in one query; tickets in another, only when some reservation was ever confirmed. */
   private async withSeats(rows: readonly ReservationRow[]): Promise<Reservation[]> {
     if (rows.length === 0) return [];
+    const confirmed = rows.filter((row) => row.confirmed_at !== null).map((row) => row.id);
     const seats = await this.knex('reservation_seats')
       .select<ReservationSeatRow[]>('*')
       .whereIn(
         'reservation_id',
         rows.map((row) => row.id),
       );
+    const tickets =
+      confirmed.length === 0
+        ? []
+        : await this.knex('tickets').select<TicketRow[]>('*').whereIn('reservation_id', confirmed);
     const seatsByReservation = new Map<string, ReservationSeatRow[]>();
     for (const seat of seats) {
       const list = seatsByReservation.get(seat.reservation_id) ?? [];
       list.push(seat);
       seatsByReservation.set(seat.reservation_id, list);
     }
-    return rows.map((row) => reservationFromRows(row, seatsByReservation.get(row.id) ?? []));
+    return rows.map((row) =>
+      reservationFromRows(
+        row,
+        seatsByReservation.get(row.id) ?? [],
+        tickets.filter((ticket) => ticket.reservation_id === row.id),
+      ),
+    );
   }
 }
 

@@ -1,4 +1,5 @@
 import { Model } from 'objection';
+import type { Role } from '../../domain/identity/member';
 
 /*
  * The tables that Objection reads and writes (members, performances and their layout), as
@@ -15,7 +16,7 @@ export class MemberModel extends Model {
   email!: string;
   name!: string;
   password_hash!: string;
-  role!: 'USER' | 'ADMIN';
+  role!: Role;
   created_at!: Date;
 }
 

@@ -40,3 +40,21 @@ export interface ReservationSeatRow {
   active_seat_id: string | null;
   position: number;
 }
+
+/** A ticket of a confirmed reservation (migration 011). */
+export interface TicketRow {
+  id: string;
+  reservation_id: string;
+  performance_id: string;
+  seat_id: string;
+  label: string;
+  issued_at: Date;
+}
+
+export interface CheckInRow {
+  ticket_id: string;
+  reservation_id: string;
+  performance_id: string;
+  staff_member_id: string;
+  checked_in_at: Date;
+}

@@ -3,6 +3,7 @@ import { InvalidTokenError } from '../../application/shared/errors';
 import { Clock } from '../../application/shared/ports/clock';
 import { Actor } from '../../application/shared/actor';
 import { IssuedToken, TokenService } from '../../application/identity/ports/token-service';
+import type { Role } from '../../domain/identity/member';
 
 const ALGORITHM = 'HS256';
 const ISSUER = 'ticketing-service';
@@ -84,7 +85,7 @@ export class JoseTokenService implements TokenService {
         ...(this.clock && { currentDate: this.clock.now() }),
       });
       const role = payload['role'];
-      if (typeof payload.sub !== 'string' || (role !== 'USER' && role !== 'ADMIN')) throw new InvalidTokenError();
+      if (typeof payload.sub !== 'string' || !isRole(role)) throw new InvalidTokenError();
       const actor: Actor = { memberId: payload.sub, role };
       // requiredClaims made jose check that exp is there and in the future.
       this.remember(token, actor, payload.exp! * 1000);
@@ -96,4 +97,10 @@ export class JoseTokenService implements TokenService {
       throw error;
     }
   }
+}
+
+const ROLES: readonly unknown[] = ['USER', 'STAFF', 'ADMIN'] satisfies readonly Role[];
+
+function isRole(value: unknown): value is Role {
+  return ROLES.includes(value);
 }

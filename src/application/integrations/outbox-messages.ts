@@ -1,4 +1,5 @@
 import type { OutboxMessage, WebhookEventType } from '../../domain/integrations/webhook-events';
+import type { TicketCheckedIn } from '../../domain/sales/check-in';
 import type { ReservationEvent } from '../../domain/sales/reservation';
 import type { DomainEvent } from '../../domain/shared/aggregate-root';
 import type { IdGenerator } from '../shared/ports/id-generator';
@@ -13,6 +14,7 @@ const RESERVATION_EVENT_TYPES: Readonly<Record<ReservationEvent['type'], Webhook
 };
 
 const isReservationEvent = (event: DomainEvent): event is ReservationEvent => event.type in RESERVATION_EVENT_TYPES;
+const isTicketCheckedIn = (event: DomainEvent): event is TicketCheckedIn => event.type === 'TicketCheckedIn';
 
 /** `msg_` and a time-ordered id: the `webhook-id` receivers deduplicate by. */
 export const MESSAGE_ID_PREFIX = 'msg_';
@@ -20,18 +22,49 @@ export const MESSAGE_ID_PREFIX = 'msg_';
 /**
  * Domain events as outbox messages. Kept small on purpose (ids, not the whole aggregate):
  * the hold's message is written on the hot path, and a receiver that wants more reads the
- * reservation through the API. Ordered per reservation.
+ * reservation through the API. Ordered per reservation, check-ins of its tickets included.
  */
 export class DomainEventOutboxTranslator implements OutboxTranslator {
   constructor(private readonly ids: IdGenerator) {}
 
   messagesFor(events: readonly DomainEvent[]): OutboxMessage[] {
-    return events.filter(isReservationEvent).map((event) => ({
+    return events.flatMap((event): OutboxMessage[] => {
+      if (isReservationEvent(event)) {
+        return [
+          this.message(RESERVATION_EVENT_TYPES[event.type], event, {
+            reservationId: event.reservationId,
+            performanceId: event.performanceId,
+            seatIds: [...event.seatIds],
+          }),
+        ];
+      }
+      // Ordered with its reservation's messages: a receiver hears of the confirmation first.
+      if (isTicketCheckedIn(event)) {
+        return [
+          this.message('ticket.checked_in', event, {
+            ticketId: event.ticketId,
+            reservationId: event.reservationId,
+            performanceId: event.performanceId,
+            seatId: event.seatId,
+            checkedInAt: event.occurredAt.toISOString(),
+          }),
+        ];
+      }
+      return [];
+    });
+  }
+
+  private message(
+    type: WebhookEventType,
+    event: DomainEvent & { readonly reservationId: string },
+    data: OutboxMessage['data'],
+  ): OutboxMessage {
+    return {
       id: `${MESSAGE_ID_PREFIX}${this.ids.next()}`,
-      type: RESERVATION_EVENT_TYPES[event.type],
+      type,
       orderingKey: event.reservationId,
       occurredAt: event.occurredAt,
-      data: { reservationId: event.reservationId, performanceId: event.performanceId, seatIds: [...event.seatIds] },
-    }));
+      data,
+    };
   }
 }

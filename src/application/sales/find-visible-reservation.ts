@@ -1,5 +1,6 @@
 import { MemberRepository } from '../../domain/identity/member.repository';
-import { Reservation } from '../../domain/sales/reservation';
+import { Reservation, Ticket } from '../../domain/sales/reservation';
+import { TicketNotFoundError } from '../../domain/sales/ticket.errors';
 import { ReservationNotFoundError } from '../../domain/sales/reservation.errors';
 import { ReservationRepository } from '../../domain/sales/reservation.repository';
 import { Actor } from '../shared/actor';
@@ -22,4 +23,22 @@ export async function findVisibleReservation(
   await assertMemberExists(members, actor);
   if (!reservation || actor.role !== 'ADMIN') throw new ReservationNotFoundError(reservationId);
   return reservation;
+}
+
+/**
+ * A ticket as its reservation is seen: its owner's, or any for an admin; anyone else's
+ * answers exactly like a missing one.
+ */
+export async function findVisibleTicket(
+  reservations: ReservationRepository,
+  members: MemberRepository,
+  actor: Actor,
+  ticketId: string,
+): Promise<{ reservation: Reservation; ticket: Ticket }> {
+  const reservation = await reservations.findByTicketId(ticketId);
+  if (!reservation || reservation.memberId !== actor.memberId) {
+    await assertMemberExists(members, actor);
+    if (!reservation || actor.role !== 'ADMIN') throw new TicketNotFoundError(ticketId);
+  }
+  return { reservation, ticket: reservation.ticket(ticketId) };
 }

@@ -3,7 +3,8 @@ import { ValidationError } from '../shared/domain-error';
 import { characterCount } from '../shared/text';
 import { normalizeEmail } from './email';
 
-export type Role = 'USER' | 'ADMIN';
+/** USER buys, STAFF checks tickets in at the doors, ADMIN does both and runs the service. */
+export type Role = 'USER' | 'ADMIN' | 'STAFF';
 
 /** Characters of a member's name once trimmed (the name column's size). */
 export const MEMBER_NAME_MAX_LENGTH = 100;

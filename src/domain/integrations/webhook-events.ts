@@ -8,6 +8,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'reservation.confirmed',
   'reservation.cancelled',
   'reservation.expired',
+  'ticket.checked_in',
 ] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

@@ -39,6 +39,9 @@ export interface ReservationRepository {
 
   findByIds(ids: readonly string[]): Promise<Reservation[]>;
 
+  /** The reservation one of whose tickets (valid or void) has this id. */
+  findByTicketId(ticketId: string): Promise<Reservation | null>;
+
   /** Every reservation of the member, newest first. */
   listByMember(memberId: string): Promise<Reservation[]>;
 

@@ -1,7 +1,10 @@
 import { AggregateRoot, DomainEvent } from '../shared/aggregate-root';
 import { ValidationError } from '../shared/domain-error';
 import { Money } from '../shared/money';
+import { nameBasedUuid } from '../shared/sha256';
+import { CheckIn } from './check-in';
 import { HoldExpiredError, ReservationStateError } from './reservation.errors';
+import { TicketNotFoundError, TicketVoidError } from './ticket.errors';
 
 export type ReservationStatus = 'PENDING' | 'CONFIRMED' | 'CANCELLED' | 'EXPIRED';
 
@@ -16,6 +19,24 @@ export interface ReservedSeat {
   readonly price: Money;
 }
 
+/**
+ * The right to enter for one seat, issued when its reservation becomes CONFIRMED. Valid while
+ * the reservation stays CONFIRMED; void once it is CANCELLED (the ticket is kept, so a gate
+ * can tell a void ticket from a forged one).
+ */
+export interface Ticket {
+  /** Derived from the reservation and the seat (`ticketIdOf`): issuing again gives the same ticket. */
+  readonly id: string;
+  readonly seatId: string;
+  readonly label: string;
+  readonly issuedAt: Date;
+}
+
+/** The ticket id of a seat of a reservation: a name-based UUID, the same however often it is derived. */
+export function ticketIdOf(reservationId: string, seatId: string): string {
+  return nameBasedUuid(`ticket/${reservationId}/${seatId}`);
+}
+
 export interface ReservationSnapshot {
   readonly id: string;
   readonly memberId: string;
@@ -27,6 +48,8 @@ export interface ReservationSnapshot {
   readonly expiresAt: Date;
   readonly confirmedAt: Date | null;
   readonly cancelledAt: Date | null;
+  /** One per seat, in seat order, from the moment the reservation is CONFIRMED; none before. */
+  readonly tickets: readonly Ticket[];
   /** Incremented on every saved change; stores use it for optimistic concurrency. */
   readonly version: number;
 }
@@ -98,6 +121,7 @@ export class Reservation extends AggregateRoot<ReservationEvent> {
       expiresAt: new Date(request.now.getTime() + request.holdSeconds * 1000),
       confirmedAt: null,
       cancelledAt: null,
+      tickets: [],
       version: 0,
     });
     reservation.recordChange('ReservationHeld', request.now);
@@ -137,6 +161,39 @@ export class Reservation extends AggregateRoot<ReservationEvent> {
   get version(): number {
     return this.props.version;
   }
+  get tickets(): readonly Ticket[] {
+    return this.props.tickets;
+  }
+
+  /** Tickets are valid while the reservation is CONFIRMED; those of a CANCELLED one are void. */
+  get ticketsValid(): boolean {
+    return this.props.status === 'CONFIRMED';
+  }
+
+  /** The ticket with this id, valid or void; throws TicketNotFoundError when it is not this reservation's. */
+  ticket(ticketId: string): Ticket {
+    const ticket = this.props.tickets.find((candidate) => candidate.id === ticketId);
+    if (!ticket) throw new TicketNotFoundError(ticketId);
+    return ticket;
+  }
+
+  /**
+   * Lets the holder of one of its tickets in. A void ticket is refused; whether the ticket was
+   * used already is not the aggregate's to know: the check-in store admits one per ticket.
+   */
+  checkIn(ticketId: string, staffMemberId: string, now: Date): CheckIn {
+    const ticket = this.ticket(ticketId);
+    if (!this.ticketsValid) throw new TicketVoidError(ticketId);
+    return CheckIn.record({
+      ticketId: ticket.id,
+      reservationId: this.id,
+      performanceId: this.performanceId,
+      seatId: ticket.seatId,
+      label: ticket.label,
+      staffMemberId,
+      checkedInAt: now,
+    });
+  }
 
   /** True while the hold is PENDING but its time is up: it no longer owns its seats. */
   isOverdue(now: Date): boolean {
@@ -152,8 +209,7 @@ export class Reservation extends AggregateRoot<ReservationEvent> {
     if (this.props.status === 'CONFIRMED') return;
     if (this.props.status !== 'PENDING') throw new ReservationStateError(this.id, this.props.status, 'confirmed');
     if (this.isOverdue(now)) throw new HoldExpiredError(this.id, this.props.expiresAt);
-    this.props = { ...this.props, status: 'CONFIRMED', confirmedAt: now };
-    this.recordChange('ReservationConfirmed', now);
+    this.becomeConfirmed(now);
   }
 
   cancel(now: Date): void {
@@ -173,6 +229,21 @@ export class Reservation extends AggregateRoot<ReservationEvent> {
 
   toSnapshot(): ReservationSnapshot {
     return this.props;
+  }
+
+  /**
+   * The one way into CONFIRMED, whichever act leads there: the seats are the member's for
+   * good and a ticket is issued for each. Callers check that the transition is allowed.
+   */
+  private becomeConfirmed(now: Date): void {
+    const tickets = this.props.seats.map((seat) => ({
+      id: ticketIdOf(this.id, seat.seatId),
+      seatId: seat.seatId,
+      label: seat.label,
+      issuedAt: now,
+    }));
+    this.props = { ...this.props, status: 'CONFIRMED', confirmedAt: now, tickets };
+    this.recordChange('ReservationConfirmed', now);
   }
 
   private recordChange(type: ReservationEvent['type'], now: Date): void {

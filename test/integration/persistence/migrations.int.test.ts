@@ -30,6 +30,8 @@ const TABLES = [
   'webhook_endpoints',
   'webhook_deliveries',
   'webhook_delivery_attempts',
+  'tickets',
+  'check_ins',
 ].sort();
 
 describe('migrations', () => {
@@ -104,8 +106,9 @@ describe('migrations', () => {
       await knex.migrate.down(migrationConfig);
     }
     expect(await tables()).toEqual([]);
-    // 006 adds a column and a CHECK to an existing table, 008 two columns: no table; 009 the four of webhooks.
-    expect(tablesAfter.map((list) => list.length)).toEqual([1, 5, 7, 8, 9, 9, 10, 10, 14]);
+    // 006 adds a column and a CHECK to an existing table, 008 two columns: no table; 009 the four of
+    // webhooks; 011 tickets and check-ins.
+    expect(tablesAfter.map((list) => list.length)).toEqual([1, 5, 7, 8, 9, 9, 10, 10, 14, 16]);
   });
 
   it('rolls back only the last batch by default', async () => {

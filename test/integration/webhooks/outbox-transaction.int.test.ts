@@ -5,6 +5,8 @@ import { MysqlWebhookDeliveryStore } from '../../../src/adapters/persistence/mys
 import { UuidV7IdGenerator } from '../../../src/adapters/system/uuid-v7.id-generator';
 import { DomainEventOutboxTranslator } from '../../../src/application/integrations/outbox-messages';
 import { SeatsAlreadyClaimedError } from '../../../src/domain/sales/reservation.errors';
+import { MysqlCheckInRepository } from '../../../src/adapters/persistence/mysql-check-in.repository';
+import { AlreadyCheckedInError, TicketVoidError } from '../../../src/domain/sales/ticket.errors';
 import { aMember, aPerformance, aReservation, at, MINUTE, NO_MEMBER_CAP, seatIdsOf } from '../../support/builders';
 import { useClaimPool, useTestDatabase } from '../../support/mysql';
 
@@ -74,6 +76,44 @@ describe('the outbox, written with each reservation change', () => {
       ['reservation.cancelled', confirmed.id],
       ['reservation.expired', overdue.id],
     ]);
+  });
+
+  it('commits ticket.checked_in with the check-in, and nothing for a refused one', async () => {
+    const { performance, member, reservations } = await setUp();
+    const checkIns = new MysqlCheckInRepository(knex(), new DomainEventOutboxTranslator(new UuidV7IdGenerator()));
+    const seats = seatIdsOf(performance);
+    const sold = aReservation({ performance, memberId: member.id, seatIds: seats.slice(0, 2), now: at(0) });
+    // As the use cases do: events are pulled (published) once the change is saved.
+    await reservations.add(sold, NO_MEMBER_CAP);
+    sold.pullEvents();
+    sold.confirm(at(MINUTE));
+    await reservations.save(sold);
+    sold.pullEvents();
+    const [ticket, other] = sold.tickets;
+    await checkIns.add(sold.checkIn(ticket!.id, 'staff', at(2 * MINUTE)));
+    await expect(checkIns.add(sold.checkIn(ticket!.id, 'staff', at(3 * MINUTE)))).rejects.toBeInstanceOf(
+      AlreadyCheckedInError,
+    );
+    const late = sold.checkIn(other!.id, 'staff', at(4 * MINUTE));
+    const cancelled = (await reservations.findById(sold.id))!;
+    cancelled.cancel(at(4 * MINUTE));
+    await reservations.save(cancelled);
+    await expect(checkIns.add(late)).rejects.toBeInstanceOf(TicketVoidError);
+
+    const rows = await outbox();
+    expect(rows.map((row) => [row.type, row.ordering_key])).toEqual([
+      ['reservation.held', sold.id],
+      ['reservation.confirmed', sold.id],
+      ['ticket.checked_in', sold.id],
+      ['reservation.cancelled', sold.id],
+    ]);
+    expect(JSON.parse(rows[2]!.data)).toEqual({
+      ticketId: ticket!.id,
+      reservationId: sold.id,
+      performanceId: performance.id,
+      seatId: ticket!.seatId,
+      checkedInAt: at(2 * MINUTE).toISOString(),
+    });
   });
 
   it('fans the outbox out once however many relays claim at once, and empties it', async () => {

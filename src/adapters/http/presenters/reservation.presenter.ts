@@ -1,7 +1,15 @@
 import type { ReservationSnapshot } from '../../../domain/sales/reservation';
 import type { ReservationJson } from '../schemas/reservation.schema';
 
-export function presentReservation(reservation: ReservationSnapshot): ReservationJson {
+/** `ticketCodes` (by ticket id) adds the tickets that have one: those of a CONFIRMED reservation. */
+export function presentReservation(
+  reservation: ReservationSnapshot & { readonly ticketCodes?: Readonly<Record<string, string>> },
+): ReservationJson {
+  const codes = reservation.ticketCodes ?? {};
+  const tickets = reservation.tickets.flatMap((ticket) => {
+    const code = codes[ticket.id];
+    return code ? [{ id: ticket.id, seatId: ticket.seatId, label: ticket.label, code }] : [];
+  });
   return {
     id: reservation.id,
     status: reservation.status,
@@ -19,5 +27,6 @@ export function presentReservation(reservation: ReservationSnapshot): Reservatio
     expiresAt: reservation.expiresAt.toISOString(),
     confirmedAt: reservation.confirmedAt?.toISOString() ?? null,
     cancelledAt: reservation.cancelledAt?.toISOString() ?? null,
+    ...(tickets.length > 0 && { tickets }),
   };
 }

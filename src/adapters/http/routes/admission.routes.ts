@@ -163,8 +163,9 @@ export function admissionRoutes(
         operationId: 'getJsonWebKeySet',
         summary: "The public keys of the service's signed tokens (JWK Set)",
         description:
-          'Every key that signs tokens others may verify (admission tokens: kty OKP, crv Ed25519, alg EdDSA), by kid, ' +
-          'so an edge proxy can check an Admission-Token without calling the service.',
+          'Every key that signs tokens others may verify (admission tokens and ticket codes: kty OKP, crv Ed25519, ' +
+          'alg EdDSA), by kid, so an edge proxy can check an Admission-Token, and a gate a ticket code, without ' +
+          'calling the service.',
         tag: TAG,
         access: 'anyone',
         responses: [{ status: 200, description: 'The key set', schema: JwksSchema }],

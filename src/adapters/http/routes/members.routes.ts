@@ -40,3 +40,27 @@ export function memberRoutes(api: ApiRouter, useCases: UseCases): void {
     async (_ctx, { actor }) => ok(presentMember(await useCases.getMember.execute(actor))),
   );
 }
+
+/** Staff accounts: created by an admin, with sign-up's body and rules; they log in like members. */
+export function staffRoutes(api: ApiRouter, useCases: UseCases): void {
+  api.route(
+    {
+      method: 'post',
+      path: `${API_PREFIX}/staff`,
+      operationId: 'registerStaff',
+      summary: 'Create a staff member (admin only), who checks tickets in at the doors',
+      description:
+        'The same body and rules as sign-up (email, password, name); the member gets the STAFF role, logs in at ' +
+        '/auth/login like any member and may then POST /check-ins. A taken email is 409 EMAIL_TAKEN.',
+      tag: 'Members',
+      access: 'admin',
+      body: RegisterMemberBody,
+      responses: [{ status: 201, description: 'The new staff member', schema: MemberSchema }],
+      errors: ['EMAIL_TAKEN', 'WEAK_PASSWORD', 'INVALID_EMAIL', 'VALIDATION_FAILED'],
+    },
+    async (_ctx, { actor, body }) => ({
+      status: 201,
+      body: presentMember(await useCases.registerStaff.execute(actor, body)),
+    }),
+  );
+}

@@ -68,7 +68,9 @@ export const MemberSchema = z
     id: uuid(),
     email: z.string().max(EMAIL_MAX_LENGTH).openapi({ format: 'email', description: 'Trimmed and lower-cased' }),
     name: z.string().min(1).max(MEMBER_NAME_MAX_LENGTH).openapi({ pattern: PLAIN_TEXT, example: 'Jane Doe' }),
-    role: z.enum(['USER', 'ADMIN']),
+    role: z.enum(['USER', 'STAFF', 'ADMIN']).openapi({
+      description: 'USER buys; STAFF checks tickets in (created by an admin); ADMIN does both and runs the service',
+    }),
     createdAt: isoInstant(),
   })
   .openapi('Member');

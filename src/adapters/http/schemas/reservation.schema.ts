@@ -1,4 +1,5 @@
 import { seatLabel } from './performance.schema';
+import { TicketSchema } from './ticket.schema';
 import { PLAIN_TEXT, currencyCode, int32, isoInstant, minorUnits, pageQuery, uuid, z } from './zod';
 
 /** Seat ids one request may carry at all: past this the body is refused unread (400 VALIDATION_FAILED). */
@@ -109,6 +110,15 @@ export const ReservationSchema = z
     }),
     confirmedAt: isoInstant().nullable(),
     cancelledAt: isoInstant().nullable(),
+    tickets: z
+      .array(TicketSchema)
+      .max(HOLD_SEAT_IDS_INPUT_MAX)
+      .optional()
+      .openapi({
+        description:
+          'GET of a CONFIRMED reservation only: one ticket per seat, in seat order, each with its signed code. ' +
+          'A cancelled reservation has none (its tickets are void)',
+      }),
   })
   .openapi('Reservation');
 
