@@ -84,6 +84,10 @@ const environmentSchema = z.object({
   WEBHOOK_RETRY_SCHEDULE: retrySchedule,
   WEBHOOK_RELAY_INTERVAL_MS: positiveInt(500),
   WEBHOOK_DELIVERY_RETENTION_HOURS: positiveInt(168),
+  PAYMENT_PROVIDER: z.enum(['none', 'fake', 'stripe']).default('none'),
+  CHECKOUT_HOLD_EXTENSION_SECONDS: z.coerce.number().int().min(0).max(3600).default(300),
+  FAKE_PAYMENT_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').max(200).optional(),
+  FAKE_PAYMENT_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(200),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -145,6 +149,14 @@ export interface Config {
     readonly relayIntervalMs: number;
     readonly deliveryRetentionHours: number;
   };
+  /** Checkout: the provider (none: confirm without paying), the hold's extension, the fake provider's settings. */
+  readonly payments: {
+    readonly provider: Environment['PAYMENT_PROVIDER'];
+    readonly checkoutHoldExtensionSeconds: number;
+    /** The fake provider's webhook secret; null: one is generated per process (it delivers in-process). */
+    readonly fakeWebhookSecret: string | null;
+    readonly fakeDelayMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -176,6 +188,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   }
   if (env.JWT_SECRET !== undefined && Buffer.byteLength(env.JWT_SECRET) < 32) {
     throw new ConfigError('JWT_SECRET must be at least 32 bytes long');
+  }
+  if (env.NODE_ENV === 'production' && env.PAYMENT_PROVIDER === 'fake') {
+    throw new ConfigError('PAYMENT_PROVIDER=fake takes no money: it is for tests and demos, not production');
   }
   if (Boolean(env.ADMIN_EMAIL) !== Boolean(env.ADMIN_PASSWORD)) {
     throw new ConfigError('Set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither');
@@ -246,6 +261,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       retryScheduleSeconds: env.WEBHOOK_RETRY_SCHEDULE,
       relayIntervalMs: env.WEBHOOK_RELAY_INTERVAL_MS,
       deliveryRetentionHours: env.WEBHOOK_DELIVERY_RETENTION_HOURS,
+    },
+    payments: {
+      provider: env.PAYMENT_PROVIDER,
+      checkoutHoldExtensionSeconds: env.CHECKOUT_HOLD_EXTENSION_SECONDS,
+      fakeWebhookSecret: env.FAKE_PAYMENT_WEBHOOK_SECRET ?? null,
+      fakeDelayMs: env.FAKE_PAYMENT_DELAY_MS,
     },
   };
 }

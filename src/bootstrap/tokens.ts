@@ -37,6 +37,13 @@ export const TOKENS = {
   GetReservation: Symbol.for('GetReservation'),
   ListMemberReservations: Symbol.for('ListMemberReservations'),
   ExpireOverdueHolds: Symbol.for('ExpireOverdueHolds'),
+  PaymentProvider: Symbol.for('PaymentProvider'),
+  PaymentRequired: Symbol.for('PaymentRequired'),
+  CheckoutPolicy: Symbol.for('CheckoutPolicy'),
+  RefundFailureReport: Symbol.for('RefundFailureReport'),
+  Checkout: Symbol.for('Checkout'),
+  HandlePaymentNotification: Symbol.for('HandlePaymentNotification'),
+  RefundDuePayments: Symbol.for('RefundDuePayments'),
   PurgeExpiredIdempotencyKeys: Symbol.for('PurgeExpiredIdempotencyKeys'),
 
   WebhookEndpointRepository: Symbol.for('WebhookEndpointRepository'),

@@ -14,6 +14,7 @@ import { docsRoutes } from './routes/docs.routes';
 import { healthRoutes } from './routes/health.routes';
 import { memberRoutes } from './routes/members.routes';
 import { performanceRoutes } from './routes/performances.routes';
+import { paymentRoutes } from './routes/payments.routes';
 import { reservationRoutes } from './routes/reservations.routes';
 import { seatStreamRoutes } from './routes/seat-stream.routes';
 import { webhookRoutes } from './routes/webhooks.routes';
@@ -53,6 +54,7 @@ export function createHttpApp(deps: HttpDependencies): Koa {
   if (deps.seatStreams) seatStreamRoutes(api, deps.useCases, deps.seatStreams);
   admissionRoutes(api, deps.useCases, deps.publicKeys);
   reservationRoutes(api, deps.useCases, deps.reservationLimits);
+  paymentRoutes(api, deps.useCases);
   webhookRoutes(api, deps.useCases);
   docsRoutes(api);
 

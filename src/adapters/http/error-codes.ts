@@ -47,6 +47,9 @@ export const DOMAIN_ERRORS = {
   MEMBER_NOT_FOUND: { status: 404, title: 'Member not found' },
   QUEUE_ENTRY_NOT_FOUND: { status: 404, title: 'Not in the waiting room' },
   WEBHOOK_NOT_FOUND: { status: 404, title: 'Webhook not found' },
+  PAYMENT_PROVIDER_NOT_FOUND: { status: 404, title: 'Payment provider not configured' },
+  // A webhook for a payment not recorded (yet): 404 so that the provider delivers it again.
+  PAYMENT_NOT_FOUND: { status: 404, title: 'Payment not found' },
   EMAIL_TAKEN: { status: 409, title: 'Email already registered' },
   SEAT_UNAVAILABLE: { status: 409, title: 'Seats unavailable' },
   // The store's refusal of a claim, before the use case has looked at the holders (and
@@ -57,6 +60,8 @@ export const DOMAIN_ERRORS = {
   RESERVATION_NOT_ACTIVE: { status: 409, title: 'Reservation not active' },
   CONCURRENT_MODIFICATION: { status: 409, title: 'Concurrent modification' },
   NO_WAITING_ROOM: { status: 409, title: 'No waiting room' },
+  PAYMENT_REQUIRED: { status: 409, title: 'Payment required: check out' },
+  PAYMENTS_DISABLED: { status: 409, title: 'Payments disabled: confirm' },
   INVALID_SIGNATURE: { status: 400, title: 'Webhook signature invalid' },
   PAYMENT_REJECTED: { status: 422, title: 'Payment rejected by the provider' },
   SALES_CLOSED: { status: 422, title: 'Sales closed' },

@@ -1,6 +1,6 @@
 import { ACTIVE_STATUSES, Reservation } from '../../domain/sales/reservation';
 import { Money } from '../../domain/shared/money';
-import { ReservationRow, ReservationSeatRow } from './rows';
+import { PaymentRow, ReservationRow, ReservationSeatRow } from './rows';
 import { amountFromColumn } from './performance.mapper';
 
 export function reservationToRow(reservation: Reservation): ReservationRow {
@@ -36,8 +36,31 @@ export function reservationSeatsToRows(reservation: Reservation): ReservationSea
   }));
 }
 
-/** `seats` are this reservation's rows, in any order: the order the seats were held in is restored. */
-export function reservationFromRows(row: ReservationRow, seats: readonly ReservationSeatRow[]): Reservation {
+/** The reservation's payments, as rows. */
+export function paymentsToRows(reservation: Reservation): PaymentRow[] {
+  return reservation.payments.map((payment) => ({
+    id: payment.id,
+    reservation_id: reservation.id,
+    provider: payment.provider,
+    provider_payment_id: payment.providerPaymentId,
+    client_secret: payment.clientSecret,
+    amount: payment.amount.amount,
+    currency: payment.amount.currency,
+    status: payment.status,
+    created_at: payment.createdAt,
+    updated_at: payment.updatedAt,
+  }));
+}
+
+/**
+ * `seats` and `payments` are this reservation's rows, in any order: the order the seats
+ * were held in is restored, and payments come oldest first.
+ */
+export function reservationFromRows(
+  row: ReservationRow,
+  seats: readonly ReservationSeatRow[],
+  payments: readonly PaymentRow[] = [],
+): Reservation {
   return Reservation.restore({
     id: row.id,
     memberId: row.member_id,
@@ -56,6 +79,18 @@ export function reservationFromRows(row: ReservationRow, seats: readonly Reserva
     expiresAt: row.expires_at,
     confirmedAt: row.confirmed_at,
     cancelledAt: row.cancelled_at,
+    payments: [...payments]
+      .sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map((payment) => ({
+        id: payment.id,
+        provider: payment.provider,
+        providerPaymentId: payment.provider_payment_id,
+        clientSecret: payment.client_secret,
+        amount: Money.of(amountFromColumn(payment.amount), payment.currency),
+        status: payment.status,
+        createdAt: payment.created_at,
+        updatedAt: payment.updated_at,
+      })),
     version: row.version,
   });
 }

@@ -40,3 +40,16 @@ export interface ReservationSeatRow {
   active_seat_id: string | null;
   position: number;
 }
+
+export interface PaymentRow {
+  id: string;
+  reservation_id: string;
+  provider: string;
+  provider_payment_id: string;
+  client_secret: string | null;
+  amount: number | string;
+  currency: string;
+  status: 'PENDING' | 'SUCCEEDED' | 'FAILED' | 'REFUND_PENDING' | 'REFUNDED';
+  created_at: Date;
+  updated_at: Date;
+}

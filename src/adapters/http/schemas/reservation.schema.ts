@@ -1,3 +1,4 @@
+import { PaymentSummarySchema } from './payment.schema';
 import { seatLabel } from './performance.schema';
 import { PLAIN_TEXT, currencyCode, int32, isoInstant, minorUnits, pageQuery, uuid, z } from './zod';
 
@@ -109,6 +110,7 @@ export const ReservationSchema = z
     }),
     confirmedAt: isoInstant().nullable(),
     cancelledAt: isoInstant().nullable(),
+    payment: PaymentSummarySchema.nullable(),
   })
   .openapi('Reservation');
 

@@ -8,6 +8,7 @@ import * as addSeatLimitCheck from './006-add-seat-limit-check.migration';
 import * as createSeatStateEpochs from './007-create-seat-state-epochs.migration';
 import * as addPerformanceWaitingRoom from './008-add-performance-waiting-room.migration';
 import * as createWebhookOutbox from './009-create-webhook-outbox.migration';
+import * as createPayments from './010-create-payments.migration';
 
 /**
  * Every migration, in order. A static list instead of a directory glob, so the same code
@@ -28,4 +29,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Knex.M
   ['007-create-seat-state-epochs', createSeatStateEpochs],
   ['008-add-performance-waiting-room', addPerformanceWaitingRoom],
   ['009-create-webhook-outbox', createWebhookOutbox],
+  ['010-create-payments', createPayments],
 ];
