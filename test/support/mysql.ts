@@ -11,6 +11,7 @@ const TABLES_IN_DELETE_ORDER = [
   'outbox',
   'idempotency_keys',
   'member_seat_counts',
+  'payments',
   'reservation_seats',
   'reservations',
   'seats',
