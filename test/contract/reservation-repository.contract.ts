@@ -454,7 +454,9 @@ export function reservationRepositoryContract(makeStores: () => ReservationStore
         const found = await reservations.findByProviderPaymentId('fake', 'pi_a1b2c3d4-0000-7000-8000-000000000001');
         expect(found?.toSnapshot()).toEqual({ ...reservation.toSnapshot(), version: 1 });
         expect(found?.expiresAt).toEqual(at((HOLD_SECONDS + 60) * SECOND));
-        expect(await reservations.findByProviderPaymentId('stripe', 'pi_a1b2c3d4-0000-7000-8000-000000000001')).toBeNull();
+        expect(
+          await reservations.findByProviderPaymentId('stripe', 'pi_a1b2c3d4-0000-7000-8000-000000000001'),
+        ).toBeNull();
         expect(await reservations.findByProviderPaymentId('fake', 'pi_unknown')).toBeNull();
       });
 

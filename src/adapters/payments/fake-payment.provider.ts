@@ -21,6 +21,11 @@ const digitsOf = (card: string) => card.replaceAll(' ', '');
 const SUCCEEDING = digitsOf(FAKE_SUCCEEDING_CARD);
 const DECLINED = digitsOf(FAKE_DECLINED_CARD);
 
+/** The fake's id for the payment we call `paymentId`: one payment id, one provider payment. */
+export function fakeProviderPaymentId(paymentId: string): string {
+  return `pi_fake_${paymentId.replaceAll('-', '')}`;
+}
+
 /** Attempts of one webhook, the first after `delayMs`, then after these waits. */
 const REDELIVERY_WAITS_MS = [100, 200, 400, 800, 1600];
 
@@ -74,7 +79,7 @@ export class FakePaymentProvider implements PaymentProvider {
           (card ? 'not this one' : 'and needs one in "card"'),
       );
     }
-    const providerPaymentId = `pi_fake_${request.paymentId.replaceAll('-', '')}`;
+    const providerPaymentId = fakeProviderPaymentId(request.paymentId);
     this.#started.set(request.paymentId, providerPaymentId);
     this.send(type, {
       id: providerPaymentId,

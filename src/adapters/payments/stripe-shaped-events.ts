@@ -1,9 +1,6 @@
 import Stripe from 'stripe';
 import { Money } from '../../domain/shared/money';
-import {
-  InvalidPaymentSignatureError,
-  type PaymentNotification,
-} from '../../application/sales/ports/payment-provider';
+import { InvalidPaymentSignatureError, type PaymentNotification } from '../../application/sales/ports/payment-provider';
 
 /** How far a signature's timestamp may be from our clock, either way (Stripe's default tolerance). */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;

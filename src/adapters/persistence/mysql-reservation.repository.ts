@@ -131,7 +131,9 @@ export class MysqlReservationRepository implements ReservationRepository {
                 .where('reservation_id', row.id)
                 .whereNotNull('active_seat_id')
                 .update({ active_seat_id: null });
-              await uncountSeats(trx, [{ memberId: row.member_id, performanceId: row.performance_id, seats: released }]);
+              await uncountSeats(trx, [
+                { memberId: row.member_id, performanceId: row.performance_id, seats: released },
+              ]);
             } else {
               await reclaimSeats(trx, row);
             }

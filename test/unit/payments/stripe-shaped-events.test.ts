@@ -2,7 +2,10 @@ import Stripe from 'stripe';
 import { readStripeShapedEvent } from '../../../src/adapters/payments/stripe-shaped-events';
 import { FakePaymentProvider } from '../../../src/adapters/payments/fake-payment.provider';
 import { ManualClock } from '../../../src/adapters/memory/manual-clock';
-import { InvalidPaymentSignatureError, PaymentRejectedError } from '../../../src/application/sales/ports/payment-provider';
+import {
+  InvalidPaymentSignatureError,
+  PaymentRejectedError,
+} from '../../../src/application/sales/ports/payment-provider';
 import { DomainEventOutboxTranslator } from '../../../src/application/integrations/outbox-messages';
 import { UuidV7IdGenerator } from '../../../src/adapters/system/uuid-v7.id-generator';
 import { Money } from '../../../src/domain/shared/money';
@@ -85,7 +88,10 @@ describe('FakePaymentProvider', () => {
       expect.objectContaining({ kind: 'succeeded', providerPaymentId: paid.providerPaymentId }),
       expect.objectContaining({ kind: 'failed', providerPaymentId: declined.providerPaymentId }),
     ]);
-    expect(JSON.parse(received[0]!.body)).toMatchObject({ id: expect.stringMatching(/^evt_/), type: 'payment_intent.succeeded' });
+    expect(JSON.parse(received[0]!.body)).toMatchObject({
+      id: expect.stringMatching(/^evt_/),
+      type: 'payment_intent.succeeded',
+    });
   });
 
   it('refuses any other card, or none, at once', async () => {
@@ -103,12 +109,18 @@ describe('FakePaymentProvider', () => {
     const started = await fake.start(request('4242424242424242'));
     await fake.idle();
     expect(attempts).toBe(3);
-    const payment = { paymentId: request().paymentId, providerPaymentId: started.providerPaymentId, amount: request().amount };
+    const payment = {
+      paymentId: request().paymentId,
+      providerPaymentId: started.providerPaymentId,
+      amount: request().amount,
+    };
     await fake.refund(payment);
     await fake.refund(payment);
     expect(fake.refundCount).toBe(1);
     fake.setReachable(false);
-    await expect(fake.refund({ ...payment, paymentId: 'other' })).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    await expect(fake.refund({ ...payment, paymentId: 'other' })).rejects.toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+    });
     fake.close();
   });
 });

@@ -93,5 +93,3 @@ export function paymentRoutes(api: ApiRouter, useCases: UseCases): void {
     },
   );
 }
-
-

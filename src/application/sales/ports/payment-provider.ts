@@ -66,7 +66,11 @@ export interface PaymentProvider {
    * Refunds a succeeded payment in full. Idempotent: refunding twice (same `paymentId`, our
    * id, as the idempotency key) refunds once.
    */
-  refund(payment: { readonly paymentId: string; readonly providerPaymentId: string; readonly amount: Money }): Promise<void>;
+  refund(payment: {
+    readonly paymentId: string;
+    readonly providerPaymentId: string;
+    readonly amount: Money;
+  }): Promise<void>;
 
   /**
    * Verifies a webhook's signature over its raw body and reads it. Throws
