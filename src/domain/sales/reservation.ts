@@ -40,6 +40,12 @@ export type ReservationEvent = DomainEvent & {
   readonly reservationId: string;
   readonly performanceId: string;
   readonly seatIds: readonly string[];
+  /**
+   * On a ReservationHeld: the seats are claimed again by a reservation that had let them go
+   * (paid after its hold ran out). A release of that same reservation (its expiry) may still
+   * be on its way to followers of the seats, so they should check against the store.
+   */
+  readonly reclaimed?: true;
 };
 
 /** Everything a reservation records: its own changes and its payments'. */
@@ -308,7 +314,7 @@ export class Reservation extends AggregateRoot<SalesEvent> {
    */
   private becomeConfirmed(now: Date, options: { reclaimed?: boolean } = {}): void {
     this.props = { ...this.props, status: 'CONFIRMED', confirmedAt: now };
-    if (options.reclaimed) this.recordChange('ReservationHeld', now);
+    if (options.reclaimed) this.record({ ...this.changeEvent('ReservationHeld', now), reclaimed: true });
     this.recordChange('ReservationConfirmed', now);
   }
 
@@ -339,9 +345,15 @@ export class Reservation extends AggregateRoot<SalesEvent> {
   }
 
   private recordChange(type: ReservationEvent['type'], now: Date): void {
-    this.record(
-      reservationEvent(type, now, { reservationId: this.id, performanceId: this.performanceId, seatIds: this.seatIds }),
-    );
+    this.record(this.changeEvent(type, now));
+  }
+
+  private changeEvent(type: ReservationEvent['type'], now: Date): ReservationEvent {
+    return reservationEvent(type, now, {
+      reservationId: this.id,
+      performanceId: this.performanceId,
+      seatIds: this.seatIds,
+    });
   }
 }
 
