@@ -93,6 +93,15 @@ export interface AuditExpectations {
   readonly confirmedIds?: readonly string[];
   /** A sale the generator saw sell out: MySQL must agree that every one of its seats is taken. */
   readonly soldOut?: { readonly performanceId: string; readonly seats: number };
+  /** The run took payments: audit them too (auditPayments). */
+  readonly payments?: PaymentExpectations;
+}
+
+export interface PaymentExpectations {
+  /** A provider was configured: a reservation is CONFIRMED only by a succeeded payment. */
+  readonly providerConfigured: boolean;
+  /** The provider was reachable at the end: no refund may be left due. */
+  readonly refundsSettled?: boolean;
 }
 
 export interface AuditCheck {
@@ -177,7 +186,53 @@ export async function auditSales(sql: Sql, expected: AuditExpectations): Promise
       offenders.length === 0 ? 'none' : `${offenders.length}: ${offenders.slice(0, 5).join(', ')}`,
     );
   }
+  if (expected.payments) checks.push(...(await paymentChecks(sql, expected.payments)));
   return { passed: checks.every((item) => item.passed), checks };
+}
+
+/**
+ * Payments against reservations: every payment that took money is either the confirmation of
+ * its reservation (SUCCEEDED, the reservation CONFIRMED, one per reservation) or a refund
+ * (REFUND_PENDING, REFUNDED); under a provider, nothing is CONFIRMED without a succeeded payment.
+ */
+export async function auditPayments(sql: Sql, expected: PaymentExpectations): Promise<AuditResult> {
+  const checks = await paymentChecks(sql, expected);
+  return { passed: checks.every((item) => item.passed), checks };
+}
+
+async function paymentChecks(sql: Sql, expected: PaymentExpectations): Promise<AuditCheck[]> {
+  const checks: AuditCheck[] = [];
+  const check = (name: string, passed: boolean, detail: string) => checks.push({ name, passed, detail });
+  const [kept] = await sql<{ n: number }>(
+    `SELECT COUNT(*) AS n FROM payments p JOIN reservations r ON r.id = p.reservation_id
+     WHERE p.status = 'SUCCEEDED' AND r.status <> 'CONFIRMED'`,
+  );
+  check(
+    'every succeeded payment is a confirmation or a refund',
+    Number(kept!.n) === 0,
+    `${kept!.n} SUCCEEDED payments kept by a reservation that is not CONFIRMED`,
+  );
+  const [twice] = await sql<{ n: number }>(
+    `SELECT COUNT(*) AS n FROM (SELECT reservation_id FROM payments WHERE status = 'SUCCEEDED'
+     GROUP BY reservation_id HAVING COUNT(*) > 1) paid_twice`,
+  );
+  check('no reservation kept two payments', Number(twice!.n) === 0, `${twice!.n} reservations kept two or more`);
+  if (expected.providerConfigured) {
+    const [unpaid] = await sql<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM reservations r WHERE r.status = 'CONFIRMED' AND NOT EXISTS
+       (SELECT 1 FROM payments p WHERE p.reservation_id = r.id AND p.status = 'SUCCEEDED')`,
+    );
+    check(
+      'no CONFIRMED reservation without a succeeded payment',
+      Number(unpaid!.n) === 0,
+      `${unpaid!.n} CONFIRMED reservations without one`,
+    );
+  }
+  if (expected.refundsSettled) {
+    const [due] = await sql<{ n: number }>(`SELECT COUNT(*) AS n FROM payments WHERE status = 'REFUND_PENDING'`);
+    check('every refund decided is done', Number(due!.n) === 0, `${due!.n} payments still REFUND_PENDING`);
+  }
+  return checks;
 }
 
 export function formatAudit(result: AuditResult): string {

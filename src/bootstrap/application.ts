@@ -134,6 +134,8 @@ export async function createApplication(
       shuttingDown = true;
       for (const response of openResponses) if (!response.headersSent) response.setHeader('Connection', 'close');
       for (const job of jobs) job.stop();
+      // A provider that reports back from inside this process (the fake) stops sending.
+      container.get<{ close?: () => void } | null>(TOKENS.PaymentProvider)?.close?.();
       // Streams never end by themselves: closing them lets their clients reconnect elsewhere.
       await container.get<SeatStateModule>(TOKENS.SeatState).view.close();
       if (server) await closeServer(server, config.http.shutdownTimeoutMs);

@@ -89,6 +89,10 @@ const environmentSchema = z.object({
   STRIPE_SECRET_KEY: z.string().min(1).optional(),
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
   STRIPE_API_BASE: z.string().url().optional(),
+  PAYMENT_PROVIDER: z.enum(['none', 'fake', 'stripe']).default('none'),
+  CHECKOUT_HOLD_EXTENSION_SECONDS: z.coerce.number().int().min(0).max(3600).default(300),
+  FAKE_PAYMENT_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').max(200).optional(),
+  FAKE_PAYMENT_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(200),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -154,6 +158,14 @@ export interface Config {
   };
   /** STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, STRIPE_API_BASE; null when not set (required by PAYMENT_PROVIDER=stripe). */
   readonly stripe: StripeSettings | null;
+  /** Checkout: the provider (none: confirm without paying), the hold's extension, the fake provider's settings. */
+  readonly payments: {
+    readonly provider: Environment['PAYMENT_PROVIDER'];
+    readonly checkoutHoldExtensionSeconds: number;
+    /** The fake provider's webhook secret; null: one is generated per process (it delivers in-process). */
+    readonly fakeWebhookSecret: string | null;
+    readonly fakeDelayMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -186,10 +198,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (env.JWT_SECRET !== undefined && Buffer.byteLength(env.JWT_SECRET) < 32) {
     throw new ConfigError('JWT_SECRET must be at least 32 bytes long');
   }
+  if (env.NODE_ENV === 'production' && env.PAYMENT_PROVIDER === 'fake') {
+    throw new ConfigError('PAYMENT_PROVIDER=fake takes no money: it is for tests and demos, not production');
+  }
   if (Boolean(env.ADMIN_EMAIL) !== Boolean(env.ADMIN_PASSWORD)) {
     throw new ConfigError('Set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither');
   }
-  const stripe = stripeSettings(env, source['PAYMENT_PROVIDER'] === 'stripe');
+  const stripe = stripeSettings(env, env.PAYMENT_PROVIDER === 'stripe');
   return {
     env: env.NODE_ENV,
     host: env.HOST,
@@ -261,6 +276,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       deliveryRetentionHours: env.WEBHOOK_DELIVERY_RETENTION_HOURS,
     },
     stripe,
+    payments: {
+      provider: env.PAYMENT_PROVIDER,
+      checkoutHoldExtensionSeconds: env.CHECKOUT_HOLD_EXTENSION_SECONDS,
+      fakeWebhookSecret: env.FAKE_PAYMENT_WEBHOOK_SECRET ?? null,
+      fakeDelayMs: env.FAKE_PAYMENT_DELAY_MS,
+    },
   };
 }
 
@@ -291,7 +312,9 @@ function stripeApiBase(value: string): StripeApiBase {
   }
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || url.username || url.password) {
     // The SDK always calls /v1/… at the root of its host.
-    throw new ConfigError('STRIPE_API_BASE must be a scheme, host and optional port only, e.g. https://stripe-proxy:8443');
+    throw new ConfigError(
+      'STRIPE_API_BASE must be a scheme, host and optional port only, e.g. https://stripe-proxy:8443',
+    );
   }
   const protocol = url.protocol === 'https:' ? 'https' : 'http';
   return {

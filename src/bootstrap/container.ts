@@ -2,6 +2,11 @@ import { Container, ServiceIdentifier } from 'inversify';
 import type { Logger } from 'pino';
 import { CancelReservation } from '../application/sales/cancel-reservation/cancel-reservation.use-case';
 import { ConfirmReservation } from '../application/sales/confirm-reservation/confirm-reservation.use-case';
+import { Checkout, type CheckoutPolicy } from '../application/sales/checkout/checkout.use-case';
+import { HandlePaymentNotification } from '../application/sales/handle-payment-notification/handle-payment-notification.use-case';
+import { RefundDuePayments } from '../application/sales/refund-due-payments/refund-due-payments.use-case';
+import type { PaymentProvider } from '../application/sales/ports/payment-provider';
+import { choosePaymentProvider } from './payments';
 import { CreatePerformance } from '../application/catalog/create-performance/create-performance.use-case';
 import { EnsureAdmin } from '../application/identity/ensure-admin/ensure-admin.use-case';
 import { ExpireOverdueHolds } from '../application/sales/expire-overdue-holds/expire-overdue-holds.use-case';
@@ -76,6 +81,9 @@ export type { PeriodicJob } from './periodic-job';
 
 /** Expired idempotency records only take space; a minute's delay in deleting them costs nothing. */
 const IDEMPOTENCY_PURGE_INTERVAL_MS = 60_000;
+
+/** How often refunds the provider did not do at once are asked for again (a no-op while none is due). */
+const REFUND_RETRY_INTERVAL_MS = 10_000;
 
 /** How often missed seat changes are looked for (a no-op while there are none). */
 const SEAT_STATE_REPAIR_INTERVAL_MS = 1_000;
@@ -195,12 +203,30 @@ export function buildContainer(options: ContainerOptions): Container {
     T.MemberRepository,
     T.Clock,
   ]);
+  // Payments: the provider PAYMENT_PROVIDER names (null: none), reporting back in-process to
+  // the same use case as POST /payments/webhooks/:provider.
+  const paymentProvider = choosePaymentProvider(config, {
+    clock,
+    logger,
+    deliverWebhook: (provider, rawBody, signature) =>
+      container.get<HandlePaymentNotification>(T.HandlePaymentNotification).execute(provider, rawBody, signature),
+  });
+  constant<PaymentProvider | null>(T.PaymentProvider, paymentProvider);
+  constant<boolean>(T.PaymentRequired, paymentProvider !== null);
+  constant<CheckoutPolicy>(T.CheckoutPolicy, {
+    holdExtensionSeconds: config.payments.checkoutHoldExtensionSeconds,
+  });
+  constant<(error: unknown) => void>(
+    T.RefundFailureReport,
+    throttledWarning(logger, 'payment provider did not refund now; the refund stays due and is retried'),
+  );
   bindUseCase(T.ConfirmReservation, ConfirmReservation, [
     T.ReservationRepository,
     T.MemberRepository,
     T.SeatHoldStore,
     T.Clock,
     T.EventPublisher,
+    T.PaymentRequired,
   ]);
   bindUseCase(T.CancelReservation, CancelReservation, [
     T.ReservationRepository,
@@ -208,7 +234,35 @@ export function buildContainer(options: ContainerOptions): Container {
     T.SeatHoldStore,
     T.Clock,
     T.EventPublisher,
+    T.PaymentProvider,
+    T.RefundFailureReport,
   ]);
+  bindUseCase(T.Checkout, Checkout, [
+    T.ReservationRepository,
+    T.MemberRepository,
+    T.PaymentProvider,
+    T.SeatHoldStore,
+    T.IdGenerator,
+    T.Clock,
+    T.EventPublisher,
+    T.CheckoutPolicy,
+  ]);
+  bindUseCase(T.HandlePaymentNotification, HandlePaymentNotification, [
+    T.ReservationRepository,
+    T.PaymentProvider,
+    T.SeatHoldStore,
+    T.Clock,
+    T.EventPublisher,
+    T.RefundFailureReport,
+  ]);
+  if (paymentProvider) {
+    bindUseCase(T.RefundDuePayments, RefundDuePayments, [
+      T.ReservationRepository,
+      T.PaymentProvider,
+      T.Clock,
+      T.EventPublisher,
+    ]);
+  }
   bindUseCase(T.GetReservation, GetReservation, [T.ReservationRepository, T.MemberRepository, T.Clock, T.TicketCodes]);
   bindUseCase(T.GetTicketCode, GetTicketCode, [T.ReservationRepository, T.MemberRepository, T.TicketCodes]);
   bindUseCase(T.CheckInTicket, CheckInTicket, [
@@ -289,6 +343,8 @@ export function buildContainer(options: ContainerOptions): Container {
     holdBestAvailable: T.HoldBestAvailable,
     confirmReservation: T.ConfirmReservation,
     cancelReservation: T.CancelReservation,
+    checkout: T.Checkout,
+    handlePaymentNotification: T.HandlePaymentNotification,
     getReservation: T.GetReservation,
     listMemberReservations: T.ListMemberReservations,
     registerStaff: T.RegisterStaff,
@@ -385,6 +441,17 @@ export function buildContainer(options: ContainerOptions): Container {
       failedMessage: 'advancing waiting rooms failed; will retry',
     },
     ...webhookJobs(context),
+    ...(paymentProvider
+      ? [
+          {
+            intervalMs: REFUND_RETRY_INTERVAL_MS,
+            run: () => context.get<RefundDuePayments>(T.RefundDuePayments).execute(),
+            countField: 'refunded',
+            doneMessage: 'refunds that were due are done',
+            failedMessage: 'refund retry failed; will retry',
+          },
+        ]
+      : []),
   ]);
 
   // Telemetry: the pools' waits and every domain event are counted.

@@ -44,6 +44,13 @@ export const TOKENS = {
   GetTicketCode: Symbol.for('GetTicketCode'),
   CheckInTicket: Symbol.for('CheckInTicket'),
   RegisterStaff: Symbol.for('RegisterStaff'),
+  PaymentProvider: Symbol.for('PaymentProvider'),
+  PaymentRequired: Symbol.for('PaymentRequired'),
+  CheckoutPolicy: Symbol.for('CheckoutPolicy'),
+  RefundFailureReport: Symbol.for('RefundFailureReport'),
+  Checkout: Symbol.for('Checkout'),
+  HandlePaymentNotification: Symbol.for('HandlePaymentNotification'),
+  RefundDuePayments: Symbol.for('RefundDuePayments'),
   PurgeExpiredIdempotencyKeys: Symbol.for('PurgeExpiredIdempotencyKeys'),
 
   WebhookEndpointRepository: Symbol.for('WebhookEndpointRepository'),

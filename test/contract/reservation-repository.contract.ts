@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { MemberRepository } from '../../src/domain/identity/member.repository';
 import { Performance } from '../../src/domain/catalog/performance';
 import { PerformanceRepository } from '../../src/domain/catalog/performance.repository';
@@ -15,6 +16,7 @@ import {
   aPerformance,
   aReservation,
   at,
+  HOUR,
   MINUTE,
   NO_MEMBER_CAP,
   ReservationOverrides,
@@ -491,6 +493,113 @@ export function reservationRepositoryContract(makeStores: () => ReservationStore
 
         copy.expire(afterTheHold);
         await expect(reservations.save(copy)).rejects.toBeInstanceOf(ConcurrentModificationError);
+      });
+    });
+
+    describe('payments', () => {
+      const checkOut = (reservation: Reservation, paymentId = randomUUID()) =>
+        reservation.startPayment({
+          id: paymentId,
+          provider: 'fake',
+          providerPaymentId: `pi_${paymentId}`,
+          clientSecret: null,
+          now: at(MINUTE),
+          holdExtensionSeconds: 60,
+        });
+
+      it('keeps payments with their reservation, its extended hold, and finds it by provider payment id', async () => {
+        const reservation = hold();
+        await reservations.add(reservation, NO_MEMBER_CAP);
+        checkOut(reservation, 'a1b2c3d4-0000-7000-8000-000000000001');
+        await reservations.save(reservation);
+
+        const found = await reservations.findByProviderPaymentId('fake', 'pi_a1b2c3d4-0000-7000-8000-000000000001');
+        expect(found?.toSnapshot()).toEqual({ ...reservation.toSnapshot(), version: 1 });
+        expect(found?.expiresAt).toEqual(at((HOLD_SECONDS + 60) * SECOND));
+        expect(
+          await reservations.findByProviderPaymentId('stripe', 'pi_a1b2c3d4-0000-7000-8000-000000000001'),
+        ).toBeNull();
+        expect(await reservations.findByProviderPaymentId('fake', 'pi_unknown')).toBeNull();
+      });
+
+      it('saves a payment outcome and the confirmation it causes together, under the version check', async () => {
+        const reservation = hold();
+        await reservations.add(reservation, NO_MEMBER_CAP);
+        checkOut(reservation);
+        await reservations.save(reservation);
+        const first = (await reservations.findById(reservation.id))!;
+        const second = (await reservations.findById(reservation.id))!;
+        const providerPaymentId = first.currentPayment!.providerPaymentId;
+        first.paymentSucceeded(providerPaymentId, at(2 * MINUTE));
+        second.paymentSucceeded(providerPaymentId, at(2 * MINUTE));
+
+        await reservations.save(first);
+        await expect(reservations.save(second)).rejects.toBeInstanceOf(ConcurrentModificationError);
+        expect(await stored(reservation.id)).toMatchObject({
+          status: 'CONFIRMED',
+          payments: [expect.objectContaining({ status: 'SUCCEEDED', updatedAt: at(2 * MINUTE) })],
+        });
+      });
+
+      it('claims the seats of an expired hold paid late again, and counts them again', async () => {
+        const late = hold({ seatIds: [seats[0]!, seats[1]!] });
+        await reservations.add(late, NO_MEMBER_CAP);
+        checkOut(late);
+        await reservations.save(late);
+        await reservations.expireOverdue(at(HOUR), 10);
+        const expired = (await reservations.findById(late.id))!;
+        expect(expired.paymentSucceeded(expired.currentPayment!.providerPaymentId, at(HOUR))).toBe('reheld');
+        await reservations.save(expired);
+
+        expect((await stored(late.id))?.status).toBe('CONFIRMED');
+        await expect(
+          reservations.add(hold({ seatIds: [seats[1]!], memberId: otherMemberId, now: at(HOUR) }), NO_MEMBER_CAP),
+        ).rejects.toBeInstanceOf(SeatsAlreadyClaimedError);
+        // Counted again: a cap of 2 is full with them.
+        await expect(
+          reservations.add(hold({ seatIds: [seats[5]!], now: at(HOUR) }), { maxSeatsPerMember: 2 }),
+        ).rejects.toBeInstanceOf(MemberSeatLimitError);
+      });
+
+      it('refuses to claim the seats of an expired hold again when one is taken, and writes nothing', async () => {
+        const late = hold({ seatIds: [seats[0]!, seats[1]!] });
+        await reservations.add(late, NO_MEMBER_CAP);
+        checkOut(late);
+        await reservations.save(late);
+        await reservations.expireOverdue(at(HOUR), 10);
+        const taker = hold({ seatIds: [seats[1]!], memberId: otherMemberId, now: at(HOUR) });
+        await reservations.add(taker, NO_MEMBER_CAP);
+        const expired = (await reservations.findById(late.id))!;
+        expired.paymentSucceeded(expired.currentPayment!.providerPaymentId, at(HOUR));
+
+        const refusal = await reservations.save(expired).catch((error: unknown) => error);
+        expect(refusal).toBeInstanceOf(SeatsAlreadyClaimedError);
+        expect([...(refusal as SeatsAlreadyClaimedError).holders]).toEqual([[seats[1], taker.id]]);
+        expect(await stored(late.id)).toMatchObject({ status: 'EXPIRED', version: 2 });
+        expect((await stored(late.id))?.payments.map((payment) => payment.status)).toEqual(['PENDING']);
+        // seats[0] was not left claimed by the refused save.
+        await expect(
+          reservations.add(hold({ seatIds: [seats[0]!], memberId: otherMemberId, now: at(HOUR) }), NO_MEMBER_CAP),
+        ).resolves.toBeUndefined();
+      });
+
+      it('lists the reservations with a refund due, and no more once it is done', async () => {
+        const paid = hold();
+        await reservations.add(paid, NO_MEMBER_CAP);
+        checkOut(paid);
+        paid.paymentSucceeded(paid.currentPayment!.providerPaymentId, at(MINUTE));
+        await reservations.save(paid);
+        expect(await reservations.withRefundsDue(10)).toEqual([]);
+        const cancelled = (await reservations.findById(paid.id))!;
+        cancelled.cancel(at(2 * MINUTE));
+        await reservations.save(cancelled);
+
+        const due = await reservations.withRefundsDue(10);
+        expect(due.map((reservation) => reservation.id)).toEqual([paid.id]);
+        due[0]!.refundCompleted(due[0]!.refundsDue[0]!.id, at(3 * MINUTE));
+        await reservations.save(due[0]!);
+        expect(await reservations.withRefundsDue(10)).toEqual([]);
+        expect((await stored(paid.id))?.payments.map((payment) => payment.status)).toEqual(['REFUNDED']);
       });
     });
   });

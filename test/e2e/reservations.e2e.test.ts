@@ -55,6 +55,7 @@ describe('reservations', () => {
         expiresAt: new Date(app.clock.now().getTime() + HOLD_MS).toISOString(),
         confirmedAt: null,
         cancelledAt: null,
+        payment: null,
       });
     });
 

@@ -458,6 +458,45 @@ export const ROUTE_FUZZERS: readonly RouteFuzzer[] = [
   ),
   {
     method: 'POST',
+    path: `${API}/reservations/:id/checkout`,
+    access: 'member',
+    shape: (fixture, operation) => ({
+      operation,
+      access: 'member',
+      pathId: pathId([fixture.alicePending, fixture.aliceConfirmed, fixture.bobPending]),
+      body: bodyText({
+        card: fc.oneof(
+          { weight: 2, arbitrary: fc.constantFrom('4242 4242 4242 4242', '4000000000000002', '1') },
+          { weight: 1, arbitrary: nastyString() },
+        ),
+      }),
+    }),
+    // Bob's reservation is never paid for with Alice's token.
+    check: (fixture, request, response) => {
+      if (request.path.includes(fixture.bobPending) && response.status < 300)
+        fail(`Alice checked out Bob's reservation: ${response.status}`);
+    },
+  },
+  {
+    method: 'POST',
+    path: `${API}/payments/webhooks/:provider`,
+    access: 'anyone',
+    shape: (_fixture, operation) => ({
+      operation,
+      access: 'anyone',
+      body: bodyText({
+        id: nastyString(),
+        type: fc.constantFrom('payment_intent.succeeded', 'payment_intent.payment_failed', 'charge.refunded'),
+        data: fc.constant({ object: { id: 'pi_1', amount: 100, currency: 'krw' } }),
+      }),
+    }),
+    // Never signed here: nothing may be accepted.
+    check: (_fixture, request, response) => {
+      if (response.status < 300) fail(`an unsigned payment webhook was accepted: ${response.status}`);
+    },
+  },
+  {
+    method: 'POST',
     path: `${API}/webhooks`,
     access: 'admin',
     shape: (fixture, operation) => {

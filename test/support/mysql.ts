@@ -13,6 +13,7 @@ const TABLES_IN_DELETE_ORDER = [
   'member_seat_counts',
   'check_ins',
   'tickets',
+  'payments',
   'reservation_seats',
   'reservations',
   'seats',

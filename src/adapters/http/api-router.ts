@@ -53,9 +53,20 @@ export class ApiRouter {
       const actor = access === 'anyone' ? undefined : await authenticate(ctx, this.tokens, access);
       await this.rateLimits.check(rateLimit, ctx, actor);
       const parsedParams = params ? parseParams(params, ctx.params) : undefined;
-      const parsedBody = body ? parseInput(body, await this.readBody(ctx), 'body') : undefined;
+      let rawBody: string | undefined;
+      if (spec.rawBody) {
+        await this.readBody(ctx);
+        rawBody = ctx.request.rawBody ?? '';
+      }
+      const parsedBody = body && !spec.rawBody ? parseInput(body, await this.readBody(ctx), 'body') : undefined;
       const parsedQuery = query ? parseInput(query, ctx.query, 'query') : undefined;
-      const input = { actor, params: parsedParams, query: parsedQuery, body: parsedBody } as RouteInput<P, Q, B, A>;
+      const input = {
+        actor,
+        params: parsedParams,
+        query: parsedQuery,
+        body: parsedBody,
+        ...(rawBody !== undefined && { rawBody }),
+      } as RouteInput<P, Q, B, A>;
       const answer = async () => handler(ctx, input);
       // The spec's types keep idempotent routes to members, so `actor` is there.
       if (idempotency && actor) await idempotency.run(ctx, actor, { params: parsedParams, body: parsedBody }, answer);

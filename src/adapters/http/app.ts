@@ -16,6 +16,7 @@ import { memberRoutes, staffRoutes } from './routes/members.routes';
 import { performanceRoutes } from './routes/performances.routes';
 import { salesReportRoutes } from './routes/sales-report.routes';
 import { ticketRoutes } from './routes/tickets.routes';
+import { paymentRoutes } from './routes/payments.routes';
 import { reservationRoutes } from './routes/reservations.routes';
 import { seatStreamRoutes } from './routes/seat-stream.routes';
 import { webhookRoutes } from './routes/webhooks.routes';
@@ -58,6 +59,7 @@ export function createHttpApp(deps: HttpDependencies): Koa {
   admissionRoutes(api, deps.useCases, deps.publicKeys);
   reservationRoutes(api, deps.useCases, deps.reservationLimits);
   ticketRoutes(api, deps.useCases);
+  paymentRoutes(api, deps.useCases);
   webhookRoutes(api, deps.useCases);
   docsRoutes(api);
 

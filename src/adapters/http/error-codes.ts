@@ -48,6 +48,9 @@ export const DOMAIN_ERRORS = {
   QUEUE_ENTRY_NOT_FOUND: { status: 404, title: 'Not in the waiting room' },
   WEBHOOK_NOT_FOUND: { status: 404, title: 'Webhook not found' },
   TICKET_NOT_FOUND: { status: 404, title: 'Ticket not found' },
+  PAYMENT_PROVIDER_NOT_FOUND: { status: 404, title: 'Payment provider not configured' },
+  // A webhook for a payment not recorded (yet): 404 so that the provider delivers it again.
+  PAYMENT_NOT_FOUND: { status: 404, title: 'Payment not found' },
   EMAIL_TAKEN: { status: 409, title: 'Email already registered' },
   SEAT_UNAVAILABLE: { status: 409, title: 'Seats unavailable' },
   // The store's refusal of a claim, before the use case has looked at the holders (and
@@ -60,6 +63,8 @@ export const DOMAIN_ERRORS = {
   NO_WAITING_ROOM: { status: 409, title: 'No waiting room' },
   TICKET_VOID: { status: 409, title: 'Ticket void' },
   ALREADY_CHECKED_IN: { status: 409, title: 'Ticket already checked in' },
+  PAYMENT_REQUIRED: { status: 409, title: 'Payment required: check out' },
+  PAYMENTS_DISABLED: { status: 409, title: 'Payments disabled: confirm' },
   INVALID_SIGNATURE: { status: 400, title: 'Webhook signature invalid' },
   PAYMENT_REJECTED: { status: 422, title: 'Payment rejected by the provider' },
   SALES_CLOSED: { status: 422, title: 'Sales closed' },

@@ -16,6 +16,8 @@ import type { HoldSeats } from '../../application/sales/hold-seats/hold-seats.us
 import type { HoldBestAvailable } from '../../application/sales/hold-best-available/hold-best-available.use-case';
 import type { ConfirmReservation } from '../../application/sales/confirm-reservation/confirm-reservation.use-case';
 import type { CancelReservation } from '../../application/sales/cancel-reservation/cancel-reservation.use-case';
+import type { Checkout } from '../../application/sales/checkout/checkout.use-case';
+import type { HandlePaymentNotification } from '../../application/sales/handle-payment-notification/handle-payment-notification.use-case';
 import type { GetReservation } from '../../application/sales/get-reservation/get-reservation.use-case';
 import type { RegisterStaff } from '../../application/identity/register-staff/register-staff.use-case';
 import type { CheckInTicket } from '../../application/sales/check-in-ticket/check-in-ticket.use-case';
@@ -45,6 +47,8 @@ export interface UseCases {
   readonly holdBestAvailable: Pick<HoldBestAvailable, 'execute'>;
   readonly confirmReservation: Pick<ConfirmReservation, 'execute'>;
   readonly cancelReservation: Pick<CancelReservation, 'execute'>;
+  readonly checkout: Pick<Checkout, 'execute'>;
+  readonly handlePaymentNotification: Pick<HandlePaymentNotification, 'execute'>;
   readonly getReservation: Pick<GetReservation, 'execute'>;
   readonly listMemberReservations: Pick<ListMemberReservations, 'execute'>;
   readonly registerStaff: Pick<RegisterStaff, 'execute'>;

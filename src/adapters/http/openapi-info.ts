@@ -27,12 +27,16 @@ export const API_TAGS = [
   { name: 'Members', description: 'Sign up, and the calling member' },
   { name: 'Operations', description: 'Probes and metrics for orchestrators and monitoring; never rate limited' },
   {
+    name: 'Payments',
+    description: "Payment providers' signed webhooks: how a checkout's outcome reaches the service",
+  },
+  {
     name: 'Performances',
     description: 'Performances on sale, their price grades, halls and live seat maps; admins create them',
   },
   {
     name: 'Reservations',
-    description: 'Hold seats, then confirm or cancel; a member reads their own reservations',
+    description: 'Hold seats, then check out (pay) or confirm, or cancel; a member reads their own reservations',
   },
   {
     name: 'Tickets',

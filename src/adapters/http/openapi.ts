@@ -156,7 +156,7 @@ function problemCodesOf(spec: AnyRouteSpec): Map<number, Set<string>> {
     adapter('PAYLOAD_TOO_LARGE');
     adapter('UNSUPPORTED_MEDIA_TYPE');
   }
-  if (spec.body || spec.query) adapter('VALIDATION_FAILED');
+  if ((spec.body && !spec.rawBody) || spec.query) adapter('VALIDATION_FAILED');
   if ((spec.rateLimit ?? 'default') !== 'none') adapter('RATE_LIMITED');
   if (spec.idempotent) {
     adapter('INVALID_IDEMPOTENCY_KEY');

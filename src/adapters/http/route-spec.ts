@@ -38,6 +38,12 @@ interface RouteSpecFields<P extends Schema, Q extends Schema, B extends Schema, 
   readonly params?: P;
   readonly query?: Q;
   readonly body?: B;
+  /**
+   * The body is read as JSON (type, size and syntax checked) but handed to the handler as its
+   * exact text (`rawBody`) instead of validated: a signature over it must see every byte as
+   * sent. `body` then only documents it.
+   */
+  readonly rawBody?: boolean;
   /** Request headers the handler reads, for the document only (a z.object of optional strings). */
   readonly headers?: z.ZodObject;
   readonly responses: readonly SuccessResponse[];
@@ -67,6 +73,8 @@ export interface RouteInput<P extends Schema, Q extends Schema, B extends Schema
   readonly params: Parsed<P>;
   readonly query: Parsed<Q>;
   readonly body: Parsed<B>;
+  /** The body's exact text, on routes with `rawBody`. */
+  readonly rawBody?: string;
 }
 
 /**

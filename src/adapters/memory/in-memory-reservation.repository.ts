@@ -77,6 +77,23 @@ export class InMemoryReservationRepository
     this.store(reservation);
   }
 
+  async findByProviderPaymentId(provider: string, providerPaymentId: string): Promise<Reservation | null> {
+    for (const snapshot of this.#byId.values()) {
+      const paid = snapshot.payments.some(
+        (payment) => payment.provider === provider && payment.providerPaymentId === providerPaymentId,
+      );
+      if (paid) return Reservation.restore(snapshot);
+    }
+    return null;
+  }
+
+  async withRefundsDue(limit: number): Promise<Reservation[]> {
+    return [...this.#byId.values()]
+      .filter((snapshot) => snapshot.payments.some((payment) => payment.status === 'REFUND_PENDING'))
+      .slice(0, limit)
+      .map((snapshot) => Reservation.restore(snapshot));
+  }
+
   async findById(id: string): Promise<Reservation | null> {
     const snapshot = this.#byId.get(id);
     return snapshot ? Reservation.restore(snapshot) : null;
@@ -173,6 +190,8 @@ export class InMemoryReservationRepository
     const stored = this.#byId.get(reservation.id);
     if (!stored || stored.version !== reservation.version) throw new ConcurrentModificationError(reservation.id);
     const next = { ...reservation.toSnapshot(), version: stored.version + 1 };
+    const reclaims = ACTIVE_STATUSES.includes(next.status) && !ACTIVE_STATUSES.includes(stored.status);
+    if (reclaims) this.reclaim(next);
     this.#byId.set(next.id, next);
     if (!ACTIVE_STATUSES.includes(next.status)) this.releaseClaims(next);
     this.outbox?.append(reservation.pendingEvents);
@@ -194,6 +213,22 @@ export class InMemoryReservationRepository
     const epoch = this.#epochs.has(performanceId) ? this.#epochs.get(performanceId)! + 1 : 0;
     this.#epochs.set(performanceId, epoch);
     return epoch;
+  }
+
+  /**
+   * A reservation that had let its seats go claims them again (paid after its hold ran out):
+   * all or none, as the unique index allows; counted again, past the cap if it must (as MySQL).
+   */
+  private reclaim(snapshot: ReservationSnapshot): void {
+    const holders = new Map<string, string>();
+    for (const seat of snapshot.seats) {
+      const holder = this.#claims.get(claimKey(snapshot.performanceId, seat.seatId));
+      if (holder && holder !== snapshot.id) holders.set(seat.seatId, holder);
+    }
+    if (holders.size > 0) throw new SeatsAlreadyClaimedError(snapshot.performanceId, holders);
+    for (const seat of snapshot.seats) this.#claims.set(claimKey(snapshot.performanceId, seat.seatId), snapshot.id);
+    const countKey = memberKey(snapshot.memberId, snapshot.performanceId);
+    this.#seatsByMember.set(countKey, (this.#seatsByMember.get(countKey) ?? 0) + snapshot.seats.length);
   }
 
   private releaseClaims(snapshot: ReservationSnapshot): void {

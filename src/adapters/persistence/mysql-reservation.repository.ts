@@ -15,10 +15,16 @@ import {
 import type { OutboxTranslator } from '../../application/integrations/ports/outbox';
 import { insertOutbox, outboxRows } from './outbox-rows';
 import { isCheckViolation, isDuplicateKey, isMissingParent, mysqlCall, retryOnDeadlock } from './mysql-errors';
-import { ReservationRow, ReservationSeatRow, TicketRow } from './rows';
+import { PaymentRow, ReservationRow, ReservationSeatRow, TicketRow } from './rows';
 import { claimBatch } from './reservation-claim-batch';
 import type { OutboxRow } from './outbox-rows';
-import { reservationFromRows, reservationSeatsToRows, reservationToRow, ticketsToRows } from './reservation.mapper';
+import {
+  paymentsToRows,
+  reservationFromRows,
+  reservationSeatsToRows,
+  reservationToRow,
+  ticketsToRows,
+} from './reservation.mapper';
 
 /** The unique index that allows one active claim per seat (see the reservations migration). */
 const ACTIVE_SEAT_INDEX = 'reservation_seats_active_seat_unique';
@@ -109,36 +115,76 @@ export class MysqlReservationRepository implements ReservationRepository {
   save(reservation: Reservation): Promise<void> {
     const row = reservationToRow(reservation);
     const releasesSeats = !ACTIVE_STATUSES.includes(row.status);
+    const payments = paymentsToRows(reservation);
     // Written with the confirmation, under its version check: a confirmation that loses the
     // race issues nothing. Ids are derived, so a later save of a CONFIRMED reservation
     // writes the same rows again as a no-op.
     const tickets = row.status === 'CONFIRMED' ? ticketsToRows(reservation) : [];
     const messages = this.outbox?.messagesFor(reservation.pendingEvents) ?? [];
-    return mysqlCall(() =>
-      retryOnDeadlock(() =>
-        this.knex.transaction(async (trx) => {
-          const updated = await trx('reservations')
-            .where({ id: row.id, version: row.version })
-            .update({
-              status: row.status,
-              confirmed_at: row.confirmed_at,
-              cancelled_at: row.cancelled_at,
-              version: trx.raw('version + 1'),
-            });
-          if (updated === 0) throw new ConcurrentModificationError(row.id);
-          if (releasesSeats) {
-            // Matched rows (mysql2 sets CLIENT_FOUND_ROWS): the seats this change really released.
-            const released = await trx('reservation_seats')
-              .where('reservation_id', row.id)
-              .whereNotNull('active_seat_id')
-              .update({ active_seat_id: null });
-            await uncountSeats(trx, [{ memberId: row.member_id, performanceId: row.performance_id, seats: released }]);
-          }
-          if (tickets.length > 0) await trx('tickets').insert(tickets).onConflict('id').merge(['id']);
-          await insertOutbox(trx, messages);
-        }),
-      ),
+    return mysqlCall(async () => {
+      try {
+        await retryOnDeadlock(() =>
+          this.knex.transaction(async (trx) => {
+            const updated = await trx('reservations')
+              .where({ id: row.id, version: row.version })
+              .update({
+                status: row.status,
+                expires_at: row.expires_at,
+                confirmed_at: row.confirmed_at,
+                cancelled_at: row.cancelled_at,
+                version: trx.raw('version + 1'),
+              });
+            if (updated === 0) throw new ConcurrentModificationError(row.id);
+            if (releasesSeats) {
+              // Matched rows (mysql2 sets CLIENT_FOUND_ROWS): the seats this change really released.
+              const released = await trx('reservation_seats')
+                .where('reservation_id', row.id)
+                .whereNotNull('active_seat_id')
+                .update({ active_seat_id: null });
+              await uncountSeats(trx, [
+                { memberId: row.member_id, performanceId: row.performance_id, seats: released },
+              ]);
+            } else {
+              await reclaimSeats(trx, row);
+            }
+            if (payments.length > 0) {
+              await trx('payments').insert(payments).onConflict('id').merge(['status', 'updated_at']);
+            }
+            if (tickets.length > 0) await trx('tickets').insert(tickets).onConflict('id').merge(['id']);
+            await insertOutbox(trx, messages);
+          }),
+        );
+      } catch (error) {
+        if (!isDuplicateKey(error, ACTIVE_SEAT_INDEX)) throw error;
+        // Rolled back: a hold that ran out wanted its seats back and another reservation has one.
+        const holders = await this.knex('reservation_seats')
+          .select<{ seat_id: string; reservation_id: string }[]>('seat_id', 'reservation_id')
+          .whereIn('active_seat_id', reservation.seatIds);
+        throw new SeatsAlreadyClaimedError(
+          row.performance_id,
+          new Map(holders.map((holder) => [holder.seat_id, holder.reservation_id])),
+        );
+      }
+    });
+  }
+
+  async findByProviderPaymentId(provider: string, providerPaymentId: string): Promise<Reservation | null> {
+    const payment = await mysqlCall(() =>
+      this.knex('payments')
+        .first<{ reservation_id: string } | undefined>('reservation_id')
+        .where({ provider, provider_payment_id: providerPaymentId }),
     );
+    return payment ? this.findById(payment.reservation_id) : null;
+  }
+
+  async withRefundsDue(limit: number): Promise<Reservation[]> {
+    const due = await mysqlCall(() =>
+      this.knex('payments')
+        .distinct<{ reservation_id: string }[]>('reservation_id')
+        .where('status', 'REFUND_PENDING')
+        .limit(limit),
+    );
+    return this.findByIds(due.map((payment) => payment.reservation_id));
   }
 
   async findById(id: string): Promise<Reservation | null> {
@@ -254,34 +300,58 @@ export class MysqlReservationRepository implements ReservationRepository {
     );
   }
 
-  /** Seats in one query; tickets in another, only when some reservation was ever confirmed. */
+  /** Seats, payments and tickets (only when some reservation was ever confirmed) in parallel queries. */
   private async withSeats(rows: readonly ReservationRow[]): Promise<Reservation[]> {
     if (rows.length === 0) return [];
+    const ids = rows.map((row) => row.id);
     const confirmed = rows.filter((row) => row.confirmed_at !== null).map((row) => row.id);
-    const seats = await this.knex('reservation_seats')
-      .select<ReservationSeatRow[]>('*')
-      .whereIn(
-        'reservation_id',
-        rows.map((row) => row.id),
-      );
-    const tickets =
+    const [seats, payments, tickets] = await Promise.all([
+      this.knex('reservation_seats').select<ReservationSeatRow[]>('*').whereIn('reservation_id', ids),
+      this.knex('payments').select<PaymentRow[]>('*').whereIn('reservation_id', ids),
       confirmed.length === 0
-        ? []
-        : await this.knex('tickets').select<TicketRow[]>('*').whereIn('reservation_id', confirmed);
-    const seatsByReservation = new Map<string, ReservationSeatRow[]>();
-    for (const seat of seats) {
-      const list = seatsByReservation.get(seat.reservation_id) ?? [];
-      list.push(seat);
-      seatsByReservation.set(seat.reservation_id, list);
-    }
+        ? Promise.resolve([])
+        : this.knex('tickets').select<TicketRow[]>('*').whereIn('reservation_id', confirmed),
+    ]);
+    const seatsByReservation = groupBy(seats, (seat) => seat.reservation_id);
+    const paymentsByReservation = groupBy(payments, (payment) => payment.reservation_id);
+    const ticketsByReservation = groupBy(tickets, (ticket) => ticket.reservation_id);
     return rows.map((row) =>
-      reservationFromRows(
-        row,
-        seatsByReservation.get(row.id) ?? [],
-        tickets.filter((ticket) => ticket.reservation_id === row.id),
-      ),
+      reservationFromRows(row, seatsByReservation.get(row.id) ?? [], {
+        payments: paymentsByReservation.get(row.id) ?? [],
+        tickets: ticketsByReservation.get(row.id) ?? [],
+      }),
     );
   }
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item)) ?? [];
+    group.push(item);
+    groups.set(key(item), group);
+  }
+  return groups;
+}
+
+/**
+ * An active reservation owns its seats. One that had let them go (a hold that ran out, paid
+ * for late) claims them again here: the unique index refuses a seat another reservation
+ * claimed meanwhile, which rolls the whole save back. The seats count again against the
+ * member's cap, which is raised to fit if it must: they were within it when first held, and
+ * they are paid for. For every other save nothing matches, at the cost of one index lookup.
+ */
+async function reclaimSeats(trx: Knex.Transaction, row: ReservationRow): Promise<void> {
+  const reclaimed = await trx('reservation_seats')
+    .where('reservation_id', row.id)
+    .whereNull('active_seat_id')
+    .update({ active_seat_id: trx.ref('seat_id') });
+  if (reclaimed === 0) return;
+  await trx.raw(
+    'INSERT INTO member_seat_counts (member_id, performance_id, seats) VALUES (?, ?, ?) ' +
+      'ON DUPLICATE KEY UPDATE seat_limit = GREATEST(seat_limit, seats + VALUES(seats)), seats = seats + VALUES(seats)',
+    [row.member_id, row.performance_id, reclaimed],
+  );
 }
 
 /** What this repository uses of the claim pool's knex client: its pool, whose waits are traced. */

@@ -1,6 +1,6 @@
 import { ACTIVE_STATUSES, Reservation } from '../../domain/sales/reservation';
 import { Money } from '../../domain/shared/money';
-import { ReservationRow, ReservationSeatRow, TicketRow } from './rows';
+import { PaymentRow, ReservationRow, ReservationSeatRow, TicketRow } from './rows';
 import { amountFromColumn } from './performance.mapper';
 
 export function reservationToRow(reservation: Reservation): ReservationRow {
@@ -48,17 +48,33 @@ export function ticketsToRows(reservation: Reservation): TicketRow[] {
   }));
 }
 
+/** The reservation's payments, as rows. */
+export function paymentsToRows(reservation: Reservation): PaymentRow[] {
+  return reservation.payments.map((payment) => ({
+    id: payment.id,
+    reservation_id: reservation.id,
+    provider: payment.provider,
+    provider_payment_id: payment.providerPaymentId,
+    client_secret: payment.clientSecret,
+    amount: payment.amount.amount,
+    currency: payment.amount.currency,
+    status: payment.status,
+    created_at: payment.createdAt,
+    updated_at: payment.updatedAt,
+  }));
+}
+
 /**
- * `seats` and `tickets` are this reservation's rows, in any order: the order the seats were
- * held in is restored, and the tickets follow it.
+ * `seats`, `tickets` and `payments` are this reservation's rows, in any order: the order the
+ * seats were held in is restored, the tickets follow it, and payments come oldest first.
  */
 export function reservationFromRows(
   row: ReservationRow,
   seats: readonly ReservationSeatRow[],
-  tickets: readonly TicketRow[] = [],
+  related: { readonly tickets?: readonly TicketRow[]; readonly payments?: readonly PaymentRow[] } = {},
 ): Reservation {
   const ordered = [...seats].sort((a, b) => a.position - b.position);
-  const ticketBySeat = new Map(tickets.map((ticket) => [ticket.seat_id, ticket]));
+  const ticketBySeat = new Map((related.tickets ?? []).map((ticket) => [ticket.seat_id, ticket]));
   return Reservation.restore({
     id: row.id,
     memberId: row.member_id,
@@ -79,6 +95,18 @@ export function reservationFromRows(
       const ticket = ticketBySeat.get(seat.seat_id);
       return ticket ? [{ id: ticket.id, seatId: ticket.seat_id, label: ticket.label, issuedAt: ticket.issued_at }] : [];
     }),
+    payments: [...(related.payments ?? [])]
+      .sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map((payment) => ({
+        id: payment.id,
+        provider: payment.provider,
+        providerPaymentId: payment.provider_payment_id,
+        clientSecret: payment.client_secret,
+        amount: Money.of(amountFromColumn(payment.amount), payment.currency),
+        status: payment.status,
+        createdAt: payment.created_at,
+        updatedAt: payment.updated_at,
+      })),
     version: row.version,
   });
 }

@@ -58,3 +58,16 @@ export interface CheckInRow {
   staff_member_id: string;
   checked_in_at: Date;
 }
+
+export interface PaymentRow {
+  id: string;
+  reservation_id: string;
+  provider: string;
+  provider_payment_id: string;
+  client_secret: string | null;
+  amount: number | string;
+  currency: string;
+  status: 'PENDING' | 'SUCCEEDED' | 'FAILED' | 'REFUND_PENDING' | 'REFUNDED';
+  created_at: Date;
+  updated_at: Date;
+}

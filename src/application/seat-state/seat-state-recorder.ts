@@ -45,8 +45,13 @@ export class SeatStateRecorder {
       return this.prepare((event as DomainEvent & PerformanceCreated).performanceId);
     const kind = CHANGE_OF[event.type as ReservationEvent['type']];
     if (!kind) return;
-    const { performanceId, reservationId, seatIds } = event as ReservationEvent;
-    return this.record(performanceId, { kind, reservationId, seatIds });
+    const { performanceId, reservationId, seatIds, reclaimed } = event as ReservationEvent;
+    const recorded = this.record(performanceId, { kind, reservationId, seatIds });
+    // A reservation claiming its seats again (paid late) races the release of its own expiry,
+    // which applies by holder and would free them if it landed last: the periodic repair
+    // rebuilds the performance from MySQL, whatever order the two writes reached the log in.
+    if (reclaimed) return recorded.then(() => this.markDirty(performanceId));
+    return recorded;
   };
 
   private async prepare(performanceId: string): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * The events that leave the service, by their Standard Webhooks `type`. A receiver
  * subscribes to some of them; the outbox keeps every one the service emits (the
- * `payment.*` and `ticket.*` types join this list with the modules that emit them).
+ * `ticket.*` types join this list with the module that emits them).
  */
 export const WEBHOOK_EVENT_TYPES = [
   'reservation.held',
@@ -9,6 +9,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'reservation.cancelled',
   'reservation.expired',
   'ticket.checked_in',
+  'payment.succeeded',
+  'payment.refunded',
 ] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

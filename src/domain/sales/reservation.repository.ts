@@ -29,11 +29,20 @@ export interface ReservationRepository {
   add(reservation: Reservation, limits: ReservationLimits): Promise<void>;
 
   /**
-   * Saves a status change if nobody saved one since `reservation` was read (its version);
-   * otherwise throws ConcurrentModificationError. Leaving PENDING/CONFIRMED releases the seats
-   * and gives them back to the member's cap.
+   * Saves a change (status, hold expiry, payments) if nobody saved one since `reservation`
+   * was read (its version); otherwise throws ConcurrentModificationError. Leaving
+   * PENDING/CONFIRMED releases the seats and gives them back to the member's cap. An EXPIRED
+   * reservation becoming CONFIRMED (paid after its hold ran out) claims its seats again and
+   * counts them again: if another active reservation claims one, SeatsAlreadyClaimedError
+   * and nothing is written.
    */
   save(reservation: Reservation): Promise<void>;
+
+  /** The reservation a payment of `provider` belongs to, by the provider's id for it. */
+  findByProviderPaymentId(provider: string, providerPaymentId: string): Promise<Reservation | null>;
+
+  /** Up to `limit` reservations with a payment whose refund is due (REFUND_PENDING). */
+  withRefundsDue(limit: number): Promise<Reservation[]>;
 
   findById(id: string): Promise<Reservation | null>;
 

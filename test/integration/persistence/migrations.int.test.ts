@@ -27,6 +27,7 @@ const TABLES = [
   'seat_state_epochs',
   'seats',
   'outbox',
+  'payments',
   'webhook_endpoints',
   'webhook_deliveries',
   'webhook_delivery_attempts',
@@ -107,8 +108,8 @@ describe('migrations', () => {
     }
     expect(await tables()).toEqual([]);
     // 006 adds a column and a CHECK to an existing table, 008 two columns: no table; 009 the four of
-    // webhooks; 011 tickets and check-ins.
-    expect(tablesAfter.map((list) => list.length)).toEqual([1, 5, 7, 8, 9, 9, 10, 10, 14, 16]);
+    // webhooks; 010 payments; 011 tickets and check-ins.
+    expect(tablesAfter.map((list) => list.length)).toEqual([1, 5, 7, 8, 9, 9, 10, 10, 14, 15, 17]);
   });
 
   it('rolls back only the last batch by default', async () => {

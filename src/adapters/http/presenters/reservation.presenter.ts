@@ -1,3 +1,4 @@
+import type { PaymentSnapshot } from '../../../domain/sales/payment';
 import type { ReservationSnapshot } from '../../../domain/sales/reservation';
 import type { ReservationJson } from '../schemas/reservation.schema';
 
@@ -27,6 +28,17 @@ export function presentReservation(
     expiresAt: reservation.expiresAt.toISOString(),
     confirmedAt: reservation.confirmedAt?.toISOString() ?? null,
     cancelledAt: reservation.cancelledAt?.toISOString() ?? null,
+    payment: presentPayment(reservation.payments.at(-1)),
     ...(tickets.length > 0 && { tickets }),
+  };
+}
+
+function presentPayment(payment: PaymentSnapshot | undefined): ReservationJson['payment'] {
+  if (!payment) return null;
+  return {
+    status: payment.status,
+    amount: payment.amount.amount,
+    currency: payment.amount.currency,
+    refunded: payment.status === 'REFUNDED',
   };
 }

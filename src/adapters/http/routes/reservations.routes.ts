@@ -100,13 +100,21 @@ export function reservationRoutes(api: ApiRouter, useCases: UseCases, limits: Re
       description:
         'Turns a PENDING hold into a CONFIRMED reservation before its expiresAt; the answer is sent once the ' +
         'confirmation is committed. Confirming a CONFIRMED reservation answers 200 with it again; an expired hold is ' +
-        '409 HOLD_EXPIRED, a cancelled one 409 RESERVATION_NOT_ACTIVE. Send an Idempotency-Key to retry safely.',
+        '409 HOLD_EXPIRED, a cancelled one 409 RESERVATION_NOT_ACTIVE. With a payment provider configured ' +
+        '(PAYMENT_PROVIDER) a reservation is confirmed by paying for it: 409 PAYMENT_REQUIRED, check out instead. ' +
+        'Send an Idempotency-Key to retry safely.',
       tag: TAG,
       access: 'member',
       params: IdParams,
       idempotent: true,
       responses: [{ status: 200, description: 'The CONFIRMED reservation', schema: ReservationSchema }],
-      errors: ['RESERVATION_NOT_FOUND', 'HOLD_EXPIRED', 'RESERVATION_NOT_ACTIVE', 'CONCURRENT_MODIFICATION'],
+      errors: [
+        'RESERVATION_NOT_FOUND',
+        'HOLD_EXPIRED',
+        'RESERVATION_NOT_ACTIVE',
+        'PAYMENT_REQUIRED',
+        'CONCURRENT_MODIFICATION',
+      ],
     },
     async (_ctx, { actor, params }) =>
       ok(presentReservation(await useCases.confirmReservation.execute(actor, params.id))),
@@ -121,7 +129,8 @@ export function reservationRoutes(api: ApiRouter, useCases: UseCases, limits: Re
       description:
         'Cancels a PENDING or CONFIRMED reservation and frees its seats at once. Cancelling is idempotent: ' +
         'cancelling a CANCELLED reservation again answers 200 with it, unchanged (its cancelledAt stays the first). ' +
-        "An expired hold cannot be cancelled (409 RESERVATION_NOT_ACTIVE). Anyone else's reservation is 404.",
+        "An expired hold cannot be cancelled (409 RESERVATION_NOT_ACTIVE). Anyone else's reservation is 404. " +
+        'A paid reservation is refunded through the payment provider (its payment REFUND_PENDING until done).',
       tag: TAG,
       access: 'member',
       params: IdParams,

@@ -1,3 +1,4 @@
+import { PaymentSummarySchema } from './payment.schema';
 import { seatLabel } from './performance.schema';
 import { TicketSchema } from './ticket.schema';
 import { PLAIN_TEXT, currencyCode, int32, isoInstant, minorUnits, pageQuery, uuid, z } from './zod';
@@ -110,6 +111,7 @@ export const ReservationSchema = z
     }),
     confirmedAt: isoInstant().nullable(),
     cancelledAt: isoInstant().nullable(),
+    payment: PaymentSummarySchema.nullable(),
     tickets: z
       .array(TicketSchema)
       .max(HOLD_SEAT_IDS_INPUT_MAX)

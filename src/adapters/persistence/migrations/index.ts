@@ -8,6 +8,7 @@ import * as addSeatLimitCheck from './006-add-seat-limit-check.migration';
 import * as createSeatStateEpochs from './007-create-seat-state-epochs.migration';
 import * as addPerformanceWaitingRoom from './008-add-performance-waiting-room.migration';
 import * as createWebhookOutbox from './009-create-webhook-outbox.migration';
+import * as createPayments from './010-create-payments.migration';
 import * as createTickets from './011-create-tickets.migration';
 
 /**
@@ -29,6 +30,6 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Knex.M
   ['007-create-seat-state-epochs', createSeatStateEpochs],
   ['008-add-performance-waiting-room', addPerformanceWaitingRoom],
   ['009-create-webhook-outbox', createWebhookOutbox],
-  // 010 is taken by the payments of the same release.
+  ['010-create-payments', createPayments],
   ['011-create-tickets', createTickets],
 ];

@@ -1,4 +1,5 @@
 import { MemberRepository } from '../../../domain/identity/member.repository';
+import { PaymentRequiredError } from '../../../domain/sales/payment.errors';
 import { ReservationSnapshot } from '../../../domain/sales/reservation';
 import { ConcurrentModificationError, HoldExpiredError } from '../../../domain/sales/reservation.errors';
 import { ReservationRepository } from '../../../domain/sales/reservation.repository';
@@ -16,6 +17,8 @@ export class ConfirmReservation {
     private readonly holds: SeatHoldStore,
     private readonly clock: Clock,
     private readonly events: EventPublisher,
+    /** A payment provider is configured: a reservation is confirmed by paying (checkout), not by asking. */
+    private readonly paymentRequired = false,
   ) {}
 
   /** Only the owner confirms (paying is theirs to do); confirming twice answers the same. */
@@ -42,6 +45,7 @@ export class ConfirmReservation {
       throw new HoldExpiredError(reservation.id, reservation.expiresAt);
     }
     if (reservation.status === 'CONFIRMED') return reservation.toSnapshot();
+    if (this.paymentRequired) throw new PaymentRequiredError(reservation.id);
     reservation.confirm(now);
     // The database write is the confirmation: a crash after it loses nothing, a crash
     // before it leaves a hold that expires. The store is told only afterwards.

@@ -1,0 +1,69 @@
+import type { Reservation } from '../../domain/sales/reservation';
+import { ConcurrentModificationError } from '../../domain/sales/reservation.errors';
+import type { ReservationRepository } from '../../domain/sales/reservation.repository';
+import type { Clock } from '../shared/ports/clock';
+import type { EventPublisher } from '../shared/ports/event-publisher';
+import type { PaymentProvider } from './ports/payment-provider';
+
+/**
+ * How often a use case reads a reservation again after losing a save to a concurrent change
+ * (a webhook against a cancel or the sweeper) before it gives up. Each round re-decides on
+ * what was committed, so losing is harmless; five rounds are far more than two contenders need.
+ */
+export const MAX_PAYMENT_ATTEMPTS = 5;
+
+export interface RefundDependencies {
+  readonly reservations: ReservationRepository;
+  readonly provider: PaymentProvider;
+  readonly clock: Clock;
+  readonly events: EventPublisher;
+  /** Told of a refund the provider did not do now; it stays REFUND_PENDING for the periodic retry. */
+  readonly onRefundFailure?: (error: unknown) => void;
+}
+
+/**
+ * Refunds every payment of `reservation` whose refund is due (REFUND_PENDING, saved before
+ * this is called), then records each as REFUNDED. The provider refunds idempotently by our
+ * payment id, so two instances (or a retry after a lost answer) asking for one refund refund
+ * once. A refund the provider does not do now stays REFUND_PENDING, and RefundDuePayments
+ * (a periodic job) asks again: a refund, once decided, is never lost. Answers how many it
+ * recorded as done.
+ */
+export async function refundDuePayments(reservation: Reservation, deps: RefundDependencies): Promise<number> {
+  let refunded = 0;
+  for (const due of reservation.refundsDue) {
+    try {
+      await deps.provider.refund({ paymentId: due.id, providerPaymentId: due.providerPaymentId, amount: due.amount });
+    } catch (error) {
+      deps.onRefundFailure?.(error);
+      continue;
+    }
+    if (await recordRefund(reservation.id, due.id, deps)) refunded++;
+  }
+  return refunded;
+}
+
+async function recordRefund(reservationId: string, paymentId: string, deps: RefundDependencies): Promise<boolean> {
+  for (let attempt = 0; attempt < MAX_PAYMENT_ATTEMPTS; attempt++) {
+    const current = await deps.reservations.findById(reservationId);
+    if (!current || current.refundCompleted(paymentId, deps.clock.now()) === 'duplicate') return false;
+    try {
+      await deps.reservations.save(current);
+    } catch (error) {
+      if (error instanceof ConcurrentModificationError) continue;
+      throw error;
+    }
+    await deps.events.publish(current.pullEvents());
+    return true;
+  }
+  // Still REFUND_PENDING: the periodic retry records it (and the provider refunds only once).
+  return false;
+}
+
+/**
+ * Publishes a saved change's events one after the other: a late payment's re-hold must reach
+ * the seat-state log before its confirmation, which sells only what the reservation holds.
+ */
+export async function publishInOrder(reservation: Reservation, events: EventPublisher): Promise<void> {
+  for (const event of reservation.pullEvents()) await events.publish([event]);
+}
