@@ -207,6 +207,9 @@ describe('checkout and payments (PAYMENT_PROVIDER=fake)', () => {
       const paid = await reservation(alice, held.id);
       expect([paid.status, paid.payment.status]).toEqual(['CONFIRMED', 'SUCCEEDED']);
       expect(await seatStatus(held.seats[1].id)).toBe('RESERVED');
+      // The late way into CONFIRMED issues tickets like any other.
+      expect(paid.tickets.map((ticket: Json) => ticket.seatId)).toEqual(held.seats.map((seat: Json) => seat.id));
+      expect(paid.tickets.every((ticket: Json) => typeof ticket.code === 'string')).toBe(true);
     });
 
     it('a seat taken meanwhile: refunded through the provider, the reservation stays EXPIRED', async () => {
@@ -236,11 +239,15 @@ describe('checkout and payments (PAYMENT_PROVIDER=fake)', () => {
       return held;
     };
 
-    it('at once when the provider answers', async () => {
+    it('at once when the provider answers, and its tickets are void at the door', async () => {
       const held = await paidReservation();
+      const [ticket] = (await reservation(alice, held.id)).tickets;
       const cancelled = await app.request('POST', `/api/v1/reservations/${held.id}/cancel`, { token: alice.token });
       expect(cancelled.status).toBe(200);
       expect([cancelled.body.status, cancelled.body.payment.refunded]).toEqual(['CANCELLED', true]);
+      const staff = await app.api.newStaff(await app.adminToken());
+      const scan = await app.request('POST', '/api/v1/check-ins', { token: staff.token, body: { code: ticket.code } });
+      expect([scan.status, scan.body.code]).toEqual([409, 'TICKET_VOID']);
       await fake.idle();
     });
 
