@@ -46,6 +46,8 @@ const environmentSchema = z.object({
   REDIS_TLS_CA_FILE: z.string().min(1).optional(),
   JWT_SECRET: z.string().optional(),
   TOKEN_TTL_SECONDS: positiveInt(3600),
+  /** argon2id hashes running at once; 0: as many as requests ask for (libuv's pool is the only limit). */
+  PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(0).max(256).default(0),
   HOLD_TTL_SECONDS: positiveInt(300),
   MAX_SEATS_PER_RESERVATION: positiveInt(4),
   MAX_SEATS_PER_MEMBER: positiveInt(4),
@@ -104,6 +106,8 @@ export interface Config {
       };
   readonly jwtSecret: string;
   readonly tokenTtlSeconds: number;
+  /** argon2id hashes running at once, the others queued in the service; null: no limit of its own. */
+  readonly passwordHashConcurrency: number | null;
   readonly reservation: {
     readonly holdSeconds: number;
     readonly maxSeatsPerReservation: number;
@@ -190,6 +194,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         : { kind: 'embedded' },
     jwtSecret: env.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
     tokenTtlSeconds: env.TOKEN_TTL_SECONDS,
+    passwordHashConcurrency: env.PASSWORD_HASH_CONCURRENCY === 0 ? null : env.PASSWORD_HASH_CONCURRENCY,
     reservation: {
       holdSeconds: env.HOLD_TTL_SECONDS,
       maxSeatsPerReservation: env.MAX_SEATS_PER_RESERVATION,
