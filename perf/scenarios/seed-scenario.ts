@@ -4,7 +4,7 @@ import { ClosedLoopResult, runClosedLoop, VirtualUser } from '../lib/closed-loop
 import { timeSeriesChart } from '../lib/chart';
 import { waitForQuiet } from '../lib/cpu';
 import { API } from '../../testkit/api-client';
-import { MEMBER_PASSWORD } from '../lib/environment';
+import { databaseUrl, MEMBER_PASSWORD, REDIS_URL } from '../lib/environment';
 import { HashingCeiling, measureBestHashingCeiling } from '../lib/hashing';
 import { Options } from '../lib/options';
 import { auditSection, commandLine, cpuTable, latencyTable, machineLine } from '../lib/results';
@@ -50,13 +50,35 @@ function signUpLogInReserve(seeded: Seeded, runId: string) {
  * Service settings the seed scenario can be run under, side by side (`--variants=a,b,…`).
  * argon2id's parameters are the same in all of them; only where and how many hashes run at once changes.
  */
-const VARIANTS: Record<string, { readonly label: string; readonly env: Record<string, string> }> = {
+const VARIANTS: Record<
+  string,
+  {
+    readonly label: string;
+    readonly env: Record<string, string>;
+    /**
+     * MySQL and Redis reached as `localhost`, as a deployment reaches them by name: every new
+     * connection then asks dns.lookup, which runs on libuv's pool behind whatever hashes are queued there.
+     */
+    readonly byName?: boolean;
+  }
+> = {
   default: { label: 'service defaults', env: {} },
   uv2: { label: 'UV_THREADPOOL_SIZE=2', env: { UV_THREADPOOL_SIZE: '2' } },
   uv4: { label: 'UV_THREADPOOL_SIZE=4', env: { UV_THREADPOOL_SIZE: '4' } },
   uv8: { label: 'UV_THREADPOOL_SIZE=8', env: { UV_THREADPOOL_SIZE: '8' } },
   'hash-cores': { label: 'PASSWORD_HASH_CONCURRENCY=2 (cores), pool 4', env: { PASSWORD_HASH_CONCURRENCY: '2' } },
   'hash-pool': { label: 'PASSWORD_HASH_CONCURRENCY=4 (the whole pool)', env: { PASSWORD_HASH_CONCURRENCY: '4' } },
+  localhost: { label: 'MySQL and Redis as localhost', env: {}, byName: true },
+  'localhost-hash-pool': {
+    label: 'localhost, PASSWORD_HASH_CONCURRENCY=4',
+    env: { PASSWORD_HASH_CONCURRENCY: '4' },
+    byName: true,
+  },
+  'localhost-hash-cores': {
+    label: 'localhost, PASSWORD_HASH_CONCURRENCY=2',
+    env: { PASSWORD_HASH_CONCURRENCY: '2' },
+    byName: true,
+  },
   'hash-cores-uv3': {
     label: 'PASSWORD_HASH_CONCURRENCY=2, UV_THREADPOOL_SIZE=3',
     env: { PASSWORD_HASH_CONCURRENCY: '2', UV_THREADPOOL_SIZE: '3' },
@@ -106,7 +128,13 @@ async function measureVariant(name: string, settings: Settings): Promise<Measure
     database: settings.database,
     port: settings.port,
     seed: { performances: 20, seatsPerPerformance: 1000, members: 0 },
-    env: variant.env,
+    env: variant.byName
+      ? {
+          ...variant.env,
+          DATABASE_URL: databaseUrl(settings.database).replace('127.0.0.1', 'localhost'),
+          REDIS_URL: REDIS_URL.replace('127.0.0.1', 'localhost'),
+        }
+      : variant.env,
   });
   try {
     const ceiling = async () => {
