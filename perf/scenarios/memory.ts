@@ -159,8 +159,8 @@ export async function memory(options: Options): Promise<ScenarioOutcome[]> {
       await round(`a ${durationSeconds} s hot-path run, all swept`, durationSeconds, seats);
       let counted = 1;
       while (created < targetHolds && (Date.now() - started) / 1000 < maxSeconds) {
-        const limit = Math.min(holdsPerRound, targetHolds - created);
-        await round(`${limit} more holds, all swept (round ${++counted})`, maxSeconds, limit);
+        // Every count round the same size (the last may pass the target): consecutive rounds then compare like with like.
+        await round(`${holdsPerRound} more holds, all swept (round ${++counted})`, maxSeconds, holdsPerRound);
       }
     } finally {
       await mysql.end();
@@ -186,7 +186,15 @@ export async function memory(options: Options): Promise<ScenarioOutcome[]> {
           `| ${r.after} | ${r.holds} | ${r.holdsPerSecond ?? '-'} | ${r.otherCores ?? '-'} | ${r.pendingInMysql} | ${r.rssMiB} | ${r.heapUsedMiB} |`,
       ),
       '',
-      `Growth between the last two rounds: RSS ${growth(beforeLast.rssMiB, last.rssMiB)} %, heap ${growth(beforeLast.heapUsedMiB, last.heapUsedMiB)} %; from the ${durationSeconds} s run to the end: RSS ${growth(first.rssMiB, last.rssMiB)} %, heap ${growth(first.heapUsedMiB, last.heapUsedMiB)} %. Load time ${Math.round((Date.now() - started) / 1000)} s.`,
+      `Growth from each round to the next: ${readings
+        .slice(2)
+        .map(
+          (reading, index) =>
+            `RSS ${growth(readings[index + 1]!.rssMiB, reading.rssMiB)} %, heap ${growth(readings[index + 1]!.heapUsedMiB, reading.heapUsedMiB)} %`,
+        )
+        .join(
+          '; ',
+        )}. Between the last two rounds: RSS ${growth(beforeLast.rssMiB, last.rssMiB)} %, heap ${growth(beforeLast.heapUsedMiB, last.heapUsedMiB)} %; from the ${durationSeconds} s run to the end: RSS ${growth(first.rssMiB, last.rssMiB)} %, heap ${growth(first.heapUsedMiB, last.heapUsedMiB)} %. Load time ${Math.round((Date.now() - started) / 1000)} s.`,
       '',
       auditSection(audited),
     ].join('\n');

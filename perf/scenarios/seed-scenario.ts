@@ -67,6 +67,10 @@ const VARIANTS: Record<
   uv4: { label: 'UV_THREADPOOL_SIZE=4', env: { UV_THREADPOOL_SIZE: '4' } },
   uv8: { label: 'UV_THREADPOOL_SIZE=8', env: { UV_THREADPOOL_SIZE: '8' } },
   'hash-cores': { label: 'PASSWORD_HASH_CONCURRENCY=2 (cores), pool 4', env: { PASSWORD_HASH_CONCURRENCY: '2' } },
+  unlimited: {
+    label: 'PASSWORD_HASH_CONCURRENCY=0 (every hash queued in libuv, as before)',
+    env: { PASSWORD_HASH_CONCURRENCY: '0' },
+  },
   'hash-pool': { label: 'PASSWORD_HASH_CONCURRENCY=4 (the whole pool)', env: { PASSWORD_HASH_CONCURRENCY: '4' } },
   localhost: { label: 'MySQL and Redis as localhost', env: {}, byName: true },
   'localhost-hash-pool': {

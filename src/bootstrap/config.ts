@@ -46,8 +46,10 @@ const environmentSchema = z.object({
   REDIS_TLS_CA_FILE: z.string().min(1).optional(),
   JWT_SECRET: z.string().optional(),
   TOKEN_TTL_SECONDS: positiveInt(3600),
-  /** argon2id hashes running at once; 0: as many as requests ask for (libuv's pool is the only limit). */
-  PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(0).max(256).default(0),
+  /** argon2id hashes running at once; unset: libuv's pool size; 0: no limit of the service's own (all queued in the pool). */
+  PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(0).max(256).optional(),
+  /** Node's own (libuv reads it); read here only as the default of PASSWORD_HASH_CONCURRENCY. */
+  UV_THREADPOOL_SIZE: z.coerce.number().int().min(1).max(1024).default(4),
   HOLD_TTL_SECONDS: positiveInt(300),
   MAX_SEATS_PER_RESERVATION: positiveInt(4),
   MAX_SEATS_PER_MEMBER: positiveInt(4),
@@ -106,7 +108,7 @@ export interface Config {
       };
   readonly jwtSecret: string;
   readonly tokenTtlSeconds: number;
-  /** argon2id hashes running at once, the others queued in the service; null: no limit of its own. */
+  /** argon2id hashes running at once, the others queued in the service (and dropped once their request timed out); null: no limit of its own. */
   readonly passwordHashConcurrency: number | null;
   readonly reservation: {
     readonly holdSeconds: number;
@@ -194,7 +196,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         : { kind: 'embedded' },
     jwtSecret: env.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
     tokenTtlSeconds: env.TOKEN_TTL_SECONDS,
-    passwordHashConcurrency: env.PASSWORD_HASH_CONCURRENCY === 0 ? null : env.PASSWORD_HASH_CONCURRENCY,
+    // As many hashes as libuv has threads keeps hashing as fast as before while the queue lives
+    // in the service: other pool work (dns.lookup, fs, zlib) waits for one hash at most, not for
+    // the whole backlog, and hashes whose request has timed out can be dropped.
+    passwordHashConcurrency:
+      env.PASSWORD_HASH_CONCURRENCY === 0 ? null : (env.PASSWORD_HASH_CONCURRENCY ?? env.UV_THREADPOOL_SIZE),
     reservation: {
       holdSeconds: env.HOLD_TTL_SECONDS,
       maxSeatsPerReservation: env.MAX_SEATS_PER_RESERVATION,

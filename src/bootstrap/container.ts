@@ -91,7 +91,12 @@ export function buildContainer(options: ContainerOptions): Container {
   constant(
     TOKENS.PasswordHasher,
     options.passwordHasher ??
-      new Argon2PasswordHasher({ ...OWASP_ARGON2ID, concurrency: config.passwordHashConcurrency ?? Infinity }),
+      new Argon2PasswordHasher({
+        ...OWASP_ARGON2ID,
+        concurrency: config.passwordHashConcurrency ?? Infinity,
+        // A hash still queued when its request has timed out is hashing for nobody.
+        maxQueueWaitMs: config.http.requestTimeoutMs,
+      }),
   );
   constant(TOKENS.TokenService, new JoseTokenService(config.jwtSecret, config.tokenTtlSeconds, clock));
   constant(TOKENS.EventPublisher, new InMemoryEventPublisher());

@@ -85,3 +85,16 @@ describe('configuration of the reliability and security settings', () => {
     expect(() => loadConfig({ IDEMPOTENCY_TTL_SECONDS: 'a day' })).toThrow(ConfigError);
   });
 });
+
+describe('configuration of password hashing', () => {
+  it('runs as many argon2 hashes at once as libuv has pool threads, unless told otherwise', () => {
+    expect(loadConfig({}).passwordHashConcurrency).toBe(4);
+    expect(loadConfig({ UV_THREADPOOL_SIZE: '2' }).passwordHashConcurrency).toBe(2);
+    expect(loadConfig({ UV_THREADPOOL_SIZE: '8', PASSWORD_HASH_CONCURRENCY: '3' }).passwordHashConcurrency).toBe(3);
+    expect(loadConfig({ PASSWORD_HASH_CONCURRENCY: '0' }).passwordHashConcurrency).toBeNull();
+  });
+
+  it('refuses a concurrency that is not a whole number', () => {
+    expect(() => loadConfig({ PASSWORD_HASH_CONCURRENCY: 'many' })).toThrow(ConfigError);
+  });
+});

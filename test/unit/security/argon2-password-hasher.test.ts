@@ -20,6 +20,8 @@ describe('Argon2PasswordHasher concurrency', () => {
     jest.mocked(argon2.verify).mockClear();
   });
 
+  afterEach(() => jest.spyOn(performance, 'now').mockRestore());
+
   it('runs at most `concurrency` hashes and verifies at once, the rest in order as slots free', async () => {
     const hasher = new Argon2PasswordHasher({ ...OWASP_ARGON2ID, concurrency: 2 });
     const answers = [hasher.hash('a'), hasher.verify('$h', 'b'), hasher.hash('c'), hasher.verify('$h', 'd')];
@@ -61,6 +63,27 @@ describe('Argon2PasswordHasher concurrency', () => {
     mockInFlight[0]!.finish();
     await hashed;
     expect(argon2.hash).toHaveBeenCalledWith('p', { memoryCost: 19_456, timeCost: 2, parallelism: 1, type: 2 });
+  });
+
+  it('refuses with SERVICE_UNAVAILABLE, without hashing, what waited longer than maxQueueWaitMs; later ones still run', async () => {
+    let now = 0;
+    jest.spyOn(performance, 'now').mockImplementation(() => now);
+    const hasher = new Argon2PasswordHasher({ ...OWASP_ARGON2ID, concurrency: 1, maxQueueWaitMs: 100 });
+    const first = hasher.hash('first');
+    const stale = hasher.verify('$h', 'stale');
+    now = 150;
+    const fresh = hasher.hash('fresh');
+    await settle();
+
+    now = 200; // stale has waited 200 ms, fresh 50 ms
+    mockInFlight[0]!.finish();
+    await expect(first).resolves.toBe('$argon2id$hash');
+    await expect(stale).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    await settle();
+    expect(argon2.verify).not.toHaveBeenCalled();
+    expect(jest.mocked(argon2.hash).mock.calls.map((call) => call[0])).toEqual(['first', 'fresh']);
+    mockInFlight[1]!.finish();
+    await expect(fresh).resolves.toBe('$argon2id$hash');
   });
 
   it('refuses a concurrency below one', () => {
