@@ -115,6 +115,8 @@ interface Measured {
 interface Settings {
   readonly users: number;
   readonly durationSeconds: number;
+  /** Full load before the measured window, so it measures the steady state (see runClosedLoop). */
+  readonly rampSeconds: number;
   readonly port: number;
   readonly database: string;
 }
@@ -156,11 +158,12 @@ async function measureVariant(name: string, settings: Settings): Promise<Measure
     await runClosedLoop({ origin: stack.url, users: Math.min(settings.users, 10), durationMs: 3_000, scenario });
     await waitForQuiet();
     const ceilingBefore = await ceiling();
-    stack.meter.start();
     const main = await runClosedLoop({
       origin: stack.url,
       users: settings.users,
+      rampMs: settings.rampSeconds * 1000,
       durationMs: settings.durationSeconds * 1000,
+      onMeasure: () => stack.meter.start(),
       scenario,
     });
     const cpu = stack.meter.stop();
@@ -207,6 +210,7 @@ function settingsFrom(options: Options): Settings {
   return {
     users: options.number('users', 115),
     durationSeconds: options.number('duration', 60),
+    rampSeconds: options.number('ramp', 15),
     // Its own port and database, so it runs beside the hot-path scenarios (3901, ticketing_perf_*).
     port: options.number('port', 3961),
     database: options.string('database', 'ticketing_perf_seed_scenario'),
@@ -282,7 +286,7 @@ export async function seedScenario(options: Options): Promise<ScenarioOutcome[]>
     const markdown = [
       `# ${title}`,
       '',
-      `Closed loop like nGrinder: ${users} virtual users, each running sign up → log in → reserve (a new member every iteration, one free seat each) for ${durationSeconds} s.`,
+      `Closed loop like nGrinder: ${users} virtual users, each running sign up → log in → reserve (a new member every iteration, one free seat each), measured for ${durationSeconds} s after ${settings.rampSeconds} s at full load.`,
       '',
       `Command: \`${commandLine('perf:seed-scenario')}\`  `,
       `Machine: ${machineLine()}`,
@@ -403,7 +407,7 @@ async function compareVariants(options: Options, names: readonly string[]): Prom
   const markdown = [
     `# seed-scenario variants: ${summary.map((row) => `${row.variant} ${row.medianFraction}`).join(', ')} of the hashing ceiling`,
     '',
-    `Sign up → log in → reserve, ${settings.users} virtual users, ${settings.durationSeconds} s per run, ${rounds} round(s), variants alternating; each run on a fresh database with the argon2id ceiling (m = 19 MiB, t = 2, p = 1) measured in the load generator's process just before and just after its load (the better of ${cpus().length} and ${cpus().length * 2} hashes at once; the fraction is of their mean, two hashes per scenario).`,
+    `Sign up → log in → reserve, ${settings.users} virtual users, ${settings.durationSeconds} s measured per run after ${settings.rampSeconds} s at full load, ${rounds} round(s), variants alternating; each run on a fresh database with the argon2id ceiling (m = 19 MiB, t = 2, p = 1) measured in the load generator's process just before and just after its load (the better of ${cpus().length} and ${cpus().length * 2} hashes at once; the fraction is of their mean, two hashes per scenario).`,
     '',
     `Command: \`${commandLine('perf:seed-scenario')}\`  `,
     `Machine: ${machineLine()}`,
