@@ -62,7 +62,16 @@ describe('Argon2PasswordHasher concurrency', () => {
     await settle();
     mockInFlight[0]!.finish();
     await hashed;
-    expect(argon2.hash).toHaveBeenCalledWith('p', { memoryCost: 19_456, timeCost: 2, parallelism: 1, type: 2 });
+    expect(argon2.hash).toHaveBeenCalledWith('p', {
+      memoryCost: 19_456,
+      timeCost: 2,
+      parallelism: 1,
+      type: 2,
+      salt: expect.any(Buffer),
+    });
+    // A fresh 16-byte salt for every hash, drawn without a trip through libuv's pool.
+    const salts = jest.mocked(argon2.hash).mock.calls.map((call) => (call[1] as { salt: Buffer }).salt);
+    expect(salts[0]).toHaveLength(16);
   });
 
   it('refuses with SERVICE_UNAVAILABLE, without hashing, what waited longer than maxQueueWaitMs; later ones still run', async () => {
@@ -84,6 +93,16 @@ describe('Argon2PasswordHasher concurrency', () => {
     expect(jest.mocked(argon2.hash).mock.calls.map((call) => call[0])).toEqual(['first', 'fresh']);
     mockInFlight[1]!.finish();
     await expect(fresh).resolves.toBe('$argon2id$hash');
+  });
+
+  it('draws a different salt for every hash', async () => {
+    const hasher = new Argon2PasswordHasher(OWASP_ARGON2ID);
+    const hashes = [hasher.hash('same'), hasher.hash('same')];
+    await settle();
+    mockInFlight.forEach((call) => call.finish());
+    await Promise.all(hashes);
+    const [first, second] = jest.mocked(argon2.hash).mock.calls.map((call) => (call[1] as { salt: Buffer }).salt);
+    expect(first!.equals(second!)).toBe(false);
   });
 
   it('refuses a concurrency below one', () => {
