@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { RateLimitSettings } from '../adapters/http/rate-limits';
 import type { RedisConnectionSettings } from '../adapters/redis/redis-client';
@@ -46,7 +47,7 @@ const environmentSchema = z.object({
   REDIS_TLS_CA_FILE: z.string().min(1).optional(),
   JWT_SECRET: z.string().optional(),
   TOKEN_TTL_SECONDS: positiveInt(3600),
-  /** argon2id hashes running at once; unset: libuv's pool size; 0: no limit of the service's own (all queued in the pool). */
+  /** argon2id hashes running at once; unset: the cores (at most libuv's pool size); 0: no limit of the service's own (all queued in the pool). */
   PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(0).max(256).optional(),
   /** Node's own (libuv reads it); read here only as the default of PASSWORD_HASH_CONCURRENCY. */
   UV_THREADPOOL_SIZE: z.coerce.number().int().min(1).max(1024).default(4),
@@ -196,11 +197,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         : { kind: 'embedded' },
     jwtSecret: env.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
     tokenTtlSeconds: env.TOKEN_TTL_SECONDS,
-    // As many hashes as libuv has threads keeps hashing as fast as before while the queue lives
-    // in the service: other pool work (dns.lookup, fs, zlib) waits for one hash at most, not for
-    // the whole backlog, and hashes whose request has timed out can be dropped.
+    // One hash per core: argon2id is CPU- and memory-bound, and more at once than cores only
+    // time-slices them and thrashes the cache (19 MiB each): 2 at once hashed 6.7 % faster than
+    // 4 on this 2-core machine (perf/RESULTS.md, 2026-12-01 evening). The queue then lives in the
+    // service, so the pool's other threads stay free for dns.lookup, fs and zlib, and hashes
+    // whose request has timed out are dropped instead of computed.
     passwordHashConcurrency:
-      env.PASSWORD_HASH_CONCURRENCY === 0 ? null : (env.PASSWORD_HASH_CONCURRENCY ?? env.UV_THREADPOOL_SIZE),
+      env.PASSWORD_HASH_CONCURRENCY === 0
+        ? null
+        : (env.PASSWORD_HASH_CONCURRENCY ?? Math.min(availableParallelism(), env.UV_THREADPOOL_SIZE)),
     reservation: {
       holdSeconds: env.HOLD_TTL_SECONDS,
       maxSeatsPerReservation: env.MAX_SEATS_PER_RESERVATION,

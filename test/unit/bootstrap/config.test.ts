@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig } from '../../../src/bootstrap/config';
 
 describe('configuration of the reliability and security settings', () => {
@@ -87,9 +88,9 @@ describe('configuration of the reliability and security settings', () => {
 });
 
 describe('configuration of password hashing', () => {
-  it('runs as many argon2 hashes at once as libuv has pool threads, unless told otherwise', () => {
-    expect(loadConfig({}).passwordHashConcurrency).toBe(4);
-    expect(loadConfig({ UV_THREADPOOL_SIZE: '2' }).passwordHashConcurrency).toBe(2);
+  it('runs as many argon2 hashes at once as there are cores, at most libuv pool threads, unless told otherwise', () => {
+    expect(loadConfig({}).passwordHashConcurrency).toBe(Math.min(availableParallelism(), 4));
+    expect(loadConfig({ UV_THREADPOOL_SIZE: '1' }).passwordHashConcurrency).toBe(1);
     expect(loadConfig({ UV_THREADPOOL_SIZE: '8', PASSWORD_HASH_CONCURRENCY: '3' }).passwordHashConcurrency).toBe(3);
     expect(loadConfig({ PASSWORD_HASH_CONCURRENCY: '0' }).passwordHashConcurrency).toBeNull();
   });
