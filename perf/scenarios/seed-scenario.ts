@@ -2,10 +2,10 @@ import { cpus } from 'node:os';
 import { audit } from '../lib/audit';
 import { ClosedLoopResult, runClosedLoop, VirtualUser } from '../lib/closed-loop';
 import { timeSeriesChart } from '../lib/chart';
-import { waitForQuiet } from '../lib/cpu';
+import { CpuMeter, waitForQuiet } from '../lib/cpu';
 import { API } from '../../testkit/api-client';
 import { databaseUrl, MEMBER_PASSWORD, REDIS_URL } from '../lib/environment';
-import { HashingCeiling, measureBestHashingCeiling } from '../lib/hashing';
+import { HashingCeiling, measureBestHashingCeiling, measureHashingCeiling } from '../lib/hashing';
 import { Options } from '../lib/options';
 import { auditSection, commandLine, cpuTable, latencyTable, machineLine } from '../lib/results';
 import type { CpuReport } from '../lib/cpu';
@@ -218,6 +218,8 @@ function settingsFrom(options: Options): Settings {
 }
 
 export async function seedScenario(options: Options): Promise<ScenarioOutcome[]> {
+  const ceilingRounds = options.number('ceiling-rounds', 0);
+  if (ceilingRounds > 0) return compareCeilings(ceilingRounds, options.number('ceiling-seconds', 4));
   const variants = options.string('variants', '');
   if (variants !== '') return compareVariants(options, variants.split(','));
   const settings = settingsFrom(options);
@@ -441,4 +443,54 @@ async function compareVariants(options: Options, names: readonly string[]): Prom
       passed,
     },
   ];
+}
+
+/**
+ * `--ceiling-rounds=N`: the argon2id ceiling alone (no service), `cores` and `2 × cores` hashes
+ * at once alternating N times: whether hashing more at once than there are cores gains or loses.
+ */
+async function compareCeilings(rounds: number, seconds: number): Promise<ScenarioOutcome[]> {
+  const concurrencies = [cpus().length, cpus().length * 2];
+  const runs: (HashingCeiling & { round: number; otherCores: number })[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    for (const concurrency of concurrencies) {
+      await waitForQuiet();
+      const meter = new CpuMeter({ generator: () => [process.pid] });
+      meter.start();
+      const measured = await measureHashingCeiling(seconds, concurrency);
+      const other = meter.stop().cores['other']!;
+      console.log(
+        `round ${round}, ${concurrency} at once: ${measured.hashesPerSecond} hashes/s, ${measured.hashesPerCpuSecond} per CPU second; other ${other} cores`,
+      );
+      runs.push({ ...measured, round, otherCores: other });
+    }
+  }
+  const summary = concurrencies.map((concurrency) => {
+    const mine = runs.filter((run) => run.concurrency === concurrency);
+    return {
+      concurrency,
+      medianHashesPerSecond: median(mine.map((run) => run.hashesPerSecond)),
+      medianHashesPerCpuSecond: median(mine.map((run) => run.hashesPerCpuSecond)),
+    };
+  });
+  const markdown = [
+    `# argon2id ceiling: ${summary.map((row) => `${row.concurrency} at once ${row.medianHashesPerSecond}/s`).join(', ')} (medians)`,
+    '',
+    `m = 19 MiB, t = 2, p = 1 (the service's parameters), ${seconds} s per measurement, ${rounds} rounds alternating, in the harness process (libuv pool of 4), no service running.`,
+    '',
+    `Command: \`${commandLine('perf:seed-scenario')}\`  `,
+    `Machine: ${machineLine()}`,
+    '',
+    '| hashes at once | median hashes/s | median per CPU second |',
+    '| ---: | ---: | ---: |',
+    ...summary.map((row) => `| ${row.concurrency} | ${row.medianHashesPerSecond} | ${row.medianHashesPerCpuSecond} |`),
+    '',
+    '| round | hashes at once | hashes/s | per CPU second | ms per hash | other cores |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...runs.map(
+      (run) =>
+        `| ${run.round} | ${run.concurrency} | ${run.hashesPerSecond} | ${run.hashesPerCpuSecond} | ${run.meanMs} | ${run.otherCores} |`,
+    ),
+  ].join('\n');
+  return [{ name: 'seed-scenario-ceiling', json: { seconds, rounds, summary, runs }, markdown, passed: true }];
 }
