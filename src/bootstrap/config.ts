@@ -198,8 +198,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     jwtSecret: env.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
     tokenTtlSeconds: env.TOKEN_TTL_SECONDS,
     // One hash per core: argon2id is CPU- and memory-bound, and more at once than cores only
-    // time-slices them and thrashes the cache (19 MiB each): 2 at once hashed 6.7 % faster than
-    // 4 on this 2-core machine (perf/RESULTS.md, 2026-12-01 evening). The queue then lives in the
+    // time-slices them and thrashes the cache (19 MiB each): 2 at once did 9–11 % more hashes
+    // per CPU second than 4 on a 2-core machine (perf/RESULTS.md, 2026-12-01 evening). The queue then lives in the
     // service, so the pool's other threads stay free for dns.lookup, fs and zlib, and hashes
     // whose request has timed out are dropped instead of computed.
     passwordHashConcurrency:
