@@ -158,7 +158,9 @@ export async function memory(options: Options): Promise<ScenarioOutcome[]> {
       await waitForQuiet();
       await round(`a ${durationSeconds} s hot-path run, all swept`, durationSeconds, seats);
       let counted = 1;
-      while (created < targetHolds && (Date.now() - started) / 1000 < maxSeconds) {
+      // At least two count rounds, so there are always two consecutive equal rounds to compare,
+      // even when the timed round alone reached the target.
+      while ((created < targetHolds || counted < 3) && (Date.now() - started) / 1000 < maxSeconds) {
         // Every count round the same size (the last may pass the target): consecutive rounds then compare like with like.
         await round(`${holdsPerRound} more holds, all swept (round ${++counted})`, maxSeconds, holdsPerRound);
       }
