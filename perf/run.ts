@@ -45,11 +45,14 @@ async function main(): Promise<void> {
   const options = new Options(process.argv.slice(3));
   setQuietWait(options.number('quiet-wait', name === 'smoke' ? 0 : 45));
   const outcomes = await scenario(options);
+  // --results-suffix=evening writes <date>-<name>-evening.*: a second run on the same day keeps the first one's files.
+  const suffix = options.string('results-suffix', '');
+  if (!/^[a-z0-9-]*$/.test(suffix)) throw new Error('--results-suffix takes lower-case letters, digits and dashes');
   let passed = true;
   for (const outcome of outcomes) {
     const code = provenance();
     const markdown = `${outcome.markdown}\n\nCode measured: commit ${code.commit}${code.uncommittedSrc.length > 0 ? ` + ${code.uncommittedSrc.length} uncommitted files in src/` : ''}; ${code.serviceEntry}.`;
-    const files = writeResults(outcome.name, {
+    const files = writeResults(suffix === '' ? outcome.name : `${outcome.name}-${suffix}`, {
       ...outcome,
       markdown,
       json: { ...outcome.json, machine: machine(), code },

@@ -19,6 +19,13 @@ export interface ClosedLoopOptions {
   readonly origin: string;
   readonly users: number;
   readonly durationMs: number;
+  /**
+   * Run this long at full load before the measured `durationMs` starts (then `onMeasure` is
+   * called): every user starts at step one, so completions trail the work done until each has
+   * been round once; counted from a cold start, a 10 s scenario would hide a third of a 30 s run.
+   */
+  readonly rampMs?: number;
+  readonly onMeasure?: () => void;
   readonly scenario: (user: VirtualUser) => Promise<void>;
 }
 
@@ -60,9 +67,22 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
   let requestsInTime = 0;
   let scenariosInTime = 0;
   const started = performance.now();
-  const deadline = started + options.durationMs;
+  const rampMs = options.rampMs ?? 0;
+  const measureFrom = started + rampMs;
+  const deadline = measureFrom + options.durationMs;
   steps.restart();
   scenarios.restart();
+  let measuring = rampMs === 0;
+  if (measuring) options.onMeasure?.();
+  const ramp =
+    rampMs > 0
+      ? setTimeout(() => {
+          measuring = true;
+          steps.restart();
+          scenarios.restart();
+          options.onMeasure?.();
+        }, rampMs)
+      : undefined;
 
   const runUser = async (id: number) => {
     for (let iteration = 0; performance.now() < deadline; iteration++) {
@@ -78,11 +98,11 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
             reply = { status: 0, body: String(error), ms: 0 };
           }
           requests++;
-          if (performance.now() <= deadline) requestsInTime++;
+          if (measuring && performance.now() <= deadline) requestsInTime++;
           const ok = reply.status === expect;
-          steps.record(step, reply.ms, reply.status, ok);
+          if (measuring) steps.record(step, reply.ms, reply.status, ok);
           if (!ok) {
-            stepErrors[step] = (stepErrors[step] ?? 0) + 1;
+            if (measuring) stepErrors[step] = (stepErrors[step] ?? 0) + 1;
             if (errorSamples.length < 5)
               errorSamples.push(`${step}: ${reply.status} ${JSON.stringify(reply.body).slice(0, 200)}`);
             throw new StepFailed(step);
@@ -92,16 +112,17 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
       };
       try {
         await options.scenario(user);
-        scenarios.record('scenario', performance.now() - iterationStarted, 'ok', true);
-        if (performance.now() <= deadline) scenariosInTime++;
+        if (measuring) scenarios.record('scenario', performance.now() - iterationStarted, 'ok', true);
+        if (measuring && performance.now() <= deadline) scenariosInTime++;
       } catch (error) {
-        errors++;
+        if (measuring) errors++;
         if (!(error instanceof StepFailed) && errorSamples.length < 5) errorSamples.push(String(error));
       }
     }
   };
   await Promise.all(Array.from({ length: options.users }, (_, id) => runUser(id)));
-  const durationSeconds = (performance.now() - started) / 1000;
+  clearTimeout(ramp);
+  const durationSeconds = (performance.now() - measureFrom) / 1000;
   await http.close();
 
   const stepSummaries: ClosedLoopResult['steps'] = {};

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { RateLimitSettings } from '../adapters/http/rate-limits';
 import type { StripeApiBase, StripeSettings } from '../adapters/payments/stripe-payment.provider';
@@ -47,6 +48,10 @@ const environmentSchema = z.object({
   REDIS_TLS_CA_FILE: z.string().min(1).optional(),
   JWT_SECRET: z.string().optional(),
   TOKEN_TTL_SECONDS: positiveInt(3600),
+  /** argon2id hashes running at once; unset: the cores (at most libuv's pool size); 0: no limit of the service's own (all queued in the pool). */
+  PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(0).max(256).optional(),
+  /** Node's own (libuv reads it); read here only as the default of PASSWORD_HASH_CONCURRENCY. */
+  UV_THREADPOOL_SIZE: z.coerce.number().int().min(1).max(1024).default(4),
   HOLD_TTL_SECONDS: positiveInt(300),
   MAX_SEATS_PER_RESERVATION: positiveInt(4),
   MAX_SEATS_PER_MEMBER: positiveInt(4),
@@ -113,6 +118,8 @@ export interface Config {
       };
   readonly jwtSecret: string;
   readonly tokenTtlSeconds: number;
+  /** argon2id hashes running at once, the others queued in the service (and dropped once their request timed out); null: no limit of its own. */
+  readonly passwordHashConcurrency: number | null;
   readonly reservation: {
     readonly holdSeconds: number;
     readonly maxSeatsPerReservation: number;
@@ -215,6 +222,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         : { kind: 'embedded' },
     jwtSecret: env.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
     tokenTtlSeconds: env.TOKEN_TTL_SECONDS,
+    // One hash per core: argon2id is CPU- and memory-bound, and more at once than cores only
+    // time-slices them and thrashes the cache (19 MiB each): 2 at once did 9–11 % more hashes
+    // per CPU second than 4 on a 2-core machine (perf/RESULTS.md, 2026-12-01 evening). The queue then lives in the
+    // service, so the pool's other threads stay free for dns.lookup, fs and zlib, and hashes
+    // whose request has timed out are dropped instead of computed.
+    passwordHashConcurrency:
+      env.PASSWORD_HASH_CONCURRENCY === 0
+        ? null
+        : (env.PASSWORD_HASH_CONCURRENCY ?? Math.min(availableParallelism(), env.UV_THREADPOOL_SIZE)),
     reservation: {
       holdSeconds: env.HOLD_TTL_SECONDS,
       maxSeatsPerReservation: env.MAX_SEATS_PER_RESERVATION,

@@ -34,7 +34,7 @@ import type { ReservationPolicy } from '../application/sales/reservation-policy'
 import { CachedPerformanceRepository } from '../adapters/cache/cached-performance.repository';
 import { MicroCachedSeatStatusQuery } from '../adapters/cache/micro-cached-seat-status.query';
 import { InMemoryEventPublisher } from '../adapters/memory/in-memory-event.publisher';
-import { Argon2PasswordHasher } from '../adapters/security/argon2-password.hasher';
+import { Argon2PasswordHasher, OWASP_ARGON2ID } from '../adapters/security/argon2-password.hasher';
 import { JoseTokenService } from '../adapters/security/jose-token.service';
 import { SystemClock } from '../adapters/system/system-clock';
 import { throttledWarning } from '../adapters/telemetry/throttled-warning';
@@ -102,7 +102,16 @@ export function buildContainer(options: ContainerOptions): Container {
   const clock = options.clock ?? new SystemClock();
   constant(TOKENS.Clock, clock);
   constant(TOKENS.IdGenerator, new UuidV7IdGenerator());
-  constant(TOKENS.PasswordHasher, options.passwordHasher ?? new Argon2PasswordHasher());
+  constant(
+    TOKENS.PasswordHasher,
+    options.passwordHasher ??
+      new Argon2PasswordHasher({
+        ...OWASP_ARGON2ID,
+        concurrency: config.passwordHashConcurrency ?? Infinity,
+        // A hash still queued when its request has timed out is hashing for nobody.
+        maxQueueWaitMs: config.http.requestTimeoutMs,
+      }),
+  );
   constant(TOKENS.TokenService, new JoseTokenService(config.jwtSecret, config.tokenTtlSeconds, clock));
   constant(TOKENS.EventPublisher, new InMemoryEventPublisher());
   constant<ReservationPolicy>(TOKENS.ReservationPolicy, {

@@ -1,5 +1,6 @@
 import { identityFixture } from '../../support/application-fixture';
 import { T0 } from '../../support/builders';
+import { StoreUnavailableError } from '../../../src/application/shared/errors';
 
 const PASSWORD = 'correct horse battery';
 
@@ -92,6 +93,21 @@ describe('logging in', () => {
     });
     // The time a verify costs is spent either way, so timing does not reveal which emails have accounts.
     expect(app.hasher.verified).toEqual([PASSWORD]);
+  });
+
+  it('answers SERVICE_UNAVAILABLE while hashing is refused, and checks unknown emails again once it is back', async () => {
+    const { app } = await withJane();
+    const hash = jest.spyOn(app.hasher, 'hash');
+    hash.mockRejectedValueOnce(new StoreUnavailableError('password hashing'));
+
+    await expect(app.logIn.execute({ email: 'john@example.com', password: PASSWORD })).rejects.toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+    });
+    // The refused decoy hash is not remembered: the next unknown email is refused as usual.
+    await expect(app.logIn.execute({ email: 'john@example.com', password: PASSWORD })).rejects.toMatchObject({
+      code: 'INVALID_CREDENTIALS',
+    });
+    expect(hash).toHaveBeenCalledTimes(2);
   });
 
   it('refuses a malformed email with INVALID_CREDENTIALS, not a validation error that would tell it apart', async () => {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig } from '../../../src/bootstrap/config';
 
 describe('configuration of the reliability and security settings', () => {
@@ -83,5 +84,18 @@ describe('configuration of the reliability and security settings', () => {
   it('refuses limits that are not positive integers', () => {
     expect(() => loadConfig({ LOGIN_MAX_FAILURES_PER_EMAIL_AND_IP: '0' })).toThrow(ConfigError);
     expect(() => loadConfig({ IDEMPOTENCY_TTL_SECONDS: 'a day' })).toThrow(ConfigError);
+  });
+});
+
+describe('configuration of password hashing', () => {
+  it('runs as many argon2 hashes at once as there are cores, at most libuv pool threads, unless told otherwise', () => {
+    expect(loadConfig({}).passwordHashConcurrency).toBe(Math.min(availableParallelism(), 4));
+    expect(loadConfig({ UV_THREADPOOL_SIZE: '1' }).passwordHashConcurrency).toBe(1);
+    expect(loadConfig({ UV_THREADPOOL_SIZE: '8', PASSWORD_HASH_CONCURRENCY: '3' }).passwordHashConcurrency).toBe(3);
+    expect(loadConfig({ PASSWORD_HASH_CONCURRENCY: '0' }).passwordHashConcurrency).toBeNull();
+  });
+
+  it('refuses a concurrency that is not a whole number', () => {
+    expect(() => loadConfig({ PASSWORD_HASH_CONCURRENCY: 'many' })).toThrow(ConfigError);
   });
 });

@@ -32,7 +32,11 @@ export class LogIn {
     if (!member) {
       // Spend the same hashing time as a real check, so response times do not reveal
       // which emails have accounts.
-      this.#decoyHash ??= this.hasher.hash('decoy-password-for-timing');
+      // A hash refused while the service is saturated is not kept: the next unknown email tries again.
+      this.#decoyHash ??= this.hasher.hash('decoy-password-for-timing').catch((error: unknown) => {
+        this.#decoyHash = undefined;
+        throw error;
+      });
       await this.hasher.verify(await this.#decoyHash, input.password);
       throw new InvalidCredentialsError();
     }
