@@ -13,6 +13,7 @@ import {
   SpanExporter,
   SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
+import { edgeSamplingFrom, insideRecordedTrace } from './edge-sampling';
 import { JsonLinesFileSpanExporter } from './file-span.exporter';
 import { RedactingSpanExporter } from './redacting-span.exporter';
 
@@ -42,31 +43,55 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env): Tracing | nu
       : new BatchSpanProcessor(exporter, { maxQueueSize: 8192 });
   });
 
+  // Sampled once per request, before any span exists (edge-sampling.ts): a request left out
+  // runs with no span in its context, and every instrumentation below needs a parent.
+  const sampling = edgeSamplingFrom(env);
   const sdk = new NodeSDK({
     serviceName: env['OTEL_SERVICE_NAME'] ?? 'ticketing-service',
     spanProcessors,
+    sampler: sampling.sampler,
     instrumentations: [
       // No request or response header is copied into spans (headersToSpanAttributes stays
       // unset): Authorization carries the access token.
-      new HttpInstrumentation({
-        // Health probes every few seconds would drown the traces that matter.
-        ignoreIncomingRequestHook: (request) => ['/healthz', '/readyz', '/metrics'].includes(request.url ?? ''),
-      }),
+      new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => sampling.leavesOut(request) }),
       // Router layers name the route; one span per plain middleware would only add noise and cost.
       new KoaInstrumentation({ ignoreLayersType: [KoaLayerType.MIDDLEWARE] }),
       // Knex records its SQL with `?` placeholders, never the bound values.
-      new KnexInstrumentation({ maxQueryLength: 300 }),
+      new KnexInstrumentation({ maxQueryLength: 300, requireParentSpan: true }),
       // Unmasked, mysql2 formats bound values (emails, password hashes) into db.statement
       // whenever it has caught the driver's format function, which today depends on load
       // order; masked, it never does, and literals in raw SQL become `?` too.
-      new MySQL2Instrumentation({ maskStatement: true }),
+      new ParentOnlyMySQL2Instrumentation({ maskStatement: true }),
       // Redis keys hold ids, the client address and, for login limits, a digest of the
       // email, never the address; values of SET-like commands are left out by default.
-      new IORedisInstrumentation(),
+      new IORedisInstrumentation({ requireParentSpan: true }),
     ],
   });
   sdk.start();
   return { shutdown: () => sdk.shutdown() };
+}
+
+type Query = (this: unknown, ...args: unknown[]) => unknown;
+type QueryPatcher = (format: unknown, isPrepared: boolean) => (original: Query) => Query;
+
+/**
+ * mysql2's instrumentation has no `requireParentSpan`: for every query it builds the
+ * connection attributes, masks the statement (a scan of the SQL) and starts a span, parent or
+ * not. This one calls the driver untouched unless the query belongs to a recorded trace.
+ * `_patchQuery` is the instrumentation's own (private) hook, checked against its 0.55 source.
+ */
+class ParentOnlyMySQL2Instrumentation extends MySQL2Instrumentation {
+  constructor(config: ConstructorParameters<typeof MySQL2Instrumentation>[0]) {
+    super(config);
+    const self = this as unknown as { _patchQuery: QueryPatcher };
+    const patchQuery = self._patchQuery.bind(this);
+    self._patchQuery = (format, isPrepared) => (original) => {
+      const traced = patchQuery(format, isPrepared)(original);
+      return function query(this: unknown, ...args: unknown[]) {
+        return (insideRecordedTrace() ? traced : original).apply(this, args);
+      };
+    };
+  }
 }
 
 function createExporter(name: string, env: NodeJS.ProcessEnv): SpanExporter {
