@@ -144,6 +144,23 @@ export function seatStateLogContract(
       expect(await log.read(performanceId)).toEqual({ version: 4, taken: new Map() });
     });
 
+    it('answers applies asked for together each with its own version, in the order asked', async () => {
+      await build();
+      const unbuilt = randomUUID();
+      const seats = Array.from({ length: 12 }, () => randomUUID());
+      const answers = await Promise.all([
+        ...seats.map((seat) => log.apply(performanceId, { kind: 'hold', reservationId: r1, seatIds: [seat] })),
+        log.apply(unbuilt, { kind: 'hold', reservationId: r2, seatIds: [a] }),
+        log.apply(performanceId, { kind: 'release', reservationId: r1, seatIds: [seats[0]!] }),
+      ]);
+      expect(answers).toEqual([...seats.map((_seat, index) => 2 + index), 'missing', 14]);
+      const entries = await changesAfter(1);
+      expect(entries.map((entry) => [entry.version, statusOf(entry.seats)])).toEqual([
+        ...seats.map((seat, index) => [2 + index, { [seat]: 'HELD' }]),
+        [14, { [seats[0]!]: 'AVAILABLE' }],
+      ]);
+    });
+
     it('does not count a change that changes nothing (a repeat, another holder letting go)', async () => {
       await build();
       expect(await log.apply(performanceId, { kind: 'hold', reservationId: r1, seatIds: [a] })).toBe(2);

@@ -137,7 +137,15 @@ describe('HTTP protocol errors', () => {
       expect(response.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
       expect(response.headers.get('content-security-policy')).toBe("default-src 'none';frame-ancestors 'none'");
       expect(response.headers.get('x-powered-by')).toBeNull();
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(response.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+      expect(response.headers.get('x-xss-protection')).toBe('0');
     }
+    // The Swagger UI loads its own scripts and images: helmet's default policy, not the API's.
+    const docs = await app.request('GET', '/docs');
+    expect(docs.headers.get('content-security-policy')).toContain("img-src 'self' data:");
+    expect(docs.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
+    expect(docs.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
   it('sends no CORS headers when no origin is configured', async () => {

@@ -1,5 +1,6 @@
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Knex } from 'knex';
+import { insideRecordedTrace } from './edge-sampling';
 import type { PoolStats } from './metrics';
 
 const tracer = trace.getTracer('ticketing-service');
@@ -45,6 +46,9 @@ export function instrumentKnexPool(knex: Knex, poolName: string, onWait: (second
   const client = knex.client as KnexClientInternals;
   const acquire = client.acquireConnection.bind(client);
   client.acquireConnection = function acquireConnectionTraced() {
+    // Outside a recorded trace (tracing off, a request or background job not sampled) only the
+    // wait is measured: no span object, no attributes read off the pool.
+    if (!insideRecordedTrace()) return measured(acquire, onWait);
     const pool = client.pool;
     const span = tracer.startSpan('db.pool.acquire', {
       attributes: pool
@@ -73,4 +77,12 @@ export function instrumentKnexPool(knex: Knex, poolName: string, onWait: (second
       },
     );
   };
+}
+
+function measured<T>(acquire: () => Promise<T>, onWait: (seconds: number) => void): Promise<T> {
+  const started = performance.now();
+  const acquisition = acquire();
+  const observe = () => onWait((performance.now() - started) / 1000);
+  acquisition.then(observe, observe);
+  return acquisition;
 }

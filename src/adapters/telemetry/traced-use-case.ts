@@ -1,4 +1,5 @@
-import { Attributes, Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import { Attributes, context, Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import { insideRecordedTrace, mayStartRoot } from './edge-sampling';
 
 const tracer = trace.getTracer('ticketing-service');
 
@@ -30,34 +31,53 @@ type Execute = (...args: unknown[]) => Promise<unknown>;
  * Wraps a use case so that every `execute` runs inside its own span, named after the use
  * case, carrying its outcome code and the attributes listed for it.
  * Added from the outside (bound in bootstrap), so use cases know nothing of tracing.
+ *
+ * Only work that is recorded pays for a span: inside a recorded trace (a sampled request) the
+ * use case gets a child span; with nothing above it (a background job) it starts a root, which
+ * the sampler may decline, and then runs outside it, so Redis and MySQL calls below find no
+ * parent either; a request left out at the edge, or under a span that records nothing, runs
+ * the use case bare. The outcome is reported to `onOutcome` in every case.
  */
 export function tracedUseCase<T extends object>(name: string, useCase: T, options: TracedUseCaseOptions = {}): T {
   const execute = (useCase as { execute?: Execute }).execute;
   if (typeof execute !== 'function') return useCase;
   const { onOutcome } = options;
   const attributes = options.attributes as SpanAttributesOf<unknown[], unknown> | undefined;
+  const spanName = `usecase ${name}`;
+  const spanOptions = { attributes: { 'app.use_case': name } };
   const wrapped = Object.create(useCase) as T & { execute: Execute };
-  wrapped.execute = function tracedExecute(...args: unknown[]) {
+
+  const measured = async (args: unknown[], span: Span | undefined): Promise<unknown> => {
     const started = performance.now();
-    return tracer.startActiveSpan(`usecase ${name}`, { attributes: { 'app.use_case': name } }, async (span) => {
-      // An unsampled span records nothing: building its attributes would be wasted work.
-      const recording = span.isRecording();
-      if (recording && attributes?.fromArguments) describe(span, () => attributes.fromArguments!(...args));
-      try {
-        const result = await execute.apply(useCase, args);
-        if (recording && attributes?.fromResult) describe(span, () => attributes.fromResult!(result));
+    try {
+      const result = await execute.apply(useCase, args);
+      if (span) {
+        if (attributes?.fromResult) describe(span, () => attributes.fromResult!(result));
         span.setAttribute('app.outcome', 'ok');
-        onOutcome?.(name, 'ok', (performance.now() - started) / 1000);
-        return result;
-      } catch (error) {
-        const code = errorCode(error);
-        markFailed(span, error, code);
-        onOutcome?.(name, code, (performance.now() - started) / 1000);
-        throw error;
-      } finally {
-        span.end();
       }
-    });
+      onOutcome?.(name, 'ok', (performance.now() - started) / 1000);
+      return result;
+    } catch (error) {
+      const code = errorCode(error);
+      if (span) markFailed(span, error, code);
+      onOutcome?.(name, code, (performance.now() - started) / 1000);
+      throw error;
+    } finally {
+      span?.end();
+    }
+  };
+
+  wrapped.execute = function tracedExecute(...args: unknown[]) {
+    const active = context.active();
+    if (!insideRecordedTrace(active) && !mayStartRoot(active)) return measured(args, undefined);
+    const span = tracer.startSpan(spanName, spanOptions, active);
+    // A root the sampler declined records nothing: no attributes, and no context to carry.
+    if (!span.isRecording()) {
+      span.end();
+      return measured(args, undefined);
+    }
+    if (attributes?.fromArguments) describe(span, () => attributes.fromArguments!(...args));
+    return context.with(trace.setSpan(active, span), () => measured(args, span));
   };
   return wrapped;
 }

@@ -19,3 +19,19 @@ export abstract class DomainError extends Error {
 export class ValidationError extends DomainError {
   readonly code = 'VALIDATION_FAILED';
 }
+
+/**
+ * Builds an error without capturing a stack trace, for refusals that are an ordinary answer
+ * rather than a fault: an on-sale turns seats away by the thousand a second. V8 walks the
+ * stack (async frames included) for every Error built, 2.2 % of a loser's CPU in the
+ * 2026-12-01 profile, and nobody reads these stacks: known errors are answered, not logged.
+ */
+export function withoutStackTrace<E extends Error>(build: () => E): E {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return build();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}

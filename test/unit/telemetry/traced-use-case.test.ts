@@ -1,5 +1,6 @@
-import { context, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, SpanStatusCode, trace, TracerProvider } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { suppressTracing } from '@opentelemetry/core';
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
@@ -36,17 +37,31 @@ describe('tracedUseCase', () => {
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({ sampler, spanProcessors: [new SimpleSpanProcessor(exporter)] });
   const contextManager = new AsyncLocalStorageContextManager().enable();
+  /** Every span asked for, recorded or not: "no span at all" is a claim about this list. */
+  const started: string[] = [];
+  const counting: TracerProvider = {
+    getTracer: (...named) => {
+      const tracer = provider.getTracer(...named);
+      return {
+        startSpan: (spanName, ...rest) => (started.push(spanName), tracer.startSpan(spanName, ...rest)),
+        startActiveSpan: tracer.startActiveSpan.bind(tracer),
+      };
+    },
+  };
 
   beforeAll(() => {
     context.setGlobalContextManager(contextManager);
-    trace.setGlobalTracerProvider(provider);
+    trace.setGlobalTracerProvider(counting);
   });
   afterAll(async () => {
     await provider.shutdown();
     context.disable();
     trace.disable();
   });
-  beforeEach(() => exporter.reset());
+  beforeEach(() => {
+    exporter.reset();
+    started.length = 0;
+  });
 
   it('runs each execute in a span with the attributes listed for it, and child spans nest under it', async () => {
     const outcomes: string[] = [];
@@ -157,5 +172,72 @@ describe('tracedUseCase', () => {
       'app.attributes_failed': true,
       'app.outcome': 'ok',
     });
+  });
+
+  /** A use case that notes which span the work below it would find as its parent. */
+  const probe = (seen: { spanInside?: unknown }) => ({
+    async execute(_actor: { memberId: string }, input: HoldInput) {
+      seen.spanInside = trace.getSpan(context.active());
+      return { id: `r-${input.seatIds.length}` };
+    },
+  });
+
+  it('starts no span at all for a request left out at the edge, and still reports the outcome', async () => {
+    const outcomes: string[] = [];
+    const seen: { spanInside?: unknown } = {};
+    const useCase = tracedUseCase('HoldSeats', probe(seen), {
+      attributes: holdAttributes,
+      onOutcome: (_name, outcome) => outcomes.push(outcome),
+    });
+
+    const answer = await context.with(suppressTracing(ROOT_CONTEXT), () =>
+      useCase.execute({ memberId: 'm-1' }, { performanceId: 'p-1', seatIds: ['a'] }),
+    );
+
+    expect(answer).toEqual({ id: 'r-1' });
+    expect(started).toEqual([]);
+    expect(seen.spanInside).toBeUndefined();
+    expect(outcomes).toEqual(['ok']);
+  });
+
+  it('starts no span under a parent that records nothing', async () => {
+    const seen: { spanInside?: unknown } = {};
+    const useCase = tracedUseCase('HoldSeats', probe(seen));
+    const unsampledParent = trace.getTracer('test').startSpan('usecase Unsampled');
+    started.length = 0;
+
+    await context.with(trace.setSpan(ROOT_CONTEXT, unsampledParent), () =>
+      useCase.execute({ memberId: 'm-1' }, { performanceId: 'p-1', seatIds: ['a'] }),
+    );
+
+    expect(started).toEqual([]);
+    expect(seen.spanInside).toBe(unsampledParent);
+  });
+
+  it('runs a background job the sampler declined outside its root, so the work below finds no parent', async () => {
+    const seen: { spanInside?: unknown } = {};
+    const job = tracedUseCase('Unsampled', probe(seen));
+
+    await job.execute({ memberId: 'm-1' }, { performanceId: 'p-1', seatIds: ['a'] });
+
+    expect(started).toEqual(['usecase Unsampled']);
+    expect(seen.spanInside).toBeUndefined();
+    expect(exporter.getFinishedSpans()).toEqual([]);
+  });
+
+  it('gives a use case inside a recorded request a child span of that request', async () => {
+    const seen: { spanInside?: unknown } = {};
+    const useCase = tracedUseCase('HoldSeats', probe(seen));
+    const request = trace.getTracer('test').startSpan('POST /api/v1/reservations');
+
+    await context.with(trace.setSpan(ROOT_CONTEXT, request), () =>
+      useCase.execute({ memberId: 'm-1' }, { performanceId: 'p-1', seatIds: ['a'] }),
+    );
+    request.end();
+
+    const [useCaseSpan] = exporter.getFinishedSpans();
+    expect(useCaseSpan!.name).toBe('usecase HoldSeats');
+    expect(useCaseSpan!.parentSpanContext?.spanId).toBe(request.spanContext().spanId);
+    expect((seen.spanInside as typeof request).spanContext().spanId).toBe(useCaseSpan!.spanContext().spanId);
   });
 });

@@ -2,6 +2,7 @@ import { PerformanceNotFoundError } from '../../../domain/catalog/performance.er
 import { PerformanceRepository } from '../../../domain/catalog/performance.repository';
 import { Reservation, ReservationSnapshot } from '../../../domain/sales/reservation';
 import { SeatUnavailableError } from '../../../domain/sales/reservation.errors';
+import { withoutStackTrace } from '../../../domain/shared/domain-error';
 import { ReservationRepository } from '../../../domain/sales/reservation.repository';
 import { Clock } from '../../shared/ports/clock';
 import { EventPublisher } from '../../shared/ports/event-publisher';
@@ -88,7 +89,7 @@ export class HoldSeats {
     const seatIds = seats.map((seat) => seat.id);
     const heldWithinMs = Math.max(0, this.policy.holdSeconds * 1000 - HOLD_AGE_MARGIN_MS);
     const taken = this.seatStates.takenAmong(performanceId, seatIds, heldWithinMs);
-    if (taken && taken.length > 0) throw new SeatUnavailableError(performanceId, taken);
+    if (taken && taken.length > 0) throw withoutStackTrace(() => new SeatUnavailableError(performanceId, taken));
   }
 
   /** Returns whether the store holds the seats for us: not when it is unavailable (MySQL alone decides). */
@@ -101,7 +102,7 @@ export class HoldSeats {
     );
     if ('conflicts' in attempt) {
       this.seatStates?.watch(reservation.performanceId);
-      throw new SeatUnavailableError(reservation.performanceId, attempt.conflicts);
+      throw withoutStackTrace(() => new SeatUnavailableError(reservation.performanceId, attempt.conflicts));
     }
     return attempt.granted;
   }
