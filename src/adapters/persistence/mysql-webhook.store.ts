@@ -117,9 +117,12 @@ export class MysqlWebhookEndpointRepository implements WebhookEndpointRepository
     );
   }
 
-  /** The foreign keys cascade to its deliveries and their attempts. */
+  /**
+   * The foreign keys cascade to its deliveries and their attempts. The cascade locks rows a
+   * relay may be updating at that moment: a deadlock is retried, not answered with a 500.
+   */
   remove(id: string): Promise<boolean> {
-    return mysqlCall(async () => (await this.knex('webhook_endpoints').where({ id }).del()) > 0);
+    return mysqlCall(() => retryOnDeadlock(async () => (await this.knex('webhook_endpoints').where({ id }).del()) > 0));
   }
 }
 
