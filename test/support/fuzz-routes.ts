@@ -139,43 +139,42 @@ const fail = (message: string): never => {
   throw new Error(message);
 };
 
+/** A sign-up body (`POST /members`, and `POST /staff` which takes the same): valid, taken, hostile. */
+function signUpBody(fixture: FuzzFixture): fc.Arbitrary<string | Buffer | undefined> {
+  const email = fc.oneof(
+    { weight: 4, arbitrary: fc.emailAddress() },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(fixture.alice.email, fixture.alice.email.toUpperCase(), ` ${fixture.alice.email} `),
+    },
+    { weight: 2, arbitrary: nastyString() },
+    { weight: 1, arbitrary: boundaryString.map((local) => `${local}@example.com`) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom('🎵@example.com', 'a@b.c\u0000', 'x@例え.jp', `${'a'.repeat(240)}@example.com`),
+    },
+  );
+  const password = fc.oneof(
+    { weight: 4, arbitrary: fc.string({ minLength: 8, maxLength: 40 }) },
+    { weight: 2, arbitrary: nastyString() },
+    { weight: 1, arbitrary: boundaryString },
+    { weight: 1, arbitrary: fc.constantFrom('password', 'aaaaaaaa', 'abcabcab', '🎵🎵🎵🎵🎵🎵🎵🎵') },
+  );
+  const name = fc.oneof(
+    { weight: 4, arbitrary: fc.string({ minLength: 1, maxLength: 100 }) },
+    { weight: 2, arbitrary: nastyString() },
+    { weight: 2, arbitrary: boundaryString },
+  );
+  return bodyText({ email, password, name });
+}
+
 /** Every operation of the API and how to fuzz it. */
 export const ROUTE_FUZZERS: readonly RouteFuzzer[] = [
   {
     method: 'POST',
     path: `${API}/members`,
     access: 'anyone',
-    shape: (fixture, operation) => {
-      const email = fc.oneof(
-        { weight: 4, arbitrary: fc.emailAddress() },
-        {
-          weight: 1,
-          arbitrary: fc.constantFrom(
-            fixture.alice.email,
-            fixture.alice.email.toUpperCase(),
-            ` ${fixture.alice.email} `,
-          ),
-        },
-        { weight: 2, arbitrary: nastyString() },
-        { weight: 1, arbitrary: boundaryString.map((local) => `${local}@example.com`) },
-        {
-          weight: 1,
-          arbitrary: fc.constantFrom('🎵@example.com', 'a@b.c\u0000', 'x@例え.jp', `${'a'.repeat(240)}@example.com`),
-        },
-      );
-      const password = fc.oneof(
-        { weight: 4, arbitrary: fc.string({ minLength: 8, maxLength: 40 }) },
-        { weight: 2, arbitrary: nastyString() },
-        { weight: 1, arbitrary: boundaryString },
-        { weight: 1, arbitrary: fc.constantFrom('password', 'aaaaaaaa', 'abcabcab', '🎵🎵🎵🎵🎵🎵🎵🎵') },
-      );
-      const name = fc.oneof(
-        { weight: 4, arbitrary: fc.string({ minLength: 1, maxLength: 100 }) },
-        { weight: 2, arbitrary: nastyString() },
-        { weight: 2, arbitrary: boundaryString },
-      );
-      return { operation, access: 'anyone', body: bodyText({ email, password, name }) };
-    },
+    shape: (fixture, operation) => ({ operation, access: 'anyone', body: signUpBody(fixture) }),
     check: (fixture, request, response) => {
       if (response.status === 201 && response.json.role !== 'USER') fail(`a sign-up made a ${response.json.role}`);
     },
@@ -184,37 +183,7 @@ export const ROUTE_FUZZERS: readonly RouteFuzzer[] = [
     method: 'POST',
     path: `${API}/staff`,
     access: 'admin',
-    shape: (fixture, operation) => {
-      const email = fc.oneof(
-        { weight: 4, arbitrary: fc.emailAddress() },
-        {
-          weight: 1,
-          arbitrary: fc.constantFrom(
-            fixture.alice.email,
-            fixture.alice.email.toUpperCase(),
-            ` ${fixture.alice.email} `,
-          ),
-        },
-        { weight: 2, arbitrary: nastyString() },
-        { weight: 1, arbitrary: boundaryString.map((local) => `${local}@example.com`) },
-        {
-          weight: 1,
-          arbitrary: fc.constantFrom('🎵@example.com', 'a@b.c\u0000', 'x@例え.jp', `${'a'.repeat(240)}@example.com`),
-        },
-      );
-      const password = fc.oneof(
-        { weight: 4, arbitrary: fc.string({ minLength: 8, maxLength: 40 }) },
-        { weight: 2, arbitrary: nastyString() },
-        { weight: 1, arbitrary: boundaryString },
-        { weight: 1, arbitrary: fc.constantFrom('password', 'aaaaaaaa', 'abcabcab', '🎵🎵🎵🎵🎵🎵🎵🎵') },
-      );
-      const name = fc.oneof(
-        { weight: 4, arbitrary: fc.string({ minLength: 1, maxLength: 100 }) },
-        { weight: 2, arbitrary: nastyString() },
-        { weight: 2, arbitrary: boundaryString },
-      );
-      return { operation, access: 'admin', body: bodyText({ email, password, name }) };
-    },
+    shape: (fixture, operation) => ({ operation, access: 'admin', body: signUpBody(fixture) }),
     check: (fixture, request, response) => {
       if (response.status === 201 && response.json.role !== 'STAFF')
         fail(`a staff sign-up made a ${response.json.role}`);

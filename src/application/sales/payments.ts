@@ -44,20 +44,50 @@ export async function refundDuePayments(reservation: Reservation, deps: RefundDe
 }
 
 async function recordRefund(reservationId: string, paymentId: string, deps: RefundDependencies): Promise<boolean> {
+  const recorded = await saveChangeOnce(
+    () => deps.reservations.findById(reservationId),
+    (current) => current.refundCompleted(paymentId, deps.clock.now()),
+    deps.reservations,
+    { orGiveUp: true },
+  );
+  if (!recorded || recorded.outcome === 'duplicate') return false;
+  await deps.events.publish(recorded.reservation.pullEvents());
+  return true;
+}
+
+/** What a change decided: `duplicate` and `ignored` leave the reservation as it was. */
+const NOTHING_TO_SAVE: ReadonlySet<string> = new Set(['duplicate', 'ignored']);
+
+/**
+ * Reads the reservation (`load`), applies `change` and saves it under its version check.
+ * Losing the save to a concurrent change (a webhook against a cancel or the sweeper) reads
+ * again and decides again on what was committed, up to MAX_PAYMENT_ATTEMPTS times; then
+ * ConcurrentModificationError, or null with `orGiveUp` (the caller has a later retry). Null
+ * too when `load` finds nothing. The caller publishes the saved change's events.
+ */
+export async function saveChangeOnce<Outcome extends string>(
+  load: () => Promise<Reservation | null>,
+  change: (reservation: Reservation) => Outcome,
+  reservations: ReservationRepository,
+  options: { readonly orGiveUp?: boolean } = {},
+): Promise<{ readonly outcome: Outcome; readonly reservation: Reservation } | null> {
+  let reservationId = '';
   for (let attempt = 0; attempt < MAX_PAYMENT_ATTEMPTS; attempt++) {
-    const current = await deps.reservations.findById(reservationId);
-    if (!current || current.refundCompleted(paymentId, deps.clock.now()) === 'duplicate') return false;
+    const reservation = await load();
+    if (!reservation) return null;
+    reservationId = reservation.id;
+    const outcome = change(reservation);
+    if (NOTHING_TO_SAVE.has(outcome)) return { outcome, reservation };
     try {
-      await deps.reservations.save(current);
+      await reservations.save(reservation);
     } catch (error) {
       if (error instanceof ConcurrentModificationError) continue;
       throw error;
     }
-    await deps.events.publish(current.pullEvents());
-    return true;
+    return { outcome, reservation };
   }
-  // Still REFUND_PENDING: the periodic retry records it (and the provider refunds only once).
-  return false;
+  if (options.orGiveUp) return null;
+  throw new ConcurrentModificationError(reservationId);
 }
 
 /**

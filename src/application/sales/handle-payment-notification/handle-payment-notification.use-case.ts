@@ -6,7 +6,7 @@ import type { ReservationRepository } from '../../../domain/sales/reservation.re
 import type { Clock } from '../../shared/ports/clock';
 import type { EventPublisher } from '../../shared/ports/event-publisher';
 import { expireIfOverdue } from '../expire-if-overdue';
-import { MAX_PAYMENT_ATTEMPTS, publishInOrder, refundDuePayments } from '../payments';
+import { MAX_PAYMENT_ATTEMPTS, publishInOrder, refundDuePayments, saveChangeOnce } from '../payments';
 import type { PaymentProvider } from '../ports/payment-provider';
 import type { SeatHoldStore } from '../ports/seat-hold-store';
 
@@ -87,39 +87,28 @@ export class HandlePaymentNotification {
   }
 
   private async failed(provider: PaymentProvider, providerPaymentId: string): Promise<NotificationOutcome> {
-    for (let attempt = 0; attempt < MAX_PAYMENT_ATTEMPTS; attempt++) {
-      const reservation = await this.find(provider, providerPaymentId);
-      const outcome = reservation.paymentFailed(providerPaymentId, this.clock.now());
-      if (outcome === 'duplicate') return outcome;
-      try {
-        await this.reservations.save(reservation);
-      } catch (error) {
-        if (error instanceof ConcurrentModificationError) continue;
-        throw error;
-      }
-      await this.events.publish(reservation.pullEvents());
-      return outcome;
-    }
-    throw new ConcurrentModificationError(providerPaymentId);
+    const saved = await saveChangeOnce(
+      () => this.find(provider, providerPaymentId),
+      (reservation) => reservation.paymentFailed(providerPaymentId, this.clock.now()),
+      this.reservations,
+    );
+    if (saved!.outcome !== 'duplicate') await this.events.publish(saved!.reservation.pullEvents());
+    return saved!.outcome;
   }
 
   /** The provider tells of a refund: one we asked for completes; any other is not ours to act on. */
   private async refunded(provider: PaymentProvider, providerPaymentId: string): Promise<NotificationOutcome> {
-    for (let attempt = 0; attempt < MAX_PAYMENT_ATTEMPTS; attempt++) {
-      const reservation = await this.find(provider, providerPaymentId);
-      const payment = reservation.payments.find((candidate) => candidate.providerPaymentId === providerPaymentId)!;
-      if (payment.status !== 'REFUND_PENDING') return payment.status === 'REFUNDED' ? 'duplicate' : 'ignored';
-      reservation.refundCompleted(payment.id, this.clock.now());
-      try {
-        await this.reservations.save(reservation);
-      } catch (error) {
-        if (error instanceof ConcurrentModificationError) continue;
-        throw error;
-      }
-      await this.events.publish(reservation.pullEvents());
-      return 'refunded';
-    }
-    throw new ConcurrentModificationError(providerPaymentId);
+    const saved = await saveChangeOnce(
+      () => this.find(provider, providerPaymentId),
+      (reservation) => {
+        const payment = reservation.payments.find((candidate) => candidate.providerPaymentId === providerPaymentId)!;
+        if (payment.status !== 'REFUND_PENDING') return payment.status === 'REFUNDED' ? 'duplicate' : 'ignored';
+        return reservation.refundCompleted(payment.id, this.clock.now());
+      },
+      this.reservations,
+    );
+    if (saved!.outcome === 'refunded') await this.events.publish(saved!.reservation.pullEvents());
+    return saved!.outcome;
   }
 
   private async find(provider: PaymentProvider, providerPaymentId: string): Promise<Reservation> {
