@@ -1,12 +1,12 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { SpanRecord } from '../../src/adapters/telemetry/file-span.exporter';
 import { ApiClient } from '../../testkit/api-client';
 import { fullStackEnvironment, TEST_ADMIN } from '../support/service';
+import { spawnServiceChild, type ServiceChild } from '../support/service-child';
 
 const HOUR_MS = String(3_600_000);
 
@@ -18,6 +18,7 @@ const HOUR_MS = String(3_600_000);
  * is checked on the objects themselves, not on what reached the exporter.
  */
 describe('edge sampling of a real process', () => {
+  let service: ServiceChild;
   let child: ChildProcess;
   let api: ApiClient | undefined;
   const dir = mkdtempSync(join(tmpdir(), 'ticketing-sampling-'));
@@ -26,39 +27,30 @@ describe('edge sampling of a real process', () => {
 
   beforeAll(async () => {
     const preload = join(__dirname, '..', 'support', 'started-spans.js');
-    child = spawn(process.execPath, [require.resolve('tsx/cli'), 'src/bootstrap/main.ts'], {
-      env: {
-        ...process.env,
-        ...fullStackEnvironment({
-          LOG_LEVEL: 'info',
-          OTEL_TRACES_EXPORTER: 'file',
-          OTEL_TRACES_FILE: spansFile,
-          OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
-          OTEL_TRACES_SAMPLER_ARG: '0',
-          // Background jobs start roots of their own; the ones that can wait, wait.
-          HOLD_SWEEP_INTERVAL_MS: HOUR_MS,
-          SEAT_STATE_RECONCILE_MS: HOUR_MS,
-          WEBHOOK_RELAY_INTERVAL_MS: HOUR_MS,
-        }),
-        NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --require ${preload}`.trim(),
-        STARTED_SPANS_FILE: startedFile,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
+    service = await spawnServiceChild({
+      ...process.env,
+      ...fullStackEnvironment({
+        LOG_LEVEL: 'info',
+        OTEL_TRACES_EXPORTER: 'file',
+        OTEL_TRACES_FILE: spansFile,
+        OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+        OTEL_TRACES_SAMPLER_ARG: '0',
+        // Background jobs start roots of their own; the ones that can wait, wait.
+        HOLD_SWEEP_INTERVAL_MS: HOUR_MS,
+        SEAT_STATE_RECONCILE_MS: HOUR_MS,
+        WEBHOOK_RELAY_INTERVAL_MS: HOUR_MS,
+      }),
+      NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --require ${preload}`.trim(),
+      STARTED_SPANS_FILE: startedFile,
     });
-    const baseUrl = await new Promise<string>((resolve, reject) => {
-      child.once('exit', (code) => reject(new Error(`service exited early with ${code}`)));
-      createInterface({ input: child.stdout! }).on('line', (line) => {
-        const port = /"port":(\d+)/.exec(line)?.[1];
-        if (port) resolve(`http://127.0.0.1:${port}`);
-      });
-    });
+    child = service.child;
+    const baseUrl = service.baseUrl;
     api = new ApiClient(baseUrl);
   }, 60_000);
 
   afterAll(async () => {
     await api?.close();
-    // SIGTERM, which tsx passes on: a SIGKILL would leave the service it started running.
-    if (child.exitCode === null) child.kill('SIGTERM');
+    await service?.stop();
   });
 
   it('starts no span for unsampled requests and records the whole tree of a sampled one', async () => {

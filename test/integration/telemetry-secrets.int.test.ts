@@ -1,11 +1,11 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { SpanRecord } from '../../src/adapters/telemetry/file-span.exporter';
 import { fullStackEnvironment } from '../support/service';
+import { spawnServiceChild, type ServiceChild } from '../support/service-child';
 import { ApiClient } from '../../testkit/api-client';
 import { WebhookReceiver } from '../../testkit/webhook-receiver';
 
@@ -24,6 +24,7 @@ describe('secrets in telemetry', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ticketing-secrets-'));
   const spansFile = join(dir, 'spans.jsonl');
   const output = { stdout: '', stderr: '' };
+  let service: ServiceChild;
   let child: ChildProcess;
   let baseUrl: string;
   let api: ApiClient;
@@ -31,8 +32,8 @@ describe('secrets in telemetry', () => {
 
   beforeAll(async () => {
     receiver = await WebhookReceiver.start();
-    child = spawn(process.execPath, [require.resolve('tsx/cli'), 'src/bootstrap/main.ts'], {
-      env: {
+    service = await spawnServiceChild(
+      {
         ...process.env,
         ...fullStackEnvironment({
           // The most verbose level: whatever any line could carry, it carries here.
@@ -48,24 +49,19 @@ describe('secrets in telemetry', () => {
           WEBHOOK_RELAY_INTERVAL_MS: '50',
         }),
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
-    baseUrl = await new Promise<string>((resolve, reject) => {
-      child.once('exit', (code) => reject(new Error(`service exited early with ${code}: ${output.stderr}`)));
-      createInterface({ input: child.stdout! }).on('line', (line) => {
-        output.stdout += `${line}\n`;
-        const port = /"port":(\d+)/.exec(line)?.[1];
-        if (port) resolve(`http://127.0.0.1:${port}`);
-      });
-    });
+      {
+        onLine: (line) => (output.stdout += `${line}\n`),
+        onStderr: (text) => (output.stderr += text),
+      },
+    );
+    ({ child, baseUrl } = service);
     api = new ApiClient(baseUrl);
   }, 60_000);
 
   afterAll(async () => {
     await api?.close();
     await receiver?.close();
-    if (child.exitCode === null) child.kill('SIGKILL');
+    await service?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,11 +1,11 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { SpanRecord } from '../../src/adapters/telemetry/file-span.exporter';
 import { ApiClient } from '../../testkit/api-client';
 import { fullStackEnvironment, startFullStack, TEST_ADMIN, type TestService } from '../support/service';
+import { spawnServiceChild, type ServiceChild } from '../support/service-child';
 
 describe('metrics', () => {
   let service: TestService;
@@ -55,6 +55,7 @@ describe('metrics', () => {
  * traced service runs as a real child process writing spans to a file, as an operator's would.
  */
 describe('traces and logs of a real process', () => {
+  let service: ServiceChild;
   let child: ChildProcess;
   let baseUrl: string;
   let api: ApiClient | undefined;
@@ -63,8 +64,8 @@ describe('traces and logs of a real process', () => {
   const spansFile = join(dir, 'spans.jsonl');
 
   beforeAll(async () => {
-    child = spawn(process.execPath, [require.resolve('tsx/cli'), 'src/bootstrap/main.ts'], {
-      env: {
+    service = await spawnServiceChild(
+      {
         ...process.env,
         ...fullStackEnvironment({
           LOG_LEVEL: 'info',
@@ -73,21 +74,14 @@ describe('traces and logs of a real process', () => {
           OTEL_SERVICE_NAME: 'ticketing-test',
         }),
       },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    baseUrl = await new Promise<string>((resolve, reject) => {
-      child.once('exit', (code) => reject(new Error(`service exited early with ${code}`)));
-      createInterface({ input: child.stdout! }).on('line', (line) => {
-        const entry = JSON.parse(line) as Record<string, unknown>;
-        logLines.push(entry);
-        if (typeof entry['port'] === 'number') resolve(`http://127.0.0.1:${entry['port']}`);
-      });
-    });
+      { onLine: (line) => logLines.push(JSON.parse(line) as Record<string, unknown>) },
+    );
+    ({ child, baseUrl } = service);
   }, 60_000);
 
   afterAll(async () => {
     await api?.close();
-    if (child.exitCode === null) child.kill('SIGKILL');
+    await service?.stop();
   });
 
   it('records the span tree of a reservation and of a refused one, with trace ids in logs and answers', async () => {
