@@ -47,6 +47,16 @@ export class OpenApiDescription {
         'audience, and requires an expiry (`exp`, TOKEN_TTL_SECONDS after issue); an expired or altered token is ' +
         '401 INVALID_TOKEN.',
     });
+    this.#registry.registerComponent('securitySchemes', 'providerSignature', {
+      type: 'apiKey',
+      in: 'header',
+      name: 'Stripe-Signature',
+      description:
+        "A payment provider's signature over the raw body: t=<unix seconds>,v1=<hex HMAC-SHA256 of " +
+        '"<t>.<raw body>"> with the webhook secret shared with that provider (STRIPE_WEBHOOK_SECRET, ' +
+        'FAKE_PAYMENT_WEBHOOK_SECRET). A missing or wrong signature, or one more than 300 s from our clock, is ' +
+        '400 INVALID_SIGNATURE and changes nothing.',
+    });
     this.#registry.register('Problem', ProblemSchema);
     registerResponseHeaders(this.#registry);
   }
@@ -117,6 +127,7 @@ function openApiRoute(spec: AnyRouteSpec): RouteConfig {
     ...(spec.description && { description: spec.description }),
     tags: [spec.tag],
     ...(spec.access !== 'anyone' && { security: [{ bearerAuth: [] }] }),
+    ...(spec.signedByProvider && { security: [{ providerSignature: [] }] }),
     request: {
       // Path and query schemas are always z.object(...): the generator turns their keys into parameters.
       ...(spec.params && { params: spec.params as unknown as z.ZodObject }),

@@ -46,6 +46,12 @@ interface RouteSpecFields<P extends Schema, Q extends Schema, B extends Schema, 
   readonly rawBody?: boolean;
   /** Request headers the handler reads, for the document only (a z.object of optional strings). */
   readonly headers?: z.ZodObject;
+  /**
+   * The caller is not a member but a payment provider, proven by its signature over the body
+   * (`Stripe-Signature`) that the handler verifies: documented as the `providerSignature`
+   * security scheme. Only for routes open to `anyone` at the HTTP layer.
+   */
+  readonly signedByProvider?: boolean;
   readonly responses: readonly SuccessResponse[];
   /** Domain error codes this route answers with; the generic ones are added from the spec. */
   readonly errors?: readonly DomainErrorCode[];

@@ -79,6 +79,7 @@ export function paymentRoutes(api: ApiRouter, useCases: UseCases): void {
       params: ProviderParams,
       body: PaymentEventBody,
       rawBody: true,
+      signedByProvider: true,
       headers: PaymentWebhookHeaders,
       responses: [{ status: 204, description: 'Received (acted on, already known, or not an event we act on)' }],
       errors: ['INVALID_SIGNATURE', 'PAYMENT_PROVIDER_NOT_FOUND', 'PAYMENT_NOT_FOUND', 'CONCURRENT_MODIFICATION'],
