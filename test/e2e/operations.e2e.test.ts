@@ -173,13 +173,24 @@ describe('OpenAPI document and Swagger UI', () => {
     expect(size.schema).toMatchObject({ minimum: 1, maximum: 100, default: 20 });
   });
 
-  it('declares bearer authentication and requires it exactly on member, staff and admin routes', () => {
+  it('declares bearer authentication and requires it exactly on member, staff and admin routes, and the provider signature on its webhook', () => {
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
     const secured = Object.entries<Json>(doc.paths)
       .flatMap(([path, item]) =>
         Object.entries<Json>(item).map(([method, operation]) => ({ route: `${method} ${path}`, operation })),
       )
       .filter(({ operation }) => operation.security)
+      .filter(({ route, operation }) => {
+        if (route !== 'post /api/v1/payments/webhooks/{provider}') return true;
+        // The one caller that is not a member: a payment provider, proven by its signature.
+        expect(operation.security).toEqual([{ providerSignature: [] }]);
+        expect(doc.components.securitySchemes.providerSignature).toMatchObject({
+          type: 'apiKey',
+          in: 'header',
+          name: 'Stripe-Signature',
+        });
+        return false;
+      })
       .map(({ route, operation }) => {
         expect(operation.security).toEqual([{ bearerAuth: [] }]);
         expect(operation.responses['401']).toBeDefined();
