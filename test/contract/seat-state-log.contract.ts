@@ -144,7 +144,7 @@ export function seatStateLogContract(
       expect(await log.read(performanceId)).toEqual({ version: 4, taken: new Map() });
     });
 
-    it('answers applies asked for together each with its own version, in the order asked', async () => {
+    it('answers applies asked for together (one pipeline in Redis) each with its own version, in the order asked', async () => {
       await build();
       const unbuilt = randomUUID();
       const seats = Array.from({ length: 12 }, () => randomUUID());

@@ -18,11 +18,12 @@ async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: n
 }
 
 /**
- * Applies in flight when the connection to Redis drops (ioredis's auto-pipelining once threw an
- * error nobody could catch in that case): each must fail on its own, as "store unavailable", so
- * the recorder marks the performance for repair, and the log must work again once Redis is back.
+ * The applies of one event-loop turn share one pipeline. ioredis's own auto-pipelining threw an
+ * error nobody could catch when the connection dropped with a pipeline in flight; here every
+ * apply of a cut pipeline must fail on its own, as "store unavailable", and the log must work
+ * again once Redis is back.
  */
-describe('RedisSeatStateLog when the connection drops with applies in flight', () => {
+describe('RedisSeatStateLog when the connection drops with a batch of applies in flight', () => {
   let proxy: TcpProxy;
   let redis: Redis;
 
@@ -37,7 +38,7 @@ describe('RedisSeatStateLog when the connection drops with applies in flight', (
     await proxy.stop();
   });
 
-  it('fails each apply in flight as store unavailable, and applies again after the outage', async () => {
+  it('fails each apply of the cut batch as store unavailable, and applies again after the outage', async () => {
     const log = new RedisSeatStateLog(redis, () => createRedis(`redis://127.0.0.1:${proxy.port}/${testRedisDb}`), {
       retainedChanges: 20,
     });
@@ -52,7 +53,7 @@ describe('RedisSeatStateLog when the connection drops with applies in flight', (
         (error: unknown) => error,
       ),
     );
-    // Sent into the stalled connection; then it dies under them.
+    // The batch goes out at the end of this turn; then the connection dies under it.
     await new Promise((resolve) => setImmediate(resolve));
     await proxy.stop();
     const outcomes = await Promise.all(cut);
