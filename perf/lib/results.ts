@@ -66,7 +66,9 @@ export function writeResults(
   mkdirSync(RESULTS_DIR, { recursive: true });
   const base = join(RESULTS_DIR, `${today()}-${name}`);
   const written: string[] = [];
-  const write = (extension: string, content: string) => {
+  const write = (extension: string, text: string) => {
+    // Reports are committed: paths in them (a spans file, say) are named from the repository root.
+    const content = text.replaceAll(`${REPO_ROOT}/`, '');
     writeFileSync(`${base}.${extension}`, content.endsWith('\n') ? content : `${content}\n`);
     written.push(relative(REPO_ROOT, `${base}.${extension}`));
   };
