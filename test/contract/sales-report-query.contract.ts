@@ -6,7 +6,16 @@ import type { MemberRepository } from '../../src/domain/identity/member.reposito
 import { Reservation, seatClaimAt } from '../../src/domain/sales/reservation';
 import type { ReservationRepository } from '../../src/domain/sales/reservation.repository';
 import { Money } from '../../src/domain/shared/money';
-import { aMember, aPerformance, aReservation, at, MINUTE, NO_MEMBER_CAP, SECOND, seatIdsOf } from '../support/builders';
+import {
+  aPerformance,
+  aReservation,
+  aStoredHallAndMember,
+  at,
+  MINUTE,
+  NO_MEMBER_CAP,
+  seatIdsOf,
+  SECOND,
+} from '../support/builders';
 
 export interface SalesReportStores {
   readonly sales: SalesReportQuery;
@@ -46,12 +55,7 @@ export function salesReportQueryContract(makeStores: () => SalesReportStores | P
 
     beforeEach(async () => {
       stores = await makeStores();
-      performance = aPerformance();
-      seats = seatIdsOf(performance);
-      await stores.performances.add(performance);
-      const member = aMember();
-      await stores.members.add(member);
-      memberId = member.id;
+      ({ performance, seats, memberId } = await aStoredHallAndMember(stores));
     });
 
     it('answers nothing for a performance nobody reserved', async () => {

@@ -3,7 +3,15 @@ import type { MemberRepository } from '../../src/domain/identity/member.reposito
 import type { Performance } from '../../src/domain/catalog/performance';
 import type { PerformanceRepository } from '../../src/domain/catalog/performance.repository';
 import type { ReservationRepository } from '../../src/domain/sales/reservation.repository';
-import { aMember, aPerformance, aReservation, at, MINUTE, NO_MEMBER_CAP, seatIdsOf } from '../support/builders';
+import {
+  aPerformance,
+  aReservation,
+  aStoredHallAndMember,
+  at,
+  MINUTE,
+  NO_MEMBER_CAP,
+  seatIdsOf,
+} from '../support/builders';
 
 export interface SeatClaimStores {
   readonly claims: SeatClaimSource;
@@ -27,12 +35,7 @@ export function seatClaimSourceContract(makeStores: () => SeatClaimStores | Prom
 
     beforeEach(async () => {
       stores = await makeStores();
-      performance = aPerformance();
-      seats = seatIdsOf(performance);
-      await stores.performances.add(performance);
-      const member = aMember();
-      await stores.members.add(member);
-      memberId = member.id;
+      ({ performance, seats, memberId } = await aStoredHallAndMember(stores));
     });
 
     it('lists every active claim with its holder: holds (overdue ones too) HELD, sales RESERVED', async () => {

@@ -4,7 +4,16 @@ import { Performance } from '../../src/domain/catalog/performance';
 import { PerformanceRepository } from '../../src/domain/catalog/performance.repository';
 import { Reservation, seatClaimAt } from '../../src/domain/sales/reservation';
 import { ReservationRepository } from '../../src/domain/sales/reservation.repository';
-import { aMember, aPerformance, aReservation, at, MINUTE, NO_MEMBER_CAP, SECOND, seatIdsOf } from '../support/builders';
+import {
+  aPerformance,
+  aReservation,
+  aStoredHallAndMember,
+  at,
+  MINUTE,
+  NO_MEMBER_CAP,
+  seatIdsOf,
+  SECOND,
+} from '../support/builders';
 
 export interface SeatStatusStores {
   readonly seatStatuses: SeatStatusQuery;
@@ -30,12 +39,7 @@ export function seatStatusQueryContract(makeStores: () => SeatStatusStores | Pro
 
     beforeEach(async () => {
       stores = await makeStores();
-      performance = aPerformance();
-      seats = seatIdsOf(performance);
-      await stores.performances.add(performance);
-      const member = aMember();
-      await stores.members.add(member);
-      memberId = member.id;
+      ({ performance, seats, memberId } = await aStoredHallAndMember(stores));
     });
 
     it('answers an empty map when no seat is taken', async () => {

@@ -77,6 +77,21 @@ export function seatIdsOf(performance: Performance): string[] {
   return performance.toSnapshot().seats.map((seat) => seat.id);
 }
 
+/**
+ * The setting most store contracts start from: a performance and a member, both stored.
+ * Answers the performance, its seat ids in order and the member's id.
+ */
+export async function aStoredHallAndMember(stores: {
+  readonly performances: { add(performance: Performance): Promise<void> };
+  readonly members: { add(member: Member): Promise<void> };
+}): Promise<{ performance: Performance; seats: string[]; memberId: string }> {
+  const performance = aPerformance();
+  await stores.performances.add(performance);
+  const member = aMember();
+  await stores.members.add(member);
+  return { performance, seats: seatIdsOf(performance), memberId: member.id };
+}
+
 export interface ReservationOverrides {
   readonly id?: string;
   readonly performance?: Performance;
