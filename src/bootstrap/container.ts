@@ -235,6 +235,7 @@ export function buildContainer(options: ContainerOptions): Container {
     T.SeatHoldStore,
     T.Clock,
     T.EventPublisher,
+    T.TicketCodes,
     T.PaymentRequired,
   ]);
   bindUseCase(T.CancelReservation, CancelReservation, [

@@ -129,7 +129,12 @@ describe('reservations', () => {
       app.clock.advance(HOLD_MS - 1000);
       const first = await act(alice.token, held.body.id, 'confirm');
       expect(first.status).toBe(200);
-      expect(first.body).toEqual({ ...held.body, status: 'CONFIRMED', confirmedAt: app.clock.now().toISOString() });
+      expect(first.body).toEqual({
+        ...held.body,
+        status: 'CONFIRMED',
+        confirmedAt: app.clock.now().toISOString(),
+        tickets: [expect.objectContaining({ seatId: held.body.seats[0].id, label: held.body.seats[0].label })],
+      });
       app.clock.advance(HOLD_MS);
       const second = await act(alice.token, held.body.id, 'confirm');
       expect(second.status).toBe(200);

@@ -42,7 +42,7 @@ describe('tickets and check-in', () => {
   });
 
   describe('GET /api/v1/reservations/{id}', () => {
-    it('has no tickets while PENDING, and one per seat with a signed code once CONFIRMED', async () => {
+    it('has no tickets while PENDING, and one per seat with a signed code once CONFIRMED, in the confirmation too', async () => {
       const seats = freshSeats(2);
       const held = await app.api.expect(201, 'POST', `${API}/reservations`, {
         token: alice.token,
@@ -52,8 +52,16 @@ describe('tickets and check-in', () => {
       const pending = await app.api.expect(200, 'GET', `${API}/reservations/${held.id}`, { token: alice.token });
       expect(pending.tickets).toBeUndefined();
 
-      await app.api.expect(200, 'POST', `${API}/reservations/${held.id}/confirm`, { token: alice.token });
+      const answer = await app.api.expect(200, 'POST', `${API}/reservations/${held.id}/confirm`, {
+        token: alice.token,
+      });
       const confirmed = await app.api.expect(200, 'GET', `${API}/reservations/${held.id}`, { token: alice.token });
+      // The confirmation's own answer carries them already, and confirming again the same.
+      expect(answer.tickets).toEqual(confirmed.tickets);
+      const repeated = await app.api.expect(200, 'POST', `${API}/reservations/${held.id}/confirm`, {
+        token: alice.token,
+      });
+      expect(repeated.tickets).toEqual(confirmed.tickets);
       expect(confirmed.tickets).toEqual(
         seats.map((seatId, index) => ({
           id: ticketIdOf(held.id, seatId),

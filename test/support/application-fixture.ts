@@ -159,7 +159,7 @@ export async function reservationFixture(
         events,
         policy,
       ),
-    confirm: new ConfirmReservation(reservations, members, seatHolds, clock, events),
+    confirm: new ConfirmReservation(reservations, members, seatHolds, clock, events, ticketCodes),
     cancel: new CancelReservation(reservations, members, seatHolds, clock, events),
     get: new GetReservation(reservations, members, clock, ticketCodes),
     ticketCodes,

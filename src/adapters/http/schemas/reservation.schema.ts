@@ -118,7 +118,7 @@ export const ReservationSchema = z
       .optional()
       .openapi({
         description:
-          'GET of a CONFIRMED reservation only: one ticket per seat, in seat order, each with its signed code. ' +
+          'A CONFIRMED reservation, as read (GET) or confirmed: one ticket per seat, in seat order, each with its signed code. ' +
           'A cancelled reservation has none (its tickets are void)',
       }),
   })

@@ -1,6 +1,6 @@
 import { MemberRepository } from '../../../domain/identity/member.repository';
-import { PaymentRequiredError } from '../../../domain/sales/payment.errors';
 import { ReservationSnapshot } from '../../../domain/sales/reservation';
+import { PaymentRequiredError } from '../../../domain/sales/payment.errors';
 import { ConcurrentModificationError, HoldExpiredError } from '../../../domain/sales/reservation.errors';
 import { ReservationRepository } from '../../../domain/sales/reservation.repository';
 import { expireIfOverdue } from '../expire-if-overdue';
@@ -9,6 +9,8 @@ import { EventPublisher } from '../../shared/ports/event-publisher';
 import { SeatHoldStore } from '../ports/seat-hold-store';
 import { Actor } from '../../shared/actor';
 import { findVisibleReservation } from '../find-visible-reservation';
+import { TicketCodes } from '../ports/ticket-codes';
+import { ReservationDetails, withTicketCodes } from '../reservation-details';
 
 export class ConfirmReservation {
   constructor(
@@ -17,19 +19,25 @@ export class ConfirmReservation {
     private readonly holds: SeatHoldStore,
     private readonly clock: Clock,
     private readonly events: EventPublisher,
+    private readonly ticketCodes: TicketCodes,
     /** A payment provider is configured: a reservation is confirmed by paying (checkout), not by asking. */
     private readonly paymentRequired = false,
   ) {}
 
-  /** Only the owner confirms (paying is theirs to do); confirming twice answers the same. */
-  async execute(actor: Actor, reservationId: string): Promise<ReservationSnapshot> {
+  /**
+   * Only the owner confirms (paying is theirs to do); confirming twice answers the same. The
+   * answer carries the tickets' codes, as reading the reservation does.
+   */
+  async execute(actor: Actor, reservationId: string): Promise<ReservationDetails> {
+    let confirmed: ReservationSnapshot;
     try {
-      return await this.confirmOnce(actor, reservationId);
+      confirmed = await this.confirmOnce(actor, reservationId);
     } catch (error) {
       // Lost a race with the sweeper or a cancel: decide again on what was saved.
-      if (error instanceof ConcurrentModificationError) return this.confirmOnce(actor, reservationId);
-      throw error;
+      if (!(error instanceof ConcurrentModificationError)) throw error;
+      confirmed = await this.confirmOnce(actor, reservationId);
     }
+    return withTicketCodes(confirmed, this.ticketCodes);
   }
 
   private async confirmOnce(actor: Actor, reservationId: string): Promise<ReservationSnapshot> {
