@@ -49,8 +49,7 @@ export function readStripeShapedEvent(
   secret: string,
   now: Date,
 ): PaymentNotification {
-  verifySignature(rawBody, signatureHeader, secret, now);
-  const event = parsed(EventEnvelope, parseJson(rawBody));
+  const event = parsed(EventEnvelope, verifiedEvent(rawBody, signatureHeader, secret, now));
   switch (event.type) {
     case 'payment_intent.succeeded':
     case 'payment_intent.payment_failed': {
@@ -73,11 +72,17 @@ export function readStripeShapedEvent(
   }
 }
 
-function verifySignature(rawBody: string, signatureHeader: string | undefined, secret: string, now: Date): void {
+/**
+ * The SDK's `webhooks.constructEvent`, at `now` rather than the process clock: the signature
+ * checked, then the body parsed. It refuses only timestamps too old, so the future side is
+ * checked here.
+ */
+function verifiedEvent(rawBody: string, signatureHeader: string | undefined, secret: string, now: Date): unknown {
   if (!signatureHeader) throw new InvalidPaymentSignatureError('The Stripe-Signature header is missing');
+  let event: unknown;
   try {
     // receivedAt is in milliseconds; the SDK compares whole seconds against the signed `t`.
-    Stripe.webhooks.signature!.verifyHeader(
+    event = Stripe.webhooks.constructEvent(
       rawBody,
       signatureHeader,
       secret,
@@ -88,9 +93,11 @@ function verifySignature(rawBody: string, signatureHeader: string | undefined, s
   } catch (error) {
     // The SDK's messages quote the header and the payload back: keep only why.
     throw new InvalidPaymentSignatureError(
-      error instanceof Stripe.errors.StripeSignatureVerificationError && /tolerance/i.test(error.message)
-        ? `The Stripe-Signature timestamp is more than ${STRIPE_SIGNATURE_TOLERANCE_SECONDS} s old`
-        : 'The Stripe-Signature header does not sign this body with our webhook secret',
+      !(error instanceof Stripe.errors.StripeSignatureVerificationError)
+        ? 'The webhook body is not JSON'
+        : /tolerance/i.test(error.message)
+          ? `The Stripe-Signature timestamp is more than ${STRIPE_SIGNATURE_TOLERANCE_SECONDS} s old`
+          : 'The Stripe-Signature header does not sign this body with our webhook secret',
     );
   }
   const signedAt = signedTimestamp(signatureHeader);
@@ -99,6 +106,7 @@ function verifySignature(rawBody: string, signatureHeader: string | undefined, s
       `The Stripe-Signature timestamp is more than ${STRIPE_SIGNATURE_TOLERANCE_SECONDS} s in the future`,
     );
   }
+  return event;
 }
 
 /** The `t=` of a header the SDK accepted, read as the SDK reads it (the last one wins). */
@@ -109,14 +117,6 @@ function signedTimestamp(header: string): number {
     if (key === 't') timestamp = Number.parseInt(value ?? '', 10);
   }
   return timestamp;
-}
-
-function parseJson(rawBody: string): unknown {
-  try {
-    return JSON.parse(rawBody);
-  } catch {
-    throw new InvalidPaymentSignatureError('The webhook body is not JSON');
-  }
 }
 
 function parsed<T>(schema: z.ZodType<T>, value: unknown): T {
