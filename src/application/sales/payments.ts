@@ -27,10 +27,14 @@ export interface RefundDependencies {
  * payment id, so two instances (or a retry after a lost answer) asking for one refund refund
  * once. A refund the provider does not do now stays REFUND_PENDING, and RefundDuePayments
  * (a periodic job) asks again: a refund, once decided, is never lost. Answers how many it
- * recorded as done.
+ * recorded as done, and the reservation as last saved (so a caller need not read it again).
  */
-export async function refundDuePayments(reservation: Reservation, deps: RefundDependencies): Promise<number> {
+export async function refundDuePayments(
+  reservation: Reservation,
+  deps: RefundDependencies,
+): Promise<{ readonly refunded: number; readonly latest: Reservation }> {
   let refunded = 0;
+  let latest = reservation;
   for (const due of reservation.refundsDue) {
     try {
       await deps.provider.refund({ paymentId: due.id, providerPaymentId: due.providerPaymentId, amount: due.amount });
@@ -38,21 +42,30 @@ export async function refundDuePayments(reservation: Reservation, deps: RefundDe
       deps.onRefundFailure?.(error);
       continue;
     }
-    if (await recordRefund(reservation.id, due.id, deps)) refunded++;
+    const recorded = await recordRefund(reservation.id, due.id, deps);
+    if (recorded) {
+      refunded++;
+      latest = recorded;
+    }
   }
-  return refunded;
+  return { refunded, latest };
 }
 
-async function recordRefund(reservationId: string, paymentId: string, deps: RefundDependencies): Promise<boolean> {
+/** The reservation with the refund recorded as done, or null when it was already (or still cannot be). */
+async function recordRefund(
+  reservationId: string,
+  paymentId: string,
+  deps: RefundDependencies,
+): Promise<Reservation | null> {
   const recorded = await saveChangeOnce(
     () => deps.reservations.findById(reservationId),
     (current) => current.refundCompleted(paymentId, deps.clock.now()),
     deps.reservations,
     { orGiveUp: true },
   );
-  if (!recorded || recorded.outcome === 'duplicate') return false;
+  if (!recorded || recorded.outcome === 'duplicate') return null;
   await deps.events.publish(recorded.reservation.pullEvents());
-  return true;
+  return recorded.reservation;
 }
 
 /** What a change decided: `duplicate` and `ignored` leave the reservation as it was. */

@@ -45,14 +45,14 @@ export class CancelReservation {
     await this.events.publish(reservation.pullEvents());
     await this.holds.release(reservation.performanceId, reservation.seatIds, reservation.id);
     if (this.payments && reservation.refundsDue.length > 0) {
-      await refundDuePayments(reservation, {
+      const { latest } = await refundDuePayments(reservation, {
         reservations: this.reservations,
         provider: this.payments,
         clock: this.clock,
         events: this.events,
         onRefundFailure: this.onRefundFailure,
       });
-      return (await this.reservations.findById(reservation.id))?.toSnapshot() ?? reservation.toSnapshot();
+      return latest.toSnapshot();
     }
     return reservation.toSnapshot();
   }

@@ -25,13 +25,15 @@ export class RefundDuePayments {
     let refunded = 0;
     let failure: unknown;
     for (const reservation of due) {
-      refunded += await refundDuePayments(reservation, {
-        reservations: this.reservations,
-        provider: this.provider,
-        clock: this.clock,
-        events: this.events,
-        onRefundFailure: (error) => (failure ??= error),
-      });
+      refunded += (
+        await refundDuePayments(reservation, {
+          reservations: this.reservations,
+          provider: this.provider,
+          clock: this.clock,
+          events: this.events,
+          onRefundFailure: (error) => (failure ??= error),
+        })
+      ).refunded;
     }
     if (failure !== undefined) throw failure;
     return refunded;
