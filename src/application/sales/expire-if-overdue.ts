@@ -1,5 +1,5 @@
 import { Reservation } from '../../domain/sales/reservation';
-import { ConcurrentModificationError } from '../../domain/sales/reservation.errors';
+import { ConcurrentModificationError, SeatsAlreadyClaimedError } from '../../domain/sales/reservation.errors';
 import { ReservationRepository } from '../../domain/sales/reservation.repository';
 import { EventPublisher } from '../shared/ports/event-publisher';
 import { SeatHoldStore } from './ports/seat-hold-store';
@@ -26,4 +26,22 @@ export async function expireIfOverdue(
   await events.publish(reservation.pullEvents());
   await holds.release(reservation.performanceId, reservation.seatIds, reservation.id);
   return true;
+}
+
+/**
+ * The holders a refused claim names (MySQL's unique index had the last word), read once:
+ * those whose holds ran out own nothing and are expired here; the ones still owning seats
+ * are answered, so the caller refuses, or tries its claim again when there are none.
+ */
+export async function expireLapsedHolders(
+  refusal: SeatsAlreadyClaimedError,
+  now: Date,
+  reservations: ReservationRepository,
+  holds: SeatHoldStore,
+  events: EventPublisher,
+): Promise<Reservation[]> {
+  const holders = await reservations.findByIds([...new Set(refusal.holders.values())]);
+  const stillActive = holders.filter((holder) => holder.ownsSeats(now));
+  for (const holder of holders) await expireIfOverdue(holder, now, reservations, holds, events);
+  return stillActive;
 }

@@ -9,7 +9,7 @@ import { ReservationRepository } from '../../domain/sales/reservation.repository
 import { InvalidTokenError } from '../shared/errors';
 import { MEMBER_GONE } from '../shared/existing-member';
 import { EventPublisher } from '../shared/ports/event-publisher';
-import { expireIfOverdue } from './expire-if-overdue';
+import { expireIfOverdue, expireLapsedHolders } from './expire-if-overdue';
 import { SeatHoldStore } from './ports/seat-hold-store';
 import { ReservationPolicy } from './reservation-policy';
 
@@ -48,15 +48,10 @@ export class HoldRecorder {
           continue;
         }
         if (!(error instanceof SeatsAlreadyClaimedError)) throw error;
-        const holderIds = [...new Set(error.holders.values())];
-        const holders = await this.reservations.findByIds(holderIds);
-        const stillActive = holders.filter((holder) => holder.ownsSeats(now));
+        const stillActive = await expireLapsedHolders(error, now, this.reservations, this.holds, this.events);
         if (stillActive.length > 0 || attempt > 1) {
           await this.teachStore(reservation.performanceId, error.holders, stillActive);
           throw new SeatUnavailableError(reservation.performanceId, [...error.holders.keys()]);
-        }
-        for (const holder of holders) {
-          await expireIfOverdue(holder, now, this.reservations, this.holds, this.events);
         }
       }
     }

@@ -5,7 +5,7 @@ import { ConcurrentModificationError, SeatsAlreadyClaimedError } from '../../../
 import type { ReservationRepository } from '../../../domain/sales/reservation.repository';
 import type { Clock } from '../../shared/ports/clock';
 import type { EventPublisher } from '../../shared/ports/event-publisher';
-import { expireIfOverdue } from '../expire-if-overdue';
+import { expireLapsedHolders } from '../expire-if-overdue';
 import { MAX_PAYMENT_ATTEMPTS, publishInOrder, refundDuePayments, saveChangeOnce } from '../payments';
 import type { PaymentProvider } from '../ports/payment-provider';
 import type { SeatHoldStore } from '../ports/seat-hold-store';
@@ -67,7 +67,14 @@ export class HandlePaymentNotification {
         // MySQL's unique index had the last word: a seat is claimed by someone else. A
         // holder whose own hold ran out owns nothing, so it is expired and the claim tried
         // again; a live or sold one keeps the seat, and this payment is refunded.
-        if (!(await this.expireOverdueHolders(error))) seatsLost = true;
+        const stillActive = await expireLapsedHolders(
+          error,
+          this.clock.now(),
+          this.reservations,
+          this.holds,
+          this.events,
+        );
+        if (stillActive.length > 0) seatsLost = true;
         continue;
       }
       await publishInOrder(reservation, this.events);
@@ -115,19 +122,6 @@ export class HandlePaymentNotification {
     const reservation = await this.reservations.findByProviderPaymentId(provider.name, providerPaymentId);
     if (!reservation) throw new PaymentNotFoundError(providerPaymentId);
     return reservation;
-  }
-
-  /** Expires the holders of the refused seats whose holds ran out; true if there was one. */
-  private async expireOverdueHolders(refusal: SeatsAlreadyClaimedError): Promise<boolean> {
-    const now = this.clock.now();
-    const holders = await this.reservations.findByIds([...new Set(refusal.holders.values())]);
-    let overdue = false;
-    for (const holder of holders) {
-      if (!holder.isOverdue(now)) continue;
-      overdue = true;
-      await expireIfOverdue(holder, now, this.reservations, this.holds, this.events);
-    }
-    return overdue;
   }
 
   private refundDependencies(provider: PaymentProvider) {
