@@ -1,4 +1,4 @@
-import type { ReservationSnapshot } from '../../domain/sales/reservation';
+import { ticketsValidWhile, type ReservationSnapshot } from '../../domain/sales/reservation';
 import type { TicketCodes } from './ports/ticket-codes';
 
 /** A reservation as its owner reads it: with the code of each valid ticket, by ticket id. */
@@ -6,7 +6,7 @@ export type ReservationDetails = ReservationSnapshot & { readonly ticketCodes: R
 
 /** Codes only while the tickets are valid: a void ticket has no code to show. */
 export function withTicketCodes(reservation: ReservationSnapshot, codes: TicketCodes): ReservationDetails {
-  const valid = reservation.status === 'CONFIRMED' ? reservation.tickets : [];
+  const valid = ticketsValidWhile(reservation.status) ? reservation.tickets : [];
   return {
     ...reservation,
     ticketCodes: Object.fromEntries(

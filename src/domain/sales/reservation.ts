@@ -111,6 +111,11 @@ export interface PaymentStart {
   readonly holdExtensionSeconds: number;
 }
 
+/** The one statement of when a reservation's tickets admit anyone: while it is CONFIRMED. */
+export function ticketsValidWhile(status: ReservationStatus): boolean {
+  return status === 'CONFIRMED';
+}
+
 export interface HoldRequest {
   readonly id: string;
   readonly memberId: string;
@@ -195,7 +200,7 @@ export class Reservation extends AggregateRoot<SalesEvent> {
 
   /** Tickets are valid while the reservation is CONFIRMED; those of a CANCELLED one are void. */
   get ticketsValid(): boolean {
-    return this.props.status === 'CONFIRMED';
+    return ticketsValidWhile(this.props.status);
   }
 
   /** The ticket with this id, valid or void; throws TicketNotFoundError when it is not this reservation's. */
