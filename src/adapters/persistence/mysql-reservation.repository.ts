@@ -116,10 +116,14 @@ export class MysqlReservationRepository implements ReservationRepository {
     const row = reservationToRow(reservation);
     const releasesSeats = !ACTIVE_STATUSES.includes(row.status);
     const payments = paymentsToRows(reservation);
-    // Written with the confirmation, under its version check: a confirmation that loses the
-    // race issues nothing. Ids are derived, so a later save of a CONFIRMED reservation
-    // writes the same rows again as a no-op.
-    const tickets = row.status === 'CONFIRMED' ? ticketsToRows(reservation) : [];
+    // What this save changes is in its events: only a confirmation issues tickets (written
+    // with it, under its version check, so a confirmation that loses the race issues
+    // nothing), and only a hold that ran out and was paid for claims its seats again. Any
+    // other save (a checkout's extension, a failed payment) adds no statement for either.
+    const changes = reservation.pendingEvents;
+    const confirms = changes.some((event) => event.type === 'ReservationConfirmed');
+    const reclaims = changes.some((event) => event.type === 'ReservationHeld' && 'reclaimed' in event);
+    const tickets = confirms ? ticketsToRows(reservation) : [];
     const messages = this.outbox?.messagesFor(reservation.pendingEvents) ?? [];
     return mysqlCall(async () => {
       try {
@@ -144,7 +148,7 @@ export class MysqlReservationRepository implements ReservationRepository {
               await uncountSeats(trx, [
                 { memberId: row.member_id, performanceId: row.performance_id, seats: released },
               ]);
-            } else {
+            } else if (reclaims) {
               await reclaimSeats(trx, row);
             }
             if (payments.length > 0) {
