@@ -71,15 +71,9 @@ export class MysqlReservationRepository implements ReservationRepository {
         if (!isDuplicateKey(error, ACTIVE_SEAT_INDEX)) throw error;
         // Rolled back; now ask who holds the seats. The answer may be empty if the holder
         // let go meanwhile: the caller then simply tries again.
-        const holders = await this.knex('reservation_seats')
-          .select<{ seat_id: string; reservation_id: string }[]>('seat_id', 'reservation_id')
-          .whereIn(
-            'active_seat_id',
-            seats.map((seat) => seat.seat_id),
-          );
-        throw new SeatsAlreadyClaimedError(
+        throw await this.claimedBy(
           row.performance_id,
-          new Map(holders.map((holder) => [holder.seat_id, holder.reservation_id])),
+          seats.map((seat) => seat.seat_id),
         );
       }
     });
@@ -161,15 +155,20 @@ export class MysqlReservationRepository implements ReservationRepository {
       } catch (error) {
         if (!isDuplicateKey(error, ACTIVE_SEAT_INDEX)) throw error;
         // Rolled back: a hold that ran out wanted its seats back and another reservation has one.
-        const holders = await this.knex('reservation_seats')
-          .select<{ seat_id: string; reservation_id: string }[]>('seat_id', 'reservation_id')
-          .whereIn('active_seat_id', reservation.seatIds);
-        throw new SeatsAlreadyClaimedError(
-          row.performance_id,
-          new Map(holders.map((holder) => [holder.seat_id, holder.reservation_id])),
-        );
+        throw await this.claimedBy(row.performance_id, reservation.seatIds);
       }
     });
+  }
+
+  /** The refusal of a claim on `seatIds`, naming who holds each of them now. */
+  private async claimedBy(performanceId: string, seatIds: readonly string[]): Promise<SeatsAlreadyClaimedError> {
+    const holders = await this.knex('reservation_seats')
+      .select<{ seat_id: string; reservation_id: string }[]>('seat_id', 'reservation_id')
+      .whereIn('active_seat_id', seatIds);
+    return new SeatsAlreadyClaimedError(
+      performanceId,
+      new Map(holders.map((holder) => [holder.seat_id, holder.reservation_id])),
+    );
   }
 
   async findByProviderPaymentId(provider: string, providerPaymentId: string): Promise<Reservation | null> {
