@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import type { Admission, AdmissionTokens, AdmissionVerdict } from '../../application/admission/ports/admission-tokens';
-import type { Ed25519SigningKey } from './ed25519-signing-key';
+import { type Ed25519SigningKey, verificationKeysOf } from './ed25519-signing-key';
 
 const ALGORITHM = 'EdDSA';
 const ISSUER = 'ticketing-service';
@@ -21,9 +21,7 @@ export class Ed25519AdmissionTokens implements AdmissionTokens {
     private readonly signingKey: Ed25519SigningKey,
     previousKeys: readonly Ed25519SigningKey[] = [],
   ) {
-    this.#verificationKeys = new Map(
-      [signingKey, ...previousKeys].map((key) => [key.publicJwk.kid, key.publicKey] as const),
-    );
+    this.#verificationKeys = verificationKeysOf(signingKey, previousKeys);
   }
 
   issue(admission: Admission): Promise<string> {

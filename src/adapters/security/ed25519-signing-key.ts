@@ -28,3 +28,14 @@ function withPublicHalf(privateKey: KeyObject): Ed25519SigningKey {
   const kid = createHash('sha256').update(JSON.stringify({ crv, kty, x })).digest('base64url');
   return { privateKey, publicKey, publicJwk: { kty, crv, x, kid, alg: 'EdDSA', use: 'sig' } };
 }
+
+/**
+ * The public keys a signer accepts, by `kid`: its own and those it signed with before (kept
+ * while what they signed may still be shown).
+ */
+export function verificationKeysOf(
+  current: Ed25519SigningKey,
+  previous: readonly Ed25519SigningKey[],
+): ReadonlyMap<string, Ed25519SigningKey['publicKey']> {
+  return new Map([current, ...previous].map((key) => [key.publicJwk.kid, key.publicKey] as const));
+}

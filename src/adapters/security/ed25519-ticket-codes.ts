@@ -1,6 +1,6 @@
 import { sign, verify } from 'node:crypto';
 import type { TicketClaims, TicketCodes } from '../../application/sales/ports/ticket-codes';
-import type { Ed25519SigningKey } from './ed25519-signing-key';
+import { type Ed25519SigningKey, verificationKeysOf } from './ed25519-signing-key';
 
 const ALGORITHM = 'EdDSA';
 const TYPE = 'ticket+jwt';
@@ -27,9 +27,7 @@ export class Ed25519TicketCodes implements TicketCodes {
     private readonly signingKey: Ed25519SigningKey,
     previousKeys: readonly Ed25519SigningKey[] = [],
   ) {
-    this.#verificationKeys = new Map(
-      [signingKey, ...previousKeys].map((key) => [key.publicJwk.kid, key.publicKey] as const),
-    );
+    this.#verificationKeys = verificationKeysOf(signingKey, previousKeys);
     this.#header = encode({ alg: ALGORITHM, kid: signingKey.publicJwk.kid, typ: TYPE });
   }
 
