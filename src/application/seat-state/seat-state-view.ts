@@ -470,15 +470,14 @@ export class SeatStateView implements SeatStates {
     const merged = new Map<string, SeatStatus>();
     for (const entry of follower.pending) for (const seat of entry.seats) merged.set(seat.id, seat.status);
     const changes = follower.pending.length;
-    const version = follower.pending[changes - 1]!.version;
+    // The state with the pending changes applied: the one a reader asked for meanwhile, if
+    // any did (newest), rather than copying the hall a second time.
+    const next = this.newest(follower, current);
     follower.pending = [];
-    const taken = new Map(current.taken);
-    for (const [seatId, status] of merged) {
-      if (status === 'AVAILABLE') taken.delete(seatId);
-      else taken.set(seatId, status);
-    }
+    follower.materialized = null;
+    const { version } = next;
     const now = this.nowMs();
-    follower.current = { performanceId: follower.performanceId, version, taken };
+    follower.current = next;
     follower.lastFlushAt = now;
     const batch: SeatChangeBatch = {
       performanceId: follower.performanceId,
