@@ -1,11 +1,11 @@
 import { MemberRepository } from '../../../domain/identity/member.repository';
 import { ReservationSnapshot } from '../../../domain/sales/reservation';
-import { ConcurrentModificationError } from '../../../domain/sales/reservation.errors';
 import { ReservationRepository } from '../../../domain/sales/reservation.repository';
 import { Clock } from '../../shared/ports/clock';
 import { EventPublisher } from '../../shared/ports/event-publisher';
 import { SeatHoldStore } from '../ports/seat-hold-store';
 import { Actor } from '../../shared/actor';
+import { decideAgainOnConflict } from '../decide-again';
 import { findVisibleReservation } from '../find-visible-reservation';
 import { refundDuePayments } from '../payments';
 import type { PaymentProvider } from '../ports/payment-provider';
@@ -28,13 +28,8 @@ export class CancelReservation {
    * cannot be reached right now (RefundDuePayments asks again).
    */
   async execute(actor: Actor, reservationId: string): Promise<ReservationSnapshot> {
-    try {
-      return await this.cancelOnce(actor, reservationId);
-    } catch (error) {
-      // Lost a race (a payment's webhook, the sweeper): decide again on what was saved.
-      if (error instanceof ConcurrentModificationError) return this.cancelOnce(actor, reservationId);
-      throw error;
-    }
+    // Lost a race (a payment's webhook, the sweeper): decide again on what was saved.
+    return decideAgainOnConflict(() => this.cancelOnce(actor, reservationId));
   }
 
   private async cancelOnce(actor: Actor, reservationId: string): Promise<ReservationSnapshot> {

@@ -1,13 +1,14 @@
 import type { MemberRepository } from '../../../domain/identity/member.repository';
 import type { PaymentSnapshot } from '../../../domain/sales/payment';
 import { PaymentsDisabledError } from '../../../domain/sales/payment.errors';
-import { ConcurrentModificationError, HoldExpiredError } from '../../../domain/sales/reservation.errors';
+import { HoldExpiredError } from '../../../domain/sales/reservation.errors';
 import type { ReservationRepository } from '../../../domain/sales/reservation.repository';
 import type { Actor } from '../../shared/actor';
 import type { Clock } from '../../shared/ports/clock';
 import type { EventPublisher } from '../../shared/ports/event-publisher';
 import type { IdGenerator } from '../../shared/ports/id-generator';
 import { expireIfOverdue } from '../expire-if-overdue';
+import { decideAgainOnConflict } from '../decide-again';
 import { findVisibleReservation } from '../find-visible-reservation';
 import type { PaymentProvider } from '../ports/payment-provider';
 import type { SeatHoldStore } from '../ports/seat-hold-store';
@@ -46,13 +47,8 @@ export class Checkout {
   ) {}
 
   async execute(actor: Actor, reservationId: string, input: CheckoutInput = {}): Promise<CheckoutResult> {
-    try {
-      return await this.checkoutOnce(actor, reservationId, input);
-    } catch (error) {
-      // A concurrent checkout or the sweeper saved first: decide again on what they saved.
-      if (error instanceof ConcurrentModificationError) return this.checkoutOnce(actor, reservationId, input);
-      throw error;
-    }
+    // A concurrent checkout or the sweeper saved first: decide again on what they saved.
+    return decideAgainOnConflict(() => this.checkoutOnce(actor, reservationId, input));
   }
 
   private async checkoutOnce(actor: Actor, reservationId: string, input: CheckoutInput): Promise<CheckoutResult> {

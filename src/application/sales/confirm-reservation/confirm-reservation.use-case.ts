@@ -1,13 +1,14 @@
 import { MemberRepository } from '../../../domain/identity/member.repository';
 import { ReservationSnapshot } from '../../../domain/sales/reservation';
 import { PaymentRequiredError } from '../../../domain/sales/payment.errors';
-import { ConcurrentModificationError, HoldExpiredError } from '../../../domain/sales/reservation.errors';
+import { HoldExpiredError } from '../../../domain/sales/reservation.errors';
 import { ReservationRepository } from '../../../domain/sales/reservation.repository';
 import { expireIfOverdue } from '../expire-if-overdue';
 import { Clock } from '../../shared/ports/clock';
 import { EventPublisher } from '../../shared/ports/event-publisher';
 import { SeatHoldStore } from '../ports/seat-hold-store';
 import { Actor } from '../../shared/actor';
+import { decideAgainOnConflict } from '../decide-again';
 import { findVisibleReservation } from '../find-visible-reservation';
 import { TicketCodes } from '../ports/ticket-codes';
 import { ReservationDetails, withTicketCodes } from '../reservation-details';
@@ -29,14 +30,8 @@ export class ConfirmReservation {
    * answer carries the tickets' codes, as reading the reservation does.
    */
   async execute(actor: Actor, reservationId: string): Promise<ReservationDetails> {
-    let confirmed: ReservationSnapshot;
-    try {
-      confirmed = await this.confirmOnce(actor, reservationId);
-    } catch (error) {
-      // Lost a race with the sweeper or a cancel: decide again on what was saved.
-      if (!(error instanceof ConcurrentModificationError)) throw error;
-      confirmed = await this.confirmOnce(actor, reservationId);
-    }
+    // Lost a race with the sweeper or a cancel: decide again on what was saved.
+    const confirmed = await decideAgainOnConflict(() => this.confirmOnce(actor, reservationId));
     return withTicketCodes(confirmed, this.ticketCodes);
   }
 
